@@ -1,0 +1,42 @@
+# corridor: the two set-up commands (see README)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: run test lint docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+## run: install corridor into .venv and run the main job on the shipped dataset
+run: $(STAMP_RUN)
+	$(BIN)/corridor validate
+	$(BIN)/corridor data show
+
+## test: install corridor with its test dependencies into .venv and run the test suite
+test: $(STAMP_TEST)
+	$(BIN)/python -m pytest -q
+
+## lint: ruff and mypy (needs the dev extra)
+lint: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
+
+## docs: regenerate docs/data-model.md from the table schemas
+docs: $(STAMP_RUN)
+	$(BIN)/python -m corridor.schema.docs > docs/data-model.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

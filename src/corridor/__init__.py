@@ -1,0 +1,43 @@
+"""corridor: energy and freight corridors from Central Asia across the Caspian to Türkiye and Europe.
+
+Public API::
+
+    import corridor
+    net = corridor.load()                  # the shipped, sourced dataset
+    report, _ = corridor.validate()        # every problem of a dataset folder
+    corridor.export_network(net, "net.gpkg", "gpkg")
+"""
+
+from __future__ import annotations
+
+import logging
+
+__version__ = "0.1.0"
+
+from corridor.errors import CorridorError, InputFileError, UnitError, ValidationError  # noqa: E402
+from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe  # noqa: E402
+from corridor.io.export import export_network  # noqa: E402
+from corridor.network import Network, load  # noqa: E402
+from corridor.units import convert  # noqa: E402
+from corridor.validate import ValidationReport, validate_dataset  # noqa: E402
+
+validate = validate_dataset
+
+__all__ = [
+    "CorridorError",
+    "InputFileError",
+    "Network",
+    "UnitError",
+    "ValidationError",
+    "ValidationReport",
+    "__version__",
+    "convert",
+    "export_network",
+    "links_to_geodataframe",
+    "load",
+    "nodes_to_geodataframe",
+    "validate",
+    "validate_dataset",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,73 @@
+"""The `corridor` command: entry point, error handling and exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+from rich.logging import RichHandler
+
+from corridor import __version__
+from corridor.cli import data_cmd
+from corridor.cli.console import EXIT_BAD_INPUT, EXIT_INVALID, err_console
+from corridor.cli.validate_cmd import validate
+from corridor.errors import CorridorError, ValidationError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="corridor",
+    help="Energy and freight corridors from Central Asia across the Caspian to Türkiye and Europe.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(validate)
+app.add_typer(data_cmd.app, name="data")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"corridor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each pipeline stage."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s",
+                        handlers=[RichHandler(console=err_console, show_path=False)])
+
+
+def main() -> None:
+    """Run the CLI; turn corridor's errors into messages and exit codes, never tracebacks."""
+    try:
+        app(standalone_mode=False)
+    except ValidationError as err:
+        err.report.render(err_console, show_warnings=False)
+        sys.exit(EXIT_INVALID)
+    except CorridorError as err:
+        err_console.print(f"[bold red]error:[/] {err}")
+        sys.exit(EXIT_BAD_INPUT)
+    except typer.Exit as err:
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as err:  # click usage errors and anything else: a message, no traceback
+        import click
+
+        if isinstance(err, click.ClickException):
+            err.show()
+            sys.exit(EXIT_BAD_INPUT)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Geography: the shipped country basemap and GeoPandas views of a network."""

@@ -1,0 +1,91 @@
+"""Read the CSV files of a dataset folder as raw text tables, reporting what cannot be read."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from corridor.errors import InputFileError
+from corridor.schema import TABLES, TableSpec
+from corridor.issues import ERROR, Issue, make_issue
+
+__all__ = ["RawTables", "default_data_path", "read_raw_tables"]
+
+
+@dataclass(frozen=True)
+class RawTables:
+    """Text frames of the tables that could be read, and the issues of those that could not."""
+
+    path: Path
+    frames: dict[str, pd.DataFrame]
+    issues: tuple[Issue, ...]
+
+
+def default_data_path() -> Path:
+    """Folder of the dataset shipped with corridor."""
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def _read_one(file: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, Issue | None]:
+    """Read one CSV as strings; return an issue instead of raising on bad input."""
+    def fail(code: str, message: str, hint: str) -> tuple[None, Issue]:
+        return None, make_issue(code, ERROR, spec.name, message, hint)
+
+    if not file.is_file():
+        if not spec.required_file:
+            return pd.DataFrame(columns=list(spec.column_names), dtype=str), None
+        return fail(
+            "missing-file",
+            f"{file.name} not found in {file.parent}",
+            f"add {file.name} with the columns: {', '.join(spec.column_names)}",
+        )
+    try:
+        frame = pd.read_csv(
+            file,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            encoding="utf-8-sig",
+            skip_blank_lines=True,
+        )
+    except UnicodeDecodeError as err:
+        return fail("unreadable-file", f"{file.name} is not UTF-8 text ({err.reason} at byte "
+                    f"{err.start})", "save the file as UTF-8 CSV")
+    except pd.errors.EmptyDataError:
+        return fail("empty-file", f"{file.name} is empty", "write the header row: "
+                    + ",".join(spec.column_names))
+    except (pd.errors.ParserError, csv.Error, ValueError) as err:
+        text = " ".join(str(err).split())
+        return fail("unreadable-file", f"{file.name} is not a well-formed CSV: {text}",
+                    "check quoting and the number of fields on the line named")
+    except OSError as err:
+        return fail("unreadable-file", f"{file.name} cannot be read: {err.strerror}",
+                    "check the file's permissions")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame, None
+
+
+def read_raw_tables(path: Path | str | None = None) -> RawTables:
+    """Read every table of the dataset folder ``path`` (the shipped dataset by default).
+
+    Raises
+    ------
+    InputFileError
+        If ``path`` is not a folder.
+    """
+    folder = Path(path) if path is not None else default_data_path()
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise InputFileError(f"dataset folder {folder} {what}; give the folder holding nodes.csv")
+    frames: dict[str, pd.DataFrame] = {}
+    issues: list[Issue] = []
+    for name, spec in TABLES.items():
+        frame, issue = _read_one(folder / spec.filename, spec)
+        if issue is not None:
+            issues.append(issue)
+        if frame is not None:
+            frames[name] = frame
+    return RawTables(folder, frames, tuple(issues))

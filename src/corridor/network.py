@@ -1,0 +1,177 @@
+"""Network: a small immutable container of a dataset's validated tables, and how to load one."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corridor.errors import ValidationError
+from corridor.schema import TABLES
+from corridor.units import CANONICAL_UNIT, UNITS, convert
+from corridor.validate.dataset import validate_dataset
+from corridor.validate.report import ValidationReport
+
+__all__ = ["Network", "conversion_factor", "load"]
+
+logger = logging.getLogger(__name__)
+
+#: Canonical unit of a link's capacity, by the dimension of the unit it was given in.
+_CANONICAL_BY_DIMENSION = {
+    "mass": "Mt/yr",
+    "oil_volume": "Mt/yr",
+    "gas_volume": "bcm/yr",
+    "teu": "TEU/yr",
+}
+
+
+@dataclass(frozen=True)
+class Network:
+    """The tables of a corridor dataset, validated, indexed by their ids.
+
+    Quantities keep the unit they were given in and gain a canonical copy: links get
+    ``capacity_canonical`` and ``canonical_unit``; supply and demand get ``value_canonical``
+    and ``canonical_unit``. Change a network with :meth:`replace`, which returns a new one.
+    """
+
+    nodes: pd.DataFrame
+    links: pd.DataFrame
+    commodities: pd.DataFrame
+    conversions: pd.DataFrame
+    supply: pd.DataFrame
+    demand: pd.DataFrame
+    agreements: pd.DataFrame
+    groups: pd.DataFrame
+    sources: pd.DataFrame
+    provenance: pd.DataFrame
+    path: Path | None = None
+    report: ValidationReport | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    def replace(self, **tables: pd.DataFrame) -> Network:
+        """Return a copy with some tables replaced."""
+        return dataclasses.replace(self, **tables)  # type: ignore[arg-type]
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name, in the dataset's order."""
+        return {name: getattr(self, name) for name in TABLES}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{len(getattr(self, n))} {n}" for n in ("nodes", "links", "agreements"))
+        return f"Network({counts}; from {self.path})"
+
+
+def conversion_factor(
+    conversions: pd.DataFrame, commodity: str, from_unit: str, to_unit: str,
+    grade: str | None = None,
+) -> float | None:
+    """The dataset's factor converting ``from_unit`` to ``to_unit`` for a commodity.
+
+    Uses the row for ``grade`` if given, else the commodity's first row without a grade, else
+    its first row. The inverse row is used (as 1/factor) when only that direction is listed.
+    """
+    conv = conversions.reset_index() if "conversion_id" not in conversions else conversions
+    rows = conv[conv["commodity"] == commodity]
+    for src, dst, invert in ((from_unit, to_unit, False), (to_unit, from_unit, True)):
+        match = rows[(rows["from_unit"] == src) & (rows["to_unit"] == dst)]
+        if grade is not None and (match["grade"] == grade).any():
+            match = match[match["grade"] == grade]
+        elif match["grade"].isna().any():
+            match = match[match["grade"].isna()]
+        if not match.empty:
+            factor = float(match["factor"].iloc[0])
+            return 1.0 / factor if invert else factor
+    return None
+
+
+def _factors(conversions: pd.DataFrame, commodities: pd.DataFrame, commodity: str) -> dict[str, float | None]:
+    grade = None
+    if commodity in commodities.index:
+        value = commodities.loc[commodity, "default_grade"]
+        grade = None if pd.isna(value) else str(value)
+    return {
+        "bbl_per_t": conversion_factor(conversions, commodity, "t", "bbl", grade),
+        "t_per_teu": conversion_factor(conversions, commodity, "TEU", "t", grade),
+    }
+
+
+def _to_canonical(
+    values: pd.Series, units: pd.Series, targets: pd.Series, commodity_of_row: pd.Series,
+    conversions: pd.DataFrame, commodities: pd.DataFrame,
+) -> pd.Series:
+    """Convert each row's value from its unit to its target unit (NaN where impossible)."""
+    out = pd.Series(np.nan, index=values.index, dtype="float64")
+    ok = values.notna() & units.isin(list(UNITS)) & targets.notna()
+    for (unit, target, commodity), group in values[ok].groupby(
+        [units[ok], targets[ok], commodity_of_row[ok]]
+    ):
+        factors = _factors(conversions, commodities, str(commodity))
+        try:
+            out[group.index] = convert(group.to_numpy(dtype=float), str(unit), str(target),
+                                       **factors)
+        except ValueError:
+            logger.warning("cannot convert %s %s to %s (no factor)", commodity, unit, target)
+    return out
+
+
+def _first_commodity(lists: pd.Series) -> pd.Series:
+    return lists.map(lambda cs: cs[0] if len(cs) else None)
+
+
+def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: ValidationReport) -> Network:
+    indexed = {}
+    for name, spec in TABLES.items():
+        frame = tables[name]
+        indexed[name] = frame.set_index(spec.id_column) if spec.id_column else frame.copy()
+    commodities, conversions = indexed["commodities"], indexed["conversions"]
+
+    links = indexed["links"]
+    dims = links["capacity_unit"].map(lambda u: UNITS[u].dimension if u in UNITS else None)
+    links["canonical_unit"] = dims.map(_CANONICAL_BY_DIMENSION)
+    links["capacity_canonical"] = _to_canonical(
+        links["capacity"], links["capacity_unit"], links["canonical_unit"],
+        _first_commodity(links["commodities"]), conversions, commodities,
+    )
+    for name in ("supply", "demand"):
+        frame = indexed[name]
+        frame["canonical_unit"] = frame["commodity"].map(CANONICAL_UNIT)
+        frame["value_canonical"] = _to_canonical(
+            frame["value"], frame["unit"], frame["canonical_unit"], frame["commodity"],
+            conversions, commodities,
+        )
+    return Network(**indexed, path=path, report=report)
+
+
+def load(path: Path | str | None = None, *, strict: bool = True) -> Network:
+    """Load and validate a dataset folder (the shipped corridor dataset by default).
+
+    Parameters
+    ----------
+    path
+        Folder with nodes.csv, links.csv, ... in corridor's format (see docs/data-model.md).
+    strict
+        Raise on validation errors (default). With ``strict=False`` a dataset with errors is
+        still returned when its files could be read; ``network.report`` lists the problems.
+
+    Raises
+    ------
+    ValidationError
+        If the dataset has errors (``err.report`` holds them all) and ``strict`` is true.
+    InputFileError
+        If ``path`` is not a folder.
+
+    Examples
+    --------
+    >>> import corridor
+    >>> net = corridor.load()
+    >>> net.links.loc["L_BTC", "countries"]
+    ('AZ', 'GE', 'TR')
+    """
+    report, tables = validate_dataset(path)
+    if not report.ok and (strict or any(i.code.endswith("-file") for i in report.errors)):
+        raise ValidationError(report)
+    return _build(tables, report.path, report)

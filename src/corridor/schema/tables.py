@@ -1,0 +1,253 @@
+"""The tables of a corridor dataset and their columns."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from corridor.schema.spec import Column, TableSpec
+from corridor.schema.vocabulary import (
+    AGREEMENT_STATUSES,
+    COMMODITIES,
+    CONFIDENCES,
+    CONVERSION_UNITS,
+    FIGURE_STATUSES,
+    GROUP_ROLES,
+    LINK_STATUSES,
+    MODES,
+    NODE_KINDS,
+    QUANTITY_UNITS,
+    SOURCED_TABLES,
+    TARIFF_UNITS,
+)
+
+__all__ = ["TABLES", "TABLE_ORDER"]
+
+_YEAR = {"minimum": 1900, "maximum": 2100}
+
+SOURCES = TableSpec(
+    "sources",
+    "Publications every figure is traced to.",
+    "source_id",
+    (
+        Column("source_id", "str", "Unique id, `S_` prefix.", required=True),
+        Column("publisher", "str", "Who published it (and whom they cite).", required=True),
+        Column("title", "str", "Title or short description of the page."),
+        Column("url", "str", "Address as retrieved.", required=True),
+        Column("date", "date", "Publication date: YYYY-MM-DD, YYYY-MM, YYYY or n.d.", required=True),
+        Column("note", "str", "Free text."),
+    ),
+)
+
+NODES = TableSpec(
+    "nodes",
+    "Places where flows enter, leave, meet or change mode.",
+    "node_id",
+    (
+        Column("node_id", "str", "Unique id with a kind prefix (F_, T_, P_, J_, B_, M_, C_, R_, S_).",
+               required=True),
+        Column("name", "str", "Human-readable name.", required=True),
+        Column("kind", "str", "What the node is.", required=True, allowed=NODE_KINDS),
+        Column("country", "str", "ISO 3166-1 alpha-2 code of the country the point is in.",
+               required=True),
+        Column("other_country", "str", "Other side of a border crossing (ISO alpha-2)."),
+        Column("lat", "float", "Latitude, WGS84.", required=True, unit="degree",
+               minimum=-90, maximum=90, sourced=True),
+        Column("lon", "float", "Longitude, WGS84.", required=True, unit="degree",
+               minimum=-180, maximum=180, sourced=True),
+        Column("commodities", "list", "Commodities the node can handle.", required=True,
+               allowed=COMMODITIES),
+        Column("operator", "str", "Owner or operator."),
+        Column("note", "str", "Free text."),
+    ),
+)
+
+LINKS = TableSpec(
+    "links",
+    "Pipelines, railways, roads, shipping lines and swaps between two nodes.",
+    "link_id",
+    (
+        Column("link_id", "str", "Unique id, `L_` prefix.", required=True),
+        Column("name", "str", "Human-readable name.", required=True),
+        Column("from_node", "str", "Start node.", required=True, references="nodes.node_id"),
+        Column("to_node", "str", "End node.", required=True, references="nodes.node_id"),
+        Column("mode", "str", "Transport mode.", required=True, allowed=MODES),
+        Column("commodities", "list", "Commodities the link carries (sharing one capacity).",
+               required=True, allowed=COMMODITIES),
+        Column("bidirectional", "bool",
+               "true: the full capacity is usable in each direction; false: from_node -> to_node only.",
+               required=True),
+        Column("capacity", "float", "Usable annual capacity (per direction).",
+               unit="@capacity_unit", minimum=0, sourced=True),
+        Column("capacity_unit", "str", "Unit of `capacity`.", allowed=QUANTITY_UNITS),
+        Column("length_km", "float", "Route length.", unit="km", minimum=0, sourced=True),
+        Column("tariff", "float", "Published tariff or cost per unit.", unit="@tariff_unit",
+               minimum=0, sourced=True),
+        Column("tariff_unit", "str", "Unit of `tariff`.", allowed=TARIFF_UNITS),
+        Column("transit_time_h", "float", "Typical transit time end to end.", unit="h",
+               minimum=0, sourced=True),
+        Column("status", "str", "Current status.", required=True, allowed=LINK_STATUSES),
+        Column("start_year", "int", "First year of operation (empty: long in operation).",
+               sourced=True, **_YEAR),
+        Column("end_year", "int", "Last year of operation (licence or contract end).",
+               sourced=True, **_YEAR),
+        Column("operator", "str", "Owner or operator."),
+        Column("countries", "list",
+               "Countries crossed (ISO alpha-2), given when more than the endpoints' countries."),
+        Column("note", "str", "Free text."),
+    ),
+    notes=(
+        "A link that runs both ways is one row with `bidirectional = true`; its capacity applies "
+        "to each direction separately.",
+        "`capacity` is in the unit the source gives; `corridor.load` adds `capacity_canonical` "
+        "and `canonical_unit` (Mt/yr for mass and crude volumes, bcm/yr for gas, TEU/yr).",
+        "An empty capacity means no source gives one: validation warns, and it is not a zero.",
+    ),
+)
+
+COMMODITY_TABLE = TableSpec(
+    "commodities",
+    "The commodities and the unit each is measured in.",
+    "commodity_id",
+    (
+        Column("commodity_id", "str", "Commodity id.", required=True, allowed=COMMODITIES),
+        Column("name", "str", "Human-readable name.", required=True),
+        Column("canonical_unit", "str", "Unit quantities are converted to on load.",
+               required=True, allowed=QUANTITY_UNITS),
+        Column("default_grade", "str", "Grade whose conversion factors apply by default."),
+        Column("description", "str", "What the commodity covers."),
+    ),
+)
+
+CONVERSIONS = TableSpec(
+    "conversions",
+    "Physical conversion factors that depend on the commodity or grade (bbl per t, t per TEU).",
+    "conversion_id",
+    (
+        Column("conversion_id", "str", "Unique id `commodity:grade:from->to`.", required=True),
+        Column("commodity", "str", "Commodity.", required=True,
+               references="commodities.commodity_id"),
+        Column("grade", "str", "Grade (empty: all grades)."),
+        Column("from_unit", "str", "Unit converted from.", required=True,
+               allowed=CONVERSION_UNITS),
+        Column("to_unit", "str", "Unit converted to.", required=True, allowed=CONVERSION_UNITS),
+        Column("factor", "float", "to_unit per from_unit (default).", required=True, minimum=0),
+        Column("low", "float", "Lowest sourced value.", minimum=0),
+        Column("high", "float", "Highest sourced value.", minimum=0),
+        Column("status", "str", "design, actual, plan or contract.", required=True,
+               allowed=FIGURE_STATUSES),
+        Column("confidence", "str", "H, M or L.", required=True, allowed=CONFIDENCES),
+        Column("source_ids", "list", "Sources.", required=True, references="sources.source_id"),
+        Column("note", "str", "How the factor was obtained."),
+    ),
+)
+
+
+def _quantity_table(name: str, prefix: str, description: str, extra: tuple[Column, ...]) -> TableSpec:
+    return TableSpec(
+        name,
+        description,
+        f"{name}_id",
+        (
+            Column(f"{name}_id", "str", f"Unique id, `{prefix}` prefix.", required=True),
+            Column("node_id", "str", "Node.", required=True, references="nodes.node_id"),
+            Column("commodity", "str", "Commodity.", required=True,
+                   references="commodities.commodity_id"),
+            Column("year", "int", "Year the figure is for.", required=True, **_YEAR),
+            Column("value", "float", "Annual quantity (default of the sourced range).",
+                   required=True, unit="@unit", minimum=0, sourced=True),
+            Column("unit", "str", "Unit of `value`.", required=True, allowed=QUANTITY_UNITS),
+            *extra,
+            Column("note", "str", "Free text."),
+        ),
+    )
+
+
+SUPPLY = _quantity_table(
+    "supply", "SUP_", "What a node can put into the network in a year (production, exports).", ()
+)
+DEMAND = _quantity_table(
+    "demand", "DEM_", "What a market node takes from the network in a year.", ()
+)
+
+AGREEMENTS = TableSpec(
+    "agreements",
+    "Contracts and intergovernmental deals that move a commodity from an origin to destinations.",
+    "agreement_id",
+    (
+        Column("agreement_id", "str", "Unique id, `A_` prefix.", required=True),
+        Column("name", "str", "Human-readable name.", required=True),
+        Column("parties", "list", "Signatories.", required=True),
+        Column("commodity", "str", "Commodity.", required=True,
+               references="commodities.commodity_id"),
+        Column("origin", "str", "Origin node.", required=True, references="nodes.node_id"),
+        Column("destinations", "list", "Destination node(s).", required=True,
+               references="nodes.node_id"),
+        Column("min_volume", "float", "Minimum annual volume.", unit="@unit", minimum=0,
+               sourced=True),
+        Column("max_volume", "float", "Maximum annual volume.", unit="@unit", minimum=0,
+               sourced=True),
+        Column("unit", "str", "Unit of the volumes.", allowed=QUANTITY_UNITS),
+        Column("start_year", "int", "First year valid.", sourced=True, **_YEAR),
+        Column("end_year", "int", "Last year valid.", sourced=True, **_YEAR),
+        Column("signed_date", "date", "Date signed."),
+        Column("avoid_countries", "list", "Countries the route must not cross (ISO alpha-2)."),
+        Column("only_groups", "list", "Route only through countries in these groups.",
+               references="groups.group_id"),
+        Column("require_links", "list", "Links the route must use.", references="links.link_id"),
+        Column("avoid_links", "list", "Links the route must not use.", references="links.link_id"),
+        Column("status", "str", "signed, in_force, expired or mou.", required=True,
+               allowed=AGREEMENT_STATUSES),
+        Column("note", "str", "Free text."),
+    ),
+)
+
+GROUPS = TableSpec(
+    "groups",
+    "Country groups used in route rules (one row per membership).",
+    None,
+    (
+        Column("group_id", "str", "Group id (OTS, EU, ECO, OIC, CAREC, TITR, NAM).", required=True),
+        Column("group_name", "str", "Full name.", required=True),
+        Column("country", "str", "Member or observer (ISO alpha-2).", required=True),
+        Column("role", "str", "member or observer.", required=True, allowed=GROUP_ROLES),
+        Column("note", "str", "Sources as `sources: S_X;S_Y`, and remarks."),
+    ),
+)
+
+PROVENANCE = TableSpec(
+    "provenance",
+    "Where every numeric figure comes from: one row per numeric cell of the sourced tables.",
+    None,
+    (
+        Column("table", "str", "Table of the figure.", required=True, allowed=SOURCED_TABLES),
+        Column("row_id", "str", "Id of the row in that table.", required=True),
+        Column("column", "str", "Column of the figure.", required=True),
+        Column("value", "float", "The default value (must equal the table cell).", required=True),
+        Column("low", "float", "Lowest value across sources, when they disagree."),
+        Column("high", "float", "Highest value across sources, when they disagree."),
+        Column("year", "int", "Year the figure refers to.", **_YEAR),
+        Column("status", "str", "design, actual, plan or contract.", required=True,
+               allowed=FIGURE_STATUSES),
+        Column("confidence", "str", "H (operator/official), M (official via media), L (other).",
+               required=True, allowed=CONFIDENCES),
+        Column("source_ids", "list", "Sources.", required=True, references="sources.source_id"),
+        Column("note", "str", "Why this default; conversions made (marked 'derived').", ),
+    ),
+)
+
+TABLES: Final[dict[str, TableSpec]] = {
+    t.name: t
+    for t in (
+        SOURCES,
+        COMMODITY_TABLE,
+        CONVERSIONS,
+        NODES,
+        LINKS,
+        SUPPLY,
+        DEMAND,
+        AGREEMENTS,
+        GROUPS,
+        PROVENANCE,
+    )
+}
+TABLE_ORDER: Final = tuple(TABLES)

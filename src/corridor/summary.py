@@ -1,0 +1,36 @@
+"""Summaries of a network for people: counts by kind, mode, status and country; main capacities."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from corridor.network import Network
+
+__all__ = ["count_by", "main_capacities"]
+
+
+def count_by(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Counts of rows by the values of ``column`` (list cells count once per item)."""
+    values = frame[column].explode() if frame[column].map(lambda v: isinstance(v, tuple)).any() \
+        else frame[column]
+    return values.fillna("(none)").value_counts().rename("count")
+
+
+def main_capacities(network: Network, *, per_commodity: int = 6) -> pd.DataFrame:
+    """The largest sourced link capacities per commodity, in canonical units.
+
+    Columns: commodity, link_id, name, mode, status, capacity, capacity_unit,
+    capacity_canonical, canonical_unit, countries.
+    """
+    links = network.links[network.links["capacity_canonical"].notna()].copy()
+    links["commodity"] = links["commodities"].map(lambda cs: cs[0] if cs else None)
+    links["countries"] = links["countries"].map(";".join)
+    columns = ["commodity", "name", "mode", "status", "capacity", "capacity_unit",
+               "capacity_canonical", "canonical_unit", "countries"]
+    top = (
+        links.reset_index()
+        .sort_values(["commodity", "capacity_canonical"], ascending=[True, False])
+        .groupby("commodity", sort=True)
+        .head(per_commodity)
+    )
+    return top[["link_id", *columns]].reset_index(drop=True)

@@ -1,0 +1,86 @@
+"""The result of validating a dataset, and its rendering for people and machines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from corridor.issues import ERROR, WARNING, Issue, shorten
+
+__all__ = ["ValidationReport"]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every issue found in the dataset at ``path``."""
+
+    path: Path
+    issues: tuple[Issue, ...]
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """Issues that make the dataset unusable."""
+        return tuple(i for i in self.issues if i.severity == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        """Issues reported but tolerated."""
+        return tuple(i for i in self.issues if i.severity == WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return not self.errors
+
+    def codes(self) -> set[str]:
+        """The distinct issue codes found."""
+        return {i.code for i in self.issues}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per issue."""
+        rows = [asdict(i) for i in self.issues]
+        columns = list(Issue.__dataclass_fields__)
+        return pd.DataFrame(rows, columns=columns)
+
+    def to_json(self) -> str:
+        """The report as JSON (for scripts and the web app)."""
+        payload = {
+            "path": str(self.path),
+            "ok": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "issues": [asdict(i) for i in self.issues],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+
+    def render(self, console: Console, *, show_warnings: bool = True) -> None:
+        """Print a readable table of the issues and a one-line verdict."""
+        shown = [i for i in self.issues if show_warnings or i.severity == ERROR]
+        if shown:
+            table = Table(title=f"Validation of {self.path}", show_lines=True, expand=True)
+            table.add_column("severity", no_wrap=True)
+            table.add_column("code", no_wrap=True)
+            table.add_column("where", overflow="fold")
+            table.add_column("problem", overflow="fold", ratio=3)
+            table.add_column("hint", overflow="fold", ratio=2)
+            for issue in shown:
+                style = "bold red" if issue.severity == ERROR else "yellow"
+                problem = issue.message
+                if issue.ids:
+                    problem += f"\nids: {issue.ids_text}"
+                if issue.values:
+                    problem += f"\nvalues: {shorten(issue.values)}"
+                table.add_row(
+                    f"[{style}]{issue.severity}[/]", issue.code, issue.where, problem, issue.hint
+                )
+            console.print(table)
+        verdict = "[bold green]valid[/]" if self.ok else "[bold red]invalid[/]"
+        console.print(
+            f"{self.path}: {verdict} — {len(self.errors)} error(s), "
+            f"{len(self.warnings)} warning(s)"
+        )

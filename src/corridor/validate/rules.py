@@ -1,0 +1,462 @@
+"""Cross-table validation rules. Each rule takes the parsed tables and returns its issues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pycountry
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import breadth_first_order
+
+from corridor.geo.basemap import country_distances_km
+from corridor.schema import TABLES
+from corridor.schema.vocabulary import SOURCED_TABLES
+from corridor.units import UNITS
+from corridor.issues import ERROR, WARNING, Issue, make_issue
+
+__all__ = ["RULES", "Tables"]
+
+Tables = dict[str, pd.DataFrame]
+Rule = Callable[[Tables], list[Issue]]
+
+#: Unit dimensions each commodity may be measured in.
+COMPATIBLE_DIMENSIONS = {
+    "crude_oil": {"mass", "oil_volume"},
+    "oil_products": {"mass", "oil_volume"},
+    "natural_gas": {"gas_volume"},
+    "containers": {"teu", "mass"},
+    "general_freight": {"mass"},
+}
+#: A node may sit this far outside its country's polygon (coastline and border generalisation).
+COUNTRY_TOLERANCE_KM = 15.0
+_TARGET_CODE = {
+    "nodes": "unknown-node",
+    "links": "unknown-link",
+    "sources": "unknown-source",
+    "commodities": "unknown-commodity",
+    "groups": "unknown-group",
+}
+
+
+def _lines(index: Iterable[object]) -> list[int]:
+    return [int(i) + 2 for i in index]  # type: ignore[call-overload]
+
+
+def _explode(frame: pd.DataFrame, column: str) -> pd.Series:
+    """One entry per list item, indexed like the frame's rows."""
+    return frame[column].explode().dropna()
+
+
+def check_duplicate_ids(t: Tables) -> list[Issue]:
+    """Ids must be unique; groups by (group, country); provenance by (table, row, column)."""
+    issues = []
+    keys = {"groups": ["group_id", "country"], "provenance": ["table", "row_id", "column"]}
+    for name, spec in TABLES.items():
+        cols = [spec.id_column] if spec.id_column else keys.get(name)
+        frame = t[name]
+        if not cols or frame.empty:
+            continue
+        dup = frame.duplicated(subset=cols, keep=False) & frame[cols].notna().all(axis=1)
+        if dup.any():
+            ids = frame.loc[dup, cols].astype(str).agg("/".join, axis=1).drop_duplicates()
+            issues.append(make_issue(
+                "duplicate-id", ERROR, name,
+                f"{len(ids)} id(s) appear more than once in {name}",
+                f"make each {'/'.join(cols)} unique", column=cols[0],
+                rows=_lines(frame.index[dup]), ids=ids,
+            ))
+    return issues
+
+
+def check_references(t: Tables) -> list[Issue]:
+    """Every foreign key (also inside lists) must exist in the table it names."""
+    issues = []
+    for name, spec in TABLES.items():
+        frame = t[name]
+        for col in spec.columns:
+            if not col.references or frame.empty:
+                continue
+            target, key = col.references.split(".")
+            known = set(t[target][key].dropna().astype(str))
+            values = _explode(frame, col.name) if col.kind == "list" else frame[col.name].dropna()
+            bad = values[~values.astype(str).isin(known)]
+            if bad.empty:
+                continue
+            issues.append(make_issue(
+                _TARGET_CODE.get(target, "unknown-reference"), ERROR, name,
+                f"{bad.nunique()} value(s) in {name}.{col.name} are not in {target}.{key}",
+                f"use an existing {key} from {target}.csv, or add the missing row there",
+                column=col.name, rows=_lines(bad.index.unique()),
+                ids=frame.loc[bad.index.unique(), spec.id_column] if spec.id_column else (),
+                values=bad.astype(str).unique(),
+            ))
+    return issues
+
+
+@lru_cache(maxsize=1)
+def _iso_codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
+
+
+def check_country_codes(t: Tables) -> list[Issue]:
+    """Country columns hold ISO 3166-1 alpha-2 codes."""
+    places = [
+        ("nodes", "country", False), ("nodes", "other_country", False),
+        ("links", "countries", True), ("groups", "country", False),
+        ("agreements", "avoid_countries", True),
+    ]
+    issues = []
+    for name, column, is_list in places:
+        frame = t[name]
+        values = _explode(frame, column) if is_list else frame[column].dropna()
+        bad = values[~values.astype(str).isin(_iso_codes())]
+        if not bad.empty:
+            issues.append(make_issue(
+                "unknown-country", ERROR, name,
+                f"{bad.nunique()} value(s) in {name}.{column} are not ISO 3166-1 alpha-2 codes",
+                "write two-letter codes such as AZ, GE, TR, KZ",
+                column=column, rows=_lines(bad.index.unique()), values=bad.astype(str).unique(),
+            ))
+    return issues
+
+
+def _unit_issues(frame: pd.DataFrame, name: str, value_cols: list[str], unit_col: str,
+                 commodities: pd.Series, id_col: str) -> list[Issue]:
+    issues = []
+    has_value = frame[value_cols].notna().any(axis=1)
+    no_unit = has_value & frame[unit_col].isna()
+    if no_unit.any():
+        issues.append(make_issue(
+            "missing-unit", ERROR, name,
+            f"{no_unit.sum()} row(s) give {'/'.join(value_cols)} without {unit_col}",
+            f"fill {unit_col} with one of: {', '.join(UNITS)}", column=unit_col,
+            rows=_lines(frame.index[no_unit]), ids=frame.loc[no_unit, id_col],
+        ))
+    dims = frame[unit_col].map(lambda u: UNITS[u].dimension if u in UNITS else None)
+    mismatch = [
+        idx for idx in frame.index[has_value & dims.notna()]
+        if any(dims[idx] not in COMPATIBLE_DIMENSIONS.get(c, set()) for c in commodities[idx])
+    ]
+    if mismatch:
+        issues.append(make_issue(
+            "unit-mismatch", ERROR, name,
+            f"{len(mismatch)} row(s) measure a commodity in a unit of the wrong kind",
+            "crude and products: Mt/yr, kt/yr, b/d; gas: bcm/yr, mcm/d; containers: TEU/yr "
+            "or Mt/yr; general freight: Mt/yr", column=unit_col, rows=_lines(mismatch),
+            ids=frame.loc[mismatch, id_col], values=frame.loc[mismatch, unit_col],
+        ))
+    return issues
+
+
+def check_units(t: Tables) -> list[Issue]:
+    """Quantities have a unit that fits their commodity."""
+    links, issues = t["links"], []
+    issues += _unit_issues(links, "links", ["capacity"], "capacity_unit",
+                           links["commodities"], "link_id")
+    for name in ("supply", "demand"):
+        frame = t[name]
+        issues += _unit_issues(frame, name, ["value"], "unit",
+                               frame["commodity"].map(lambda c: (c,) if isinstance(c, str) else ()),
+                               f"{name}_id")
+    agreements = t["agreements"]
+    issues += _unit_issues(agreements, "agreements", ["min_volume", "max_volume"], "unit",
+                           agreements["commodity"].map(lambda c: (c,) if isinstance(c, str) else ()),
+                           "agreement_id")
+    return issues
+
+
+def check_capacities(t: Tables) -> list[Issue]:
+    """Links in operation should have a capacity; an unknown one is reported, never assumed."""
+    links = t["links"]
+    missing = links["capacity"].isna() & (links["status"] == "operating")
+    if not missing.any():
+        return []
+    return [make_issue(
+        "missing-capacity", WARNING, "links",
+        f"{missing.sum()} operating link(s) have no sourced capacity",
+        "add a capacity with its source; until then the flow model treats the link as unbounded",
+        column="capacity", rows=_lines(links.index[missing]), ids=links.loc[missing, "link_id"],
+    )]
+
+
+def check_years_and_ranges(t: Tables) -> list[Issue]:
+    """start_year <= end_year; min_volume <= max_volume."""
+    issues = []
+    for name, lo, hi, id_col in (
+        ("links", "start_year", "end_year", "link_id"),
+        ("agreements", "start_year", "end_year", "agreement_id"),
+        ("agreements", "min_volume", "max_volume", "agreement_id"),
+    ):
+        frame = t[name]
+        bad = (frame[lo].astype("float64") > frame[hi].astype("float64")).fillna(False)
+        if bad.any():
+            issues.append(make_issue(
+                "inverted-range", ERROR, name, f"{bad.sum()} row(s) have {lo} greater than {hi}",
+                f"swap {lo} and {hi}", column=lo, rows=_lines(frame.index[bad]),
+                ids=frame.loc[bad, id_col],
+            ))
+    links = t["links"]
+    loop = links["from_node"].notna() & (links["from_node"] == links["to_node"])
+    if loop.any():
+        issues.append(make_issue(
+            "self-loop", ERROR, "links", f"{loop.sum()} link(s) start and end at the same node",
+            "give the link two different end nodes", column="to_node",
+            rows=_lines(links.index[loop]), ids=links.loc[loop, "link_id"],
+        ))
+    return issues
+
+
+def check_coordinates(t: Tables) -> list[Issue]:
+    """Each node lies in (or within 15 km of) its country, or its other side for borders."""
+    nodes = t["nodes"]
+    ok = nodes["lat"].notna() & nodes["lon"].notna() & nodes["country"].notna()
+    ok &= nodes["lat"].between(-90, 90) & nodes["lon"].between(-180, 180)
+    if not ok.any():
+        return []
+    sub = nodes[ok]
+    codes, dist = country_distances_km(sub["lat"].to_numpy(), sub["lon"].to_numpy())
+    column = {c: j for j, c in enumerate(codes)}
+    nearest = np.asarray(codes)[dist.argmin(axis=1)]
+    wrong, unchecked, found = [], [], []
+    for k, (idx, row) in enumerate(sub.iterrows()):
+        declared = [c for c in (row["country"], row["other_country"]) if isinstance(c, str)]
+        cols = [column[c] for c in declared if c in column]
+        if not cols:
+            unchecked.append(idx)
+            continue
+        if dist[k, cols].min() > COUNTRY_TOLERANCE_KM:
+            wrong.append(idx)
+            found.append(f"{row['node_id']}: declared {'/'.join(declared)}, lies in or near "
+                         f"{nearest[k]} ({dist[k, cols].min():.0f} km from {declared[0]})")
+    issues = []
+    if wrong:
+        issues.append(make_issue(
+            "wrong-country", ERROR, "nodes",
+            f"{len(wrong)} node(s) lie outside the country they are given",
+            "check lat/lon (not swapped? right sign?) and the country code",
+            column="lat", rows=_lines(wrong), ids=nodes.loc[wrong, "node_id"], values=found,
+        ))
+    if unchecked:
+        issues.append(make_issue(
+            "country-not-checked", WARNING, "nodes",
+            f"{len(unchecked)} node(s) are in countries outside the shipped basemap",
+            "coordinates of these nodes were not checked", column="country",
+            rows=_lines(unchecked), ids=nodes.loc[unchecked, "node_id"],
+        ))
+    return issues
+
+
+def _numeric_cells(t: Tables) -> pd.DataFrame:
+    """Every non-empty sourced figure as (table, row_id, column, value, line)."""
+    parts = []
+    for name in SOURCED_TABLES:
+        spec, frame = TABLES[name], t[name]
+        for column in spec.sourced_columns:
+            values = frame[column].astype("float64")
+            keep = values.notna()
+            parts.append(pd.DataFrame({
+                "table": name, "row_id": frame.loc[keep, spec.id_column].astype(str),
+                "column": column, "value": values[keep], "line": _lines(frame.index[keep]),
+            }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def check_provenance(t: Tables) -> list[Issue]:
+    """Every figure has a provenance row whose value matches and whose range holds it."""
+    cells = _numeric_cells(t)
+    prov = t["provenance"].copy()
+    prov["prov_line"] = _lines(prov.index)
+    merged = cells.merge(prov, on=["table", "row_id", "column"], how="outer",
+                         suffixes=("", "_prov"), indicator=True)
+    issues = []
+    missing = merged[merged["_merge"] == "left_only"]
+    for name, group in missing.groupby("table"):
+        issues.append(make_issue(
+            "unsourced-figure", ERROR, str(name),
+            f"{len(group)} figure(s) in {name} have no provenance row",
+            "add a row to provenance.csv with table, row_id, column, value, status, confidence "
+            "and source_ids", column=", ".join(sorted(group["column"].unique())),
+            rows=group["line"].astype(int), ids=group["row_id"] + "." + group["column"],
+        ))
+    both = merged[merged["_merge"] == "both"]
+    differs = ~np.isclose(both["value"], both["value_prov"].astype(float), rtol=1e-9, atol=1e-9)
+    if differs.any():
+        bad = both[differs]
+        issues.append(make_issue(
+            "provenance-mismatch", ERROR, "provenance",
+            f"{len(bad)} provenance value(s) differ from the figure in the table",
+            "make provenance.value equal to the table cell (the chosen default)", column="value",
+            rows=bad["prov_line"].astype(int), ids=bad["table"] + ":" + bad["row_id"] + "."
+            + bad["column"], values=bad["value_prov"].astype(str) + " vs " + bad["value"].astype(str),
+        ))
+    orphans = merged[merged["_merge"] == "right_only"]
+    if not orphans.empty:
+        issues.append(make_issue(
+            "orphan-provenance", WARNING, "provenance",
+            f"{len(orphans)} provenance row(s) point to no figure in the tables",
+            "remove them or fix table/row_id/column", column="row_id",
+            rows=orphans["prov_line"].astype(int),
+            ids=orphans["table"] + ":" + orphans["row_id"] + "." + orphans["column"],
+        ))
+    low, high, value = (prov[c].astype("float64") for c in ("low", "high", "value"))
+    outside = ((low > value) | (high < value) | (low > high)).fillna(False)
+    if outside.any():
+        issues.append(make_issue(
+            "bad-range", ERROR, "provenance",
+            f"{outside.sum()} provenance row(s) have a default outside [low, high]",
+            "the default must lie within the sourced range", column="low",
+            rows=prov.loc[outside, "prov_line"],
+            ids=prov.loc[outside, "row_id"] + "." + prov.loc[outside, "column"],
+        ))
+    return issues
+
+
+def check_commodity_handling(t: Tables) -> list[Issue]:
+    """A link carries only commodities both its end nodes can handle."""
+    links, nodes = t["links"], t["nodes"]
+    handles = dict(zip(nodes["node_id"], nodes["commodities"], strict=False))
+    bad, values = [], []
+    for idx, row in links.iterrows():
+        for end in ("from_node", "to_node"):
+            can = handles.get(row[end])
+            if can is None:
+                continue  # reported as unknown-node
+            missing = [c for c in row["commodities"] if c not in can]
+            if missing:
+                bad.append(idx)
+                values.append(f"{row['link_id']}: {row[end]} cannot handle {';'.join(missing)}")
+    if not bad:
+        return []
+    return [make_issue(
+        "commodity-not-handled", ERROR, "links",
+        f"{len(values)} link end(s) carry a commodity their node cannot handle",
+        "add the commodity to the node's commodities, or remove it from the link",
+        column="commodities", rows=_lines(dict.fromkeys(bad)),
+        ids=links.loc[list(dict.fromkeys(bad)), "link_id"], values=values,
+    )]
+
+
+def _reachable(t: Tables, commodity: str, starts: Iterable[str]) -> set[str]:
+    """Nodes reachable from ``starts`` over links that carry ``commodity``."""
+    nodes = list(t["nodes"]["node_id"].dropna().astype(str))
+    index = {n: i for i, n in enumerate(nodes)}
+    links = t["links"]
+    carries = links["commodities"].map(lambda cs: commodity in cs)
+    sub = links[carries & links["from_node"].isin(index) & links["to_node"].isin(index)]
+    src = sub["from_node"].map(index).to_numpy(dtype=int)
+    dst = sub["to_node"].map(index).to_numpy(dtype=int)
+    both = sub["bidirectional"].fillna(False).to_numpy(dtype=bool)
+    rows = np.concatenate([src, dst[both]])
+    cols = np.concatenate([dst, src[both]])
+    n = len(nodes) + 1  # one super-source feeding every start
+    starts_idx = [index[s] for s in starts if s in index]
+    rows = np.concatenate([rows, np.full(len(starts_idx), n - 1)])
+    cols = np.concatenate([cols, np.asarray(starts_idx, dtype=int)])
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    order = breadth_first_order(graph, n - 1, directed=True, return_predecessors=False)
+    return {nodes[i] for i in order if i < len(nodes)}
+
+
+def check_reachability(t: Tables) -> list[Issue]:
+    """Every demand node is reachable from some supply of its commodity; agreements connect."""
+    issues = []
+    supply, demand = t["supply"], t["demand"]
+    unreached: list[int] = []
+    for commodity, group in demand.dropna(subset=["commodity", "node_id"]).groupby("commodity"):
+        starts = supply.loc[supply["commodity"] == commodity, "node_id"].dropna().astype(str)
+        reached = _reachable(t, str(commodity), set(starts))
+        unreached += list(group.index[~group["node_id"].isin(reached)])
+    if unreached:
+        d = demand.loc[unreached]
+        issues.append(make_issue(
+            "unreachable-demand", ERROR, "demand",
+            f"{len(unreached)} demand row(s) sit at nodes no supply of the commodity can reach",
+            "add the missing links (or the commodity on existing links), or a supply row",
+            column="node_id", rows=_lines(unreached), ids=d["demand_id"],
+            values=d["node_id"].astype(str) + " (" + d["commodity"].astype(str) + ")",
+        ))
+    agreements = t["agreements"]
+    bad = []
+    for idx, row in agreements.dropna(subset=["commodity", "origin"]).iterrows():
+        reached = _reachable(t, str(row["commodity"]), [str(row["origin"])])
+        if row["destinations"] and not any(d in reached for d in row["destinations"]):
+            bad.append(idx)
+    if bad:
+        issues.append(make_issue(
+            "unconnected-agreement", ERROR, "agreements",
+            f"{len(bad)} agreement(s) have no route from origin to any destination",
+            "add links carrying the agreement's commodity between origin and destination",
+            column="origin", rows=_lines(bad), ids=agreements.loc[bad, "agreement_id"],
+        ))
+    return issues
+
+
+def _quantity_dimensions(t: Tables, commodity: str) -> set[str]:
+    """Unit dimensions in which any quantity of ``commodity`` is given."""
+    dims: set[str] = set()
+    links = t["links"]
+    carries = links["commodities"].map(lambda cs: commodity in cs)
+    units = [links.loc[carries & links["capacity"].notna(), "capacity_unit"]]
+    for name in ("supply", "demand", "agreements"):
+        frame = t[name]
+        units.append(frame.loc[frame["commodity"] == commodity, "unit"])
+    for series in units:
+        dims |= {UNITS[u].dimension for u in series.dropna() if u in UNITS}
+    return dims
+
+
+def check_conversions(t: Tables) -> list[Issue]:
+    """Commodities measured across dimensions have the factor their conversion needs."""
+    conv = t["conversions"]
+    links = t["links"]
+    shared_freight = links["commodities"].map(lambda cs: "containers" in cs and len(cs) > 1).any()
+    needs = {
+        "crude_oil": ("bbl", "oil_volume" in _quantity_dimensions(t, "crude_oil")),
+        "oil_products": ("bbl", "oil_volume" in _quantity_dimensions(t, "oil_products")),
+        "containers": ("TEU", shared_freight or "mass" in _quantity_dimensions(t, "containers")),
+    }
+    issues = []
+    for commodity, (unit, needed) in needs.items():
+        rows = conv[(conv["commodity"] == commodity)
+                    & ((conv["from_unit"] == unit) | (conv["to_unit"] == unit))]
+        if needed and rows.empty:
+            issues.append(make_issue(
+                "missing-conversion", ERROR, "conversions",
+                f"{commodity} quantities need a t <-> {unit} factor, and conversions.csv has none",
+                f"add a {commodity} row converting t to {unit} with its source",
+                column="factor", ids=[commodity],
+            ))
+    return issues
+
+
+def check_sources(t: Tables) -> list[Issue]:
+    """The same URL should not appear under two source ids."""
+    sources = t["sources"]
+    dup = sources["url"].notna() & sources.duplicated(subset=["url"], keep=False)
+    if not dup.any():
+        return []
+    return [make_issue(
+        "duplicate-source", WARNING, "sources",
+        f"{dup.sum()} source rows share a URL with another row",
+        "merge them into one source id", column="url", rows=_lines(sources.index[dup]),
+        ids=sources.loc[dup, "source_id"], values=sources.loc[dup, "url"],
+    )]
+
+
+RULES: tuple[Rule, ...] = (
+    check_duplicate_ids,
+    check_references,
+    check_country_codes,
+    check_units,
+    check_capacities,
+    check_years_and_ranges,
+    check_coordinates,
+    check_provenance,
+    check_commodity_handling,
+    check_reachability,
+    check_conversions,
+    check_sources,
+)
