@@ -96,12 +96,14 @@ def _parse_column(
         typed = low.map(lambda v: True if v in _TRUE else (False if v in _FALSE else pd.NA))
         typed = typed.astype("boolean")
     elif col.kind == "list":
-        typed = text.map(split_list)
+        typed = pd.Series([split_list(v) for v in text], index=text.index, dtype=object)
         if col.allowed is not None:
             allowed = set(col.allowed)
-            wrong = typed.map(lambda items: any(i not in allowed for i in items))
-            _not_allowed(wrong, typed.map(lambda it: ";".join(i for i in it if i not in allowed)),
-                         col, spec, raw, issues)
+            wrong = pd.Series([any(i not in allowed for i in items) for items in typed],
+                              index=text.index, dtype=bool)
+            shown = pd.Series([";".join(i for i in items if i not in allowed) for items in typed],
+                              index=text.index, dtype=object)
+            _not_allowed(wrong, shown, col, spec, raw, issues)
     else:
         typed = text.astype("string").where(~empty, pd.NA)
         if col.kind == "date":

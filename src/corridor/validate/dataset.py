@@ -41,7 +41,8 @@ def validate_tables(raw_frames: dict[str, pd.DataFrame]) -> tuple[Tables, list[I
             issues += found
         else:
             tables[name] = _empty(name)
-    if any(i.code in FILE_LEVEL_CODES for i in issues):
+    unread = [name for name in TABLES if name not in raw_frames and TABLES[name].required_file]
+    if unread or any(i.code in FILE_LEVEL_CODES for i in issues):
         return tables, issues
     for rule in RULES:
         try:

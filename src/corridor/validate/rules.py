@@ -45,6 +45,17 @@ def _lines(index: Iterable[object]) -> list[int]:
     return [int(i) + 2 for i in index]  # type: ignore[call-overload]
 
 
+def contains(lists: pd.Series, item: str) -> pd.Series:
+    """Boolean mask: which list cells contain ``item``."""
+    return pd.Series([item in cell for cell in lists], index=lists.index, dtype=bool)
+
+
+def _as_lists(values: pd.Series) -> pd.Series:
+    """Wrap scalar cells as one-item tuples (empty tuple for missing)."""
+    return pd.Series([(v,) if isinstance(v, str) else () for v in values], index=values.index,
+                     dtype=object)
+
+
 def _explode(frame: pd.DataFrame, column: str) -> pd.Series:
     """One entry per list item, indexed like the frame's rows."""
     return frame[column].explode().dropna()
@@ -135,7 +146,8 @@ def _unit_issues(frame: pd.DataFrame, name: str, value_cols: list[str], unit_col
             f"fill {unit_col} with one of: {', '.join(UNITS)}", column=unit_col,
             rows=_lines(frame.index[no_unit]), ids=frame.loc[no_unit, id_col],
         ))
-    dims = frame[unit_col].map(lambda u: UNITS[u].dimension if u in UNITS else None)
+    dims = pd.Series([UNITS[u].dimension if u in UNITS else None for u in frame[unit_col]],
+                     index=frame.index, dtype=object)
     mismatch = [
         idx for idx in frame.index[has_value & dims.notna()]
         if any(dims[idx] not in COMPATIBLE_DIMENSIONS.get(c, set()) for c in commodities[idx])
@@ -159,11 +171,11 @@ def check_units(t: Tables) -> list[Issue]:
     for name in ("supply", "demand"):
         frame = t[name]
         issues += _unit_issues(frame, name, ["value"], "unit",
-                               frame["commodity"].map(lambda c: (c,) if isinstance(c, str) else ()),
+                               _as_lists(frame["commodity"]),
                                f"{name}_id")
     agreements = t["agreements"]
     issues += _unit_issues(agreements, "agreements", ["min_volume", "max_volume"], "unit",
-                           agreements["commodity"].map(lambda c: (c,) if isinstance(c, str) else ()),
+                           _as_lists(agreements["commodity"]),
                            "agreement_id")
     return issues
 
@@ -344,7 +356,7 @@ def _reachable(t: Tables, commodity: str, starts: Iterable[str]) -> set[str]:
     nodes = list(t["nodes"]["node_id"].dropna().astype(str))
     index = {n: i for i, n in enumerate(nodes)}
     links = t["links"]
-    carries = links["commodities"].map(lambda cs: commodity in cs)
+    carries = contains(links["commodities"], commodity)
     sub = links[carries & links["from_node"].isin(index) & links["to_node"].isin(index)]
     src = sub["from_node"].map(index).to_numpy(dtype=int)
     dst = sub["to_node"].map(index).to_numpy(dtype=int)
@@ -398,7 +410,7 @@ def _quantity_dimensions(t: Tables, commodity: str) -> set[str]:
     """Unit dimensions in which any quantity of ``commodity`` is given."""
     dims: set[str] = set()
     links = t["links"]
-    carries = links["commodities"].map(lambda cs: commodity in cs)
+    carries = contains(links["commodities"], commodity)
     units = [links.loc[carries & links["capacity"].notna(), "capacity_unit"]]
     for name in ("supply", "demand", "agreements"):
         frame = t[name]
@@ -412,7 +424,7 @@ def check_conversions(t: Tables) -> list[Issue]:
     """Commodities measured across dimensions have the factor their conversion needs."""
     conv = t["conversions"]
     links = t["links"]
-    shared_freight = links["commodities"].map(lambda cs: "containers" in cs and len(cs) > 1).any()
+    shared_freight = any("containers" in cs and len(cs) > 1 for cs in links["commodities"])
     needs = {
         "crude_oil": ("bbl", "oil_volume" in _quantity_dimensions(t, "crude_oil")),
         "oil_products": ("bbl", "oil_volume" in _quantity_dimensions(t, "oil_products")),

@@ -1,0 +1,36 @@
+"""Shared fixtures: the hand-made tiny dataset and writable copies of datasets."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridor.io.read import default_data_path
+
+TINY = Path(__file__).parent / "data" / "tiny"
+SHIPPED = default_data_path()
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of tests/data/tiny."""
+    return Path(shutil.copytree(TINY, tmp_path / "tiny"))
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped dataset (CSV files only)."""
+    target = tmp_path / "shipped"
+    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("basemap", "__pycache__"))
+    return target
+
+
+def edit_csv(folder: Path, table: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    """Rewrite ``folder/table.csv`` after applying ``change`` to its text frame."""
+    path = folder / f"{table}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    change(frame).to_csv(path, index=False)
