@@ -46,7 +46,7 @@ def _root(
 def main() -> None:
     """Run the CLI; turn corridor's errors into messages and exit codes, never tracebacks."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except ValidationError as err:
         err.report.render(err_console, show_warnings=False)
         sys.exit(EXIT_INVALID)
@@ -60,13 +60,14 @@ def main() -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as err:  # click usage errors and anything else: a message, no traceback
-        import click
-
-        if isinstance(err, click.ClickException):
-            err.show()
-            sys.exit(EXIT_BAD_INPUT)
-        raise
+    except typer.TyperException as err:  # usage errors: typer prints them like click does
+        show = getattr(err, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"[bold red]error:[/] {err.format_message()}")
+        sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,114 @@
+"""The `corridor` command as a user runs it: exit codes, messages, no tracebacks, atomic output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+import corridor
+from tests.conftest import TINY, edit_csv
+
+CLI = [sys.executable, "-m", "corridor.cli.app"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, cwd=cwd,
+                          timeout=300, check=False)
+
+
+def test_validate_good_dataset_exits_zero() -> None:
+    result = run("validate", str(TINY))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "valid" in result.stdout
+
+
+def test_validate_broken_dataset_names_file_row_column_value(tiny_copy: Path) -> None:
+    edit_csv(tiny_copy, "links", lambda f: f.assign(capacity=["10", "lots"]))
+    result = run("validate", "--data", str(tiny_copy))
+    assert result.returncode == 1
+    out = result.stdout
+    assert "bad-value" in out and "links.csv:3" in out and "capacity" in out and "lots" in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_validate_json_report(tiny_copy: Path) -> None:
+    edit_csv(tiny_copy, "links", lambda f: f.assign(to_node=["T_B", "M_NOWHERE"]))
+    result = run("validate", str(tiny_copy), "--json")
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    codes = {i["code"] for i in payload["issues"]}
+    assert "unknown-node" in codes and payload["ok"] is False
+
+
+def test_missing_folder_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_data_show_on_a_broken_dataset_reports_and_exits_one(tiny_copy: Path) -> None:
+    (tiny_copy / "nodes.csv").write_text("node_id,name\nX,\n")
+    result = run("data", "show", "--data", str(tiny_copy))
+    assert result.returncode == 1
+    assert "missing-column" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = run("data", "export", "--format", "shapefile", "-o", "x")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_data_show_summarises(tiny_copy: Path) -> None:
+    result = run("data", "show", "--data", str(tiny_copy))
+    assert result.returncode == 0, result.stderr
+    assert "nodes by kind" in result.stdout and "L_BC" in result.stdout
+    assert "5 Mt/yr" in result.stdout  # 100,000 b/d at 7.3 bbl/t
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv"])
+def test_export_formats(tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / ("out" if fmt == "csv" else f"net.{fmt}")
+    result = run("data", "export", "--format", fmt, "-o", str(target), "--data", str(TINY))
+    assert result.returncode == 0, result.stderr
+    if fmt == "geojson":
+        payload = json.loads(target.read_text())
+        kinds = [f["properties"]["feature_type"] for f in payload["features"]]
+        assert kinds.count("node") == 3 and kinds.count("link") == 2
+        link = next(f for f in payload["features"] if f["properties"].get("link_id") == "L_AB")
+        assert link["geometry"]["coordinates"] == [[49.87, 40.41], [44.79, 41.72]]
+    elif fmt == "gpkg":
+        links = gpd.read_file(target, layer="links")
+        assert set(links["link_id"]) == {"L_AB", "L_BC"}
+        assert links.crs.to_epsg() == 4326
+    else:
+        again = corridor.load(target)
+        original = corridor.load(TINY)
+        for name in ("nodes", "links", "provenance", "agreements"):
+            pd.testing.assert_frame_equal(getattr(again, name), getattr(original, name))
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert not leftovers, "atomic writes leave no temporary files"
+
+
+def test_export_replaces_existing_output_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "stale.csv").write_text("old")
+    result = run("data", "export", "-f", "csv", "-o", str(target), "--data", str(TINY))
+    assert result.returncode == 0, result.stderr
+    assert not (target / "stale.csv").exists() and (target / "nodes.csv").exists()
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and corridor.__version__ in result.stdout
