@@ -19,8 +19,13 @@ def test_every_validation_code_is_documented() -> None:
     sources = "".join(p.read_text() for p in (ROOT / "src" / "corridor").rglob("*.py"))
     codes = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)",\s*(?:ERROR|WARNING)', sources))
     codes |= set(re.findall(r'fail\(\s*"([a-z-]+)"', sources))
-    codes |= {"unknown-node", "unknown-link", "unknown-source", "unknown-commodity",
-              "unknown-group"}
+    codes |= {
+        "unknown-node",
+        "unknown-link",
+        "unknown-source",
+        "unknown-commodity",
+        "unknown-group",
+    }
     page = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`([a-z]+(?:-[a-z]+)+)`", page))
     assert codes - documented == set()

@@ -63,8 +63,10 @@ def test_arrays_convert_elementwise() -> None:
 @given(
     value=st.floats(min_value=1e-6, max_value=1e9),
     pair=st.sampled_from(sorted(UNITS)).flatmap(
-        lambda a: st.tuples(st.just(a), st.sampled_from(
-            [b for b in UNITS if UNITS[b].dimension == UNITS[a].dimension]))
+        lambda a: st.tuples(
+            st.just(a),
+            st.sampled_from([b for b in UNITS if UNITS[b].dimension == UNITS[a].dimension]),
+        )
     ),
 )
 def test_round_trip_within_a_dimension(value: float, pair: tuple[str, str]) -> None:

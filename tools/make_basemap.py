@@ -68,8 +68,9 @@ def main(path: str) -> None:
         simplified = clipped.simplify(0.01, preserve_topology=True)
         rounded = shapely.set_precision(simplified, 0.01)
         gj = json.loads(json.dumps(mapping(rounded)), parse_float=lambda s: round(float(s), 2))
-        features.append({"type": "Feature", "properties": {"iso_a2": code, "name": name},
-                         "geometry": gj})
+        features.append(
+            {"type": "Feature", "properties": {"iso_a2": code, "name": name}, "geometry": gj}
+        )
     out = {
         "type": "FeatureCollection",
         "name": "countries",

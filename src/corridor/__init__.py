@@ -1,4 +1,4 @@
-"""corridor: energy and freight corridors from Central Asia across the Caspian to Türkiye and Europe.
+"""corridor: energy and freight corridors from Central Asia via the Caspian to Türkiye and Europe.
 
 Public API::
 
@@ -14,12 +14,12 @@ import logging
 
 __version__ = "0.1.0"
 
-from corridor.errors import CorridorError, InputFileError, UnitError, ValidationError  # noqa: E402
-from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe  # noqa: E402
-from corridor.io.export import export_network  # noqa: E402
-from corridor.network import Network, load  # noqa: E402
-from corridor.units import convert  # noqa: E402
-from corridor.validate import ValidationReport, validate_dataset  # noqa: E402
+from corridor.errors import CorridorError, InputFileError, UnitError, ValidationError
+from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe
+from corridor.io.export import export_network
+from corridor.network import Network, load
+from corridor.units import convert
+from corridor.validate import ValidationReport, validate_dataset
 
 validate = validate_dataset
 

@@ -66,7 +66,10 @@ class Network:
 
 
 def conversion_factor(
-    conversions: pd.DataFrame, commodity: str, from_unit: str, to_unit: str,
+    conversions: pd.DataFrame,
+    commodity: str,
+    from_unit: str,
+    to_unit: str,
     grade: str | None = None,
 ) -> float | None:
     """The dataset's factor converting ``from_unit`` to ``to_unit`` for a commodity.
@@ -88,11 +91,13 @@ def conversion_factor(
     return None
 
 
-def _factors(conversions: pd.DataFrame, commodities: pd.DataFrame, commodity: str) -> dict[str, float | None]:
+def _factors(
+    conversions: pd.DataFrame, commodities: pd.DataFrame, commodity: str
+) -> dict[str, float | None]:
     grade = None
     if commodity in commodities.index:
-        value = commodities.loc[commodity, "default_grade"]
-        grade = None if pd.isna(value) else str(value)
+        value = commodities.at[commodity, "default_grade"]
+        grade = value if isinstance(value, str) else None
     return {
         "bbl_per_t": conversion_factor(conversions, commodity, "t", "bbl", grade),
         "t_per_teu": conversion_factor(conversions, commodity, "TEU", "t", grade),
@@ -100,8 +105,12 @@ def _factors(conversions: pd.DataFrame, commodities: pd.DataFrame, commodity: st
 
 
 def _to_canonical(
-    values: pd.Series, units: pd.Series, targets: pd.Series, commodity_of_row: pd.Series,
-    conversions: pd.DataFrame, commodities: pd.DataFrame,
+    values: pd.Series,
+    units: pd.Series,
+    targets: pd.Series,
+    commodity_of_row: pd.Series,
+    conversions: pd.DataFrame,
+    commodities: pd.DataFrame,
 ) -> pd.Series:
     """Convert each row's value from its unit to its target unit (NaN where impossible)."""
     out = pd.Series(np.nan, index=values.index, dtype="float64")
@@ -111,8 +120,9 @@ def _to_canonical(
     ):
         factors = _factors(conversions, commodities, str(commodity))
         try:
-            out[group.index] = convert(group.to_numpy(dtype=float), str(unit), str(target),
-                                       **factors)
+            out[group.index] = convert(
+                group.to_numpy(dtype=float), str(unit), str(target), **factors
+            )
         except ValueError:
             logger.warning("cannot convert %s %s to %s (no factor)", commodity, unit, target)
     return out
@@ -133,15 +143,23 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
     dims = links["capacity_unit"].map(lambda u: UNITS[u].dimension if u in UNITS else None)
     links["canonical_unit"] = dims.map(_CANONICAL_BY_DIMENSION)
     links["capacity_canonical"] = _to_canonical(
-        links["capacity"], links["capacity_unit"], links["canonical_unit"],
-        _first_commodity(links["commodities"]), conversions, commodities,
+        links["capacity"],
+        links["capacity_unit"],
+        links["canonical_unit"],
+        _first_commodity(links["commodities"]),
+        conversions,
+        commodities,
     )
     for name in ("supply", "demand"):
         frame = indexed[name]
         frame["canonical_unit"] = frame["commodity"].map(CANONICAL_UNIT)
         frame["value_canonical"] = _to_canonical(
-            frame["value"], frame["unit"], frame["canonical_unit"], frame["commodity"],
-            conversions, commodities,
+            frame["value"],
+            frame["unit"],
+            frame["canonical_unit"],
+            frame["commodity"],
+            conversions,
+            commodities,
         )
     return Network(**indexed, path=path, report=report)
 

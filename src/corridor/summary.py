@@ -11,8 +11,11 @@ __all__ = ["count_by", "main_capacities"]
 
 def count_by(frame: pd.DataFrame, column: str) -> pd.Series:
     """Counts of rows by the values of ``column`` (list cells count once per item)."""
-    values = frame[column].explode() if frame[column].map(lambda v: isinstance(v, tuple)).any() \
+    values = (
+        frame[column].explode()
+        if frame[column].map(lambda v: isinstance(v, tuple)).any()
         else frame[column]
+    )
     return values.fillna("(none)").value_counts().rename("count")
 
 
@@ -25,8 +28,17 @@ def main_capacities(network: Network, *, per_commodity: int = 6) -> pd.DataFrame
     links = network.links[network.links["capacity_canonical"].notna()].copy()
     links["commodity"] = links["commodities"].map(lambda cs: cs[0] if cs else None)
     links["countries"] = links["countries"].map(";".join)
-    columns = ["commodity", "name", "mode", "status", "capacity", "capacity_unit",
-               "capacity_canonical", "canonical_unit", "countries"]
+    columns = [
+        "commodity",
+        "name",
+        "mode",
+        "status",
+        "capacity",
+        "capacity_unit",
+        "capacity_canonical",
+        "canonical_unit",
+        "countries",
+    ]
     top = (
         links.reset_index()
         .sort_values(["commodity", "capacity_canonical"], ascending=[True, False])

@@ -20,8 +20,9 @@ CLI = [sys.executable, "-m", "corridor.cli.app"]
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, cwd=cwd,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300, check=False
+    )
 
 
 def test_validate_good_dataset_exits_zero() -> None:

@@ -18,6 +18,7 @@ def _set(row: int, column: str, value: str) -> Callable[[Frame], Frame]:
     def change(frame: Frame) -> Frame:
         frame.loc[row, column] = value
         return frame
+
     return change
 
 
@@ -59,11 +60,18 @@ BREAKS = [
 ]
 
 
-@pytest.mark.parametrize(("table", "change", "code", "column", "line"), BREAKS,
-                         ids=[f"{b[0]}-{b[2]}-{i}" for i, b in enumerate(BREAKS)])
+@pytest.mark.parametrize(
+    ("table", "change", "code", "column", "line"),
+    BREAKS,
+    ids=[f"{b[0]}-{b[2]}-{i}" for i, b in enumerate(BREAKS)],
+)
 def test_each_break_is_reported(
-    tiny_copy: Path, table: str, change: Callable[[Frame], Frame], code: str,
-    column: str | None, line: int | None,
+    tiny_copy: Path,
+    table: str,
+    change: Callable[[Frame], Frame],
+    code: str,
+    column: str | None,
+    line: int | None,
 ) -> None:
     before, _ = validate_dataset(tiny_copy)
     assert before.ok, before.to_frame()
@@ -99,6 +107,7 @@ def test_bidirectional_links_count_both_ways(tiny_copy: Path) -> None:
     def reverse(frame: Frame) -> Frame:
         frame.loc[1, ["from_node", "to_node"]] = ["M_C", "T_B"]
         return frame
+
     edit_csv(tiny_copy, "links", reverse)
     assert "unreachable-demand" in validate_dataset(tiny_copy)[0].codes()
     edit_csv(tiny_copy, "links", _set(1, "bidirectional", "true"))
@@ -124,8 +133,11 @@ def test_missing_and_unreadable_files(tiny_copy: Path) -> None:
 
 def test_missing_capacity_is_a_warning_not_an_error(tiny_copy: Path) -> None:
     edit_csv(tiny_copy, "links", _set(0, "capacity", ""))
-    edit_csv(tiny_copy, "provenance",
-             lambda f: f[~((f["row_id"] == "L_AB") & (f["column"] == "capacity"))])
+    edit_csv(
+        tiny_copy,
+        "provenance",
+        lambda f: f[~((f["row_id"] == "L_AB") & (f["column"] == "capacity"))],
+    )
     report, _ = validate_dataset(tiny_copy)
     assert report.ok
     assert [i.code for i in report.warnings] == ["missing-capacity"]

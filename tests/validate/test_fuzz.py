@@ -13,11 +13,48 @@ from corridor.schema import TABLE_ORDER
 from corridor.validate import validate_dataset
 from tests.conftest import TINY
 
-TRICKY = st.sampled_from([
-    "", " ", "nan", "NaN", "inf", "-inf", "1e309", "-1", "0", "1.5", "2023.5", "true", "yes",
-    '"', '""', ",", ";", ";;", "a;b", "\t", "\\N", "None", "null", "Ünïcödé", "Ⅻ", "٣", "\x00",
-    "F_A", "T_B", "M_C", "L_AB", "S_TEST", "crude_oil", "Mt/yr", "b/d", "AZ", "OTS", "99999999999",
-])
+TRICKY = st.sampled_from(
+    [
+        "",
+        " ",
+        "nan",
+        "NaN",
+        "inf",
+        "-inf",
+        "1e309",
+        "-1",
+        "0",
+        "1.5",
+        "2023.5",
+        "true",
+        "yes",
+        '"',
+        '""',
+        ",",
+        ";",
+        ";;",
+        "a;b",
+        "\t",
+        "\\N",
+        "None",
+        "null",
+        "Ünïcödé",
+        "Ⅻ",
+        "٣",
+        "\x00",
+        "F_A",
+        "T_B",
+        "M_C",
+        "L_AB",
+        "S_TEST",
+        "crude_oil",
+        "Mt/yr",
+        "b/d",
+        "AZ",
+        "OTS",
+        "99999999999",
+    ]
+)
 CELL = st.one_of(TRICKY, st.text(max_size=12))
 
 
@@ -28,8 +65,12 @@ def mutations(draw: st.DrawFn) -> list[tuple[str, str, tuple[object, ...]]]:
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         table = draw(st.sampled_from(TABLE_ORDER))
         op = draw(st.sampled_from(["cell", "drop_line", "truncate", "bytes", "header", "dup_line"]))
-        args = (draw(st.integers(0, 50)), draw(st.integers(0, 30)), draw(CELL),
-                draw(st.binary(max_size=8)))
+        args = (
+            draw(st.integers(0, 50)),
+            draw(st.integers(0, 30)),
+            draw(CELL),
+            draw(st.binary(max_size=8)),
+        )
         ops.append((table, op, args))
     return ops
 

@@ -8,7 +8,7 @@ from typing import Annotated, Final
 import typer
 from rich.console import Console
 
-__all__ = ["DataOption", "EXIT_BAD_INPUT", "EXIT_INVALID", "EXIT_OK", "err_console", "out_console"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INVALID", "EXIT_OK", "DataOption", "err_console", "out_console"]
 
 EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
@@ -19,6 +19,10 @@ err_console = Console(stderr=True)
 
 DataOption = Annotated[
     Path | None,
-    typer.Option("--data", "-d", help="Dataset folder (default: the shipped corridor dataset).",
-                 show_default=False),
+    typer.Option(
+        "--data",
+        "-d",
+        help="Dataset folder (default: the shipped corridor dataset).",
+        show_default=False,
+    ),
 ]

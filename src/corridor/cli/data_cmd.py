@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +19,7 @@ from corridor.summary import count_by, main_capacities
 app = typer.Typer(help="Look at a dataset and export it.", no_args_is_help=True)
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     """Formats of `corridor data export`."""
 
     geojson = "geojson"
@@ -29,7 +29,7 @@ class ExportFormat(str, Enum):
 
 def _count_table(title: str, counts: pd.Series) -> Table:
     table = Table(title=title, title_justify="left")
-    table.add_column(counts.index.name or "value")
+    table.add_column(str(counts.index.name or "value"))
     table.add_column("n", justify="right")
     for key, n in counts.items():
         table.add_row(str(key), str(n))
@@ -40,25 +40,48 @@ def _count_table(title: str, counts: pd.Series) -> Table:
 def show(data: DataOption = None) -> None:
     """Summarise a dataset: nodes and links by kind, mode, status, country; main capacities."""
     net = load(data)
-    out_console.print(f"[bold]{net!r}[/]  {len(net.supply)} supply rows, {len(net.demand)} demand "
-                      f"rows, {len(net.sources)} sources, {len(net.provenance)} sourced figures")
-    out_console.print(Columns([
-        _count_table("nodes by kind", count_by(net.nodes, "kind").rename_axis("kind")),
-        _count_table("nodes by country", count_by(net.nodes, "country").rename_axis("country")),
-        _count_table("links by mode", count_by(net.links, "mode").rename_axis("mode")),
-        _count_table("links by status", count_by(net.links, "status").rename_axis("status")),
-        _count_table("links by commodity",
-                     count_by(net.links, "commodities").rename_axis("commodity")),
-    ]))
+    out_console.print(
+        f"[bold]{net!r}[/]  {len(net.supply)} supply rows, {len(net.demand)} demand "
+        f"rows, {len(net.sources)} sources, {len(net.provenance)} sourced figures"
+    )
+    out_console.print(
+        Columns(
+            [
+                _count_table("nodes by kind", count_by(net.nodes, "kind").rename_axis("kind")),
+                _count_table(
+                    "nodes by country", count_by(net.nodes, "country").rename_axis("country")
+                ),
+                _count_table("links by mode", count_by(net.links, "mode").rename_axis("mode")),
+                _count_table(
+                    "links by status", count_by(net.links, "status").rename_axis("status")
+                ),
+                _count_table(
+                    "links by commodity",
+                    count_by(net.links, "commodities").rename_axis("commodity"),
+                ),
+            ]
+        )
+    )
     caps = main_capacities(net)
     table = Table(title="Main corridors: largest sourced capacities", title_justify="left")
-    for column in ("commodity", "link_id", "name", "mode", "status", "capacity", "canonical",
-                   "countries"):
+    for column in (
+        "commodity",
+        "link_id",
+        "name",
+        "mode",
+        "status",
+        "capacity",
+        "canonical",
+        "countries",
+    ):
         table.add_column(column, justify="right" if column in ("capacity", "canonical") else "left")
-    for row in caps.itertuples():
-        table.add_row(row.commodity, row.link_id, row.name, row.mode, row.status,
-                      f"{row.capacity:,.6g} {row.capacity_unit}",
-                      f"{row.capacity_canonical:,.4g} {row.canonical_unit}", row.countries)
+    for row in caps.to_dict("records"):
+        table.add_row(
+            *(str(row[c]) for c in ("commodity", "link_id", "name", "mode", "status")),
+            f"{row['capacity']:,.6g} {row['capacity_unit']}",
+            f"{row['capacity_canonical']:,.4g} {row['canonical_unit']}",
+            str(row["countries"]),
+        )
     out_console.print(table)
     n_warn = len(net.report.warnings) if net.report else 0
     if n_warn:
@@ -68,8 +91,9 @@ def show(data: DataOption = None) -> None:
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File (geojson, gpkg) or "
-                                         "folder (csv) to write.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File (geojson, gpkg) or folder (csv) to write.")
+    ],
     data: DataOption = None,
 ) -> None:
     """Write the network for GIS tools (GeoJSON, GeoPackage) or as CSV dataset files."""

@@ -12,8 +12,9 @@ from corridor.validate import validate_dataset
 
 
 def validate(
-    path: Annotated[Path | None, typer.Argument(help="Dataset folder (default: shipped).",
-                                                show_default=False)] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Dataset folder (default: shipped).", show_default=False)
+    ] = None,
     data: DataOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     errors_only: Annotated[bool, typer.Option("--errors-only", help="Hide warnings.")] = False,

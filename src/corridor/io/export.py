@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import pandas as pd
 
@@ -14,13 +14,15 @@ from corridor.io.atomic import atomic_write_dir, atomic_write_file
 from corridor.network import Network
 from corridor.schema import TABLES
 
+FrameT = TypeVar("FrameT", bound=pd.DataFrame)
+
 __all__ = ["EXPORT_FORMATS", "export_network", "tables_to_csv_frames"]
 
 EXPORT_FORMATS: Final = ("geojson", "gpkg", "csv")
 _LIST_SEP = ";"
 
 
-def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
+def _flatten(frame: FrameT) -> FrameT:
     """Join list cells with ';' so that every cell is a scalar."""
     out = frame.copy()
     for column in out.columns:
@@ -49,15 +51,19 @@ def _write_csv_folder(network: Network, folder: Path) -> None:
 
 def _write_geojson(network: Network, file: Path) -> None:
     features = []
-    for kind, gdf in (("node", nodes_to_geodataframe(network)),
-                      ("link", links_to_geodataframe(network))):
+    for kind, gdf in (
+        ("node", nodes_to_geodataframe(network)),
+        ("link", links_to_geodataframe(network)),
+    ):
         flat = _flatten(gdf.reset_index())
         collection = json.loads(flat.to_json(na="null", drop_id=True))
         for feature in collection["features"]:
             feature["properties"] = {"feature_type": kind, **feature["properties"]}
         features += collection["features"]
-    file.write_text(json.dumps({"type": "FeatureCollection", "features": features},
-                               ensure_ascii=False), encoding="utf-8")
+    file.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+        encoding="utf-8",
+    )
 
 
 def _write_gpkg(network: Network, file: Path) -> None:
@@ -84,7 +90,9 @@ def export_network(network: Network, path: Path | str, fmt: str) -> Path:
     """
     target = Path(path)
     if fmt not in EXPORT_FORMATS:
-        raise InputFileError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        raise InputFileError(
+            f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
     if fmt == "csv":
         atomic_write_dir(target, lambda tmp: _write_csv_folder(network, tmp))
     elif fmt == "geojson":

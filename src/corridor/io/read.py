@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from corridor.errors import InputFileError
-from corridor.schema import TABLES, TableSpec
 from corridor.issues import ERROR, Issue, make_issue
+from corridor.schema import TABLES, TableSpec
 
 __all__ = ["RawTables", "default_data_path", "read_raw_tables"]
 
@@ -31,6 +31,7 @@ def default_data_path() -> Path:
 
 def _read_one(file: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, Issue | None]:
     """Read one CSV as strings; return an issue instead of raising on bad input."""
+
     def fail(code: str, message: str, hint: str) -> tuple[None, Issue]:
         return None, make_issue(code, ERROR, spec.name, message, hint)
 
@@ -52,18 +53,30 @@ def _read_one(file: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, Issue |
             skip_blank_lines=True,
         )
     except UnicodeDecodeError as err:
-        return fail("unreadable-file", f"{file.name} is not UTF-8 text ({err.reason} at byte "
-                    f"{err.start})", "save the file as UTF-8 CSV")
+        return fail(
+            "unreadable-file",
+            f"{file.name} is not UTF-8 text ({err.reason} at byte {err.start})",
+            "save the file as UTF-8 CSV",
+        )
     except pd.errors.EmptyDataError:
-        return fail("empty-file", f"{file.name} is empty", "write the header row: "
-                    + ",".join(spec.column_names))
+        return fail(
+            "empty-file",
+            f"{file.name} is empty",
+            "write the header row: " + ",".join(spec.column_names),
+        )
     except (pd.errors.ParserError, csv.Error, ValueError) as err:
         text = " ".join(str(err).split())
-        return fail("unreadable-file", f"{file.name} is not a well-formed CSV: {text}",
-                    "check quoting and the number of fields on the line named")
+        return fail(
+            "unreadable-file",
+            f"{file.name} is not a well-formed CSV: {text}",
+            "check quoting and the number of fields on the line named",
+        )
     except OSError as err:
-        return fail("unreadable-file", f"{file.name} cannot be read: {err.strerror}",
-                    "check the file's permissions")
+        return fail(
+            "unreadable-file",
+            f"{file.name} cannot be read: {err.strerror}",
+            "check the file's permissions",
+        )
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, None
 

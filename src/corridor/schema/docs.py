@@ -56,8 +56,9 @@ def render_data_model() -> str:
             lines += [f"Id column: `{spec.id_column}`.", ""]
         lines += ["| column | type | unit | constraints | description |", "|---|---|---|---|---|"]
         for col in spec.columns:
-            unit = (col.unit or "").replace("@", "given in `") + ("`" if col.unit and
-                                                                     col.unit.startswith("@") else "")
+            unit = (col.unit or "").replace("@", "given in `") + (
+                "`" if col.unit and col.unit.startswith("@") else ""
+            )
             lines.append(
                 f"| `{col.name}` | {col.kind} | {unit} | {_constraints(col)} | {col.description} |"
             )

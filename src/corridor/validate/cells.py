@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from corridor.schema import Column, TableSpec
 from corridor.issues import ERROR, WARNING, Issue, make_issue
+from corridor.schema import Column, TableSpec
 
 __all__ = ["parse_table", "split_list"]
 
@@ -43,11 +43,16 @@ def _parse_column(
         if mask.any():
             issues.append(
                 make_issue(
-                    code, ERROR, spec.name,
+                    code,
+                    ERROR,
+                    spec.name,
                     f"{mask.sum()} value(s) in column {col.name!r} are not {expected}",
                     f"write {expected}, or leave the cell empty if unknown"
-                    if not col.required else f"write {expected}",
-                    column=col.name, rows=_lines(mask), ids=_ids(raw, spec, mask),
+                    if not col.required
+                    else f"write {expected}",
+                    column=col.name,
+                    rows=_lines(mask),
+                    ids=_ids(raw, spec, mask),
                     values=text[mask].tolist(),
                 )
             )
@@ -55,10 +60,14 @@ def _parse_column(
     if col.required and empty.any():
         issues.append(
             make_issue(
-                "missing-value", ERROR, spec.name,
+                "missing-value",
+                ERROR,
+                spec.name,
                 f"{empty.sum()} row(s) have no {col.name!r}, which is required",
                 f"fill in {col.name}: {col.description}",
-                column=col.name, rows=_lines(empty), ids=_ids(raw, spec, empty),
+                column=col.name,
+                rows=_lines(empty),
+                ids=_ids(raw, spec, empty),
             )
         )
 
@@ -75,17 +84,24 @@ def _parse_column(
             bad(unparsed, "a finite number")
             typed = numbers.where(~unparsed).astype("float64")
         values = typed.astype("float64")
-        for limit, op, word in ((col.minimum, np.less, "below"), (col.maximum, np.greater, "above")):
+        for limit, op, word in (
+            (col.minimum, np.less, "below"),
+            (col.maximum, np.greater, "above"),
+        ):
             if limit is None:
                 continue
             out = pd.Series(op(values.fillna(limit).to_numpy(), limit), index=text.index)
             if out.any():
                 issues.append(
                     make_issue(
-                        "out-of-range", ERROR, spec.name,
+                        "out-of-range",
+                        ERROR,
+                        spec.name,
                         f"{out.sum()} value(s) in {col.name!r} are {word} {limit:g}",
                         f"{col.name} must be within [{col.minimum}, {col.maximum}]",
-                        column=col.name, rows=_lines(out), ids=_ids(raw, spec, out),
+                        column=col.name,
+                        rows=_lines(out),
+                        ids=_ids(raw, spec, out),
                         values=text[out].tolist(),
                     )
                 )
@@ -99,10 +115,16 @@ def _parse_column(
         typed = pd.Series([split_list(v) for v in text], index=text.index, dtype=object)
         if col.allowed is not None:
             allowed = set(col.allowed)
-            wrong = pd.Series([any(i not in allowed for i in items) for items in typed],
-                              index=text.index, dtype=bool)
-            shown = pd.Series([";".join(i for i in items if i not in allowed) for items in typed],
-                              index=text.index, dtype=object)
+            wrong = pd.Series(
+                [any(i not in allowed for i in items) for items in typed],
+                index=text.index,
+                dtype=bool,
+            )
+            shown = pd.Series(
+                [";".join(i for i in items if i not in allowed) for items in typed],
+                index=text.index,
+                dtype=object,
+            )
             _not_allowed(wrong, shown, col, spec, raw, issues)
     else:
         typed = text.astype("string").where(~empty, pd.NA)
@@ -126,10 +148,14 @@ def _not_allowed(
         choices = ", ".join(col.allowed or ())
         issues.append(
             make_issue(
-                "not-allowed", ERROR, spec.name,
+                "not-allowed",
+                ERROR,
+                spec.name,
                 f"{wrong.sum()} value(s) in {col.name!r} are not among the allowed values",
                 f"use one of: {choices}",
-                column=col.name, rows=_lines(wrong), ids=_ids(raw, spec, wrong),
+                column=col.name,
+                rows=_lines(wrong),
+                ids=_ids(raw, spec, wrong),
                 values=shown[wrong].tolist(),
             )
         )
@@ -147,9 +173,12 @@ def parse_table(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[
         if name not in spec.column_names:
             issues.append(
                 make_issue(
-                    "unknown-column", WARNING, spec.name,
+                    "unknown-column",
+                    WARNING,
+                    spec.name,
                     f"column {name!r} is not part of the {spec.name} table and is ignored",
-                    f"known columns: {', '.join(spec.column_names)}", column=name,
+                    f"known columns: {', '.join(spec.column_names)}",
+                    column=name,
                 )
             )
     for col in spec.columns:
@@ -157,9 +186,12 @@ def parse_table(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[
             if col.required:
                 issues.append(
                     make_issue(
-                        "missing-column", ERROR, spec.name,
+                        "missing-column",
+                        ERROR,
+                        spec.name,
                         f"required column {col.name!r} is missing",
-                        f"add a {col.name} column: {col.description}", column=col.name,
+                        f"add a {col.name} column: {col.description}",
+                        column=col.name,
                     )
                 )
             raw[col.name] = ""

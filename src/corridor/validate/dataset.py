@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from corridor.io.read import read_raw_tables
+from corridor.issues import ERROR, Issue, make_issue
 from corridor.schema import TABLES
 from corridor.validate.cells import parse_table
-from corridor.issues import ERROR, Issue, make_issue
 from corridor.validate.report import ValidationReport
 from corridor.validate.rules import RULES, Tables
 
@@ -49,11 +49,15 @@ def validate_tables(raw_frames: dict[str, pd.DataFrame]) -> tuple[Tables, list[I
             issues += rule(tables)
         except Exception as err:  # a bug or unforeseen input must not become a traceback
             logger.debug("rule %s failed", rule.__name__, exc_info=True)
-            issues.append(make_issue(
-                "rule-failed", ERROR, "dataset",
-                f"check {rule.__name__} could not run: {type(err).__name__}: {err}",
-                "fix the other issues first; if this persists, report it as a corridor bug",
-            ))
+            issues.append(
+                make_issue(
+                    "rule-failed",
+                    ERROR,
+                    "dataset",
+                    f"check {rule.__name__} could not run: {type(err).__name__}: {err}",
+                    "fix the other issues first; if this persists, report it as a corridor bug",
+                )
+            )
     return tables, issues
 
 
@@ -73,6 +77,7 @@ def validate_dataset(path: Path | str | None = None) -> tuple[ValidationReport, 
     raw = read_raw_tables(path)
     tables, issues = validate_tables(raw.frames)
     report = ValidationReport(raw.path, tuple(list(raw.issues) + issues))
-    logger.info("validated %s: %d errors, %d warnings", raw.path, len(report.errors),
-                len(report.warnings))
+    logger.info(
+        "validated %s: %d errors, %d warnings", raw.path, len(report.errors), len(report.warnings)
+    )
     return report, tables

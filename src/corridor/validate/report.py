@@ -81,6 +81,5 @@ class ValidationReport:
             console.print(table)
         verdict = "[bold green]valid[/]" if self.ok else "[bold red]invalid[/]"
         console.print(
-            f"{self.path}: {verdict} — {len(self.errors)} error(s), "
-            f"{len(self.warnings)} warning(s)"
+            f"{self.path}: {verdict} — {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
         )

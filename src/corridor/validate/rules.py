@@ -12,10 +12,10 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from corridor.geo.basemap import country_distances_km
+from corridor.issues import ERROR, WARNING, Issue, make_issue
 from corridor.schema import TABLES
 from corridor.schema.vocabulary import SOURCED_TABLES
 from corridor.units import UNITS
-from corridor.issues import ERROR, WARNING, Issue, make_issue
 
 __all__ = ["RULES", "Tables"]
 
@@ -52,8 +52,9 @@ def contains(lists: pd.Series, item: str) -> pd.Series:
 
 def _as_lists(values: pd.Series) -> pd.Series:
     """Wrap scalar cells as one-item tuples (empty tuple for missing)."""
-    return pd.Series([(v,) if isinstance(v, str) else () for v in values], index=values.index,
-                     dtype=object)
+    return pd.Series(
+        [(v,) if isinstance(v, str) else () for v in values], index=values.index, dtype=object
+    )
 
 
 def _explode(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -73,12 +74,18 @@ def check_duplicate_ids(t: Tables) -> list[Issue]:
         dup = frame.duplicated(subset=cols, keep=False) & frame[cols].notna().all(axis=1)
         if dup.any():
             ids = frame.loc[dup, cols].astype(str).agg("/".join, axis=1).drop_duplicates()
-            issues.append(make_issue(
-                "duplicate-id", ERROR, name,
-                f"{len(ids)} id(s) appear more than once in {name}",
-                f"make each {'/'.join(cols)} unique", column=cols[0],
-                rows=_lines(frame.index[dup]), ids=ids,
-            ))
+            issues.append(
+                make_issue(
+                    "duplicate-id",
+                    ERROR,
+                    name,
+                    f"{len(ids)} id(s) appear more than once in {name}",
+                    f"make each {'/'.join(cols)} unique",
+                    column=cols[0],
+                    rows=_lines(frame.index[dup]),
+                    ids=ids,
+                )
+            )
     return issues
 
 
@@ -96,14 +103,19 @@ def check_references(t: Tables) -> list[Issue]:
             bad = values[~values.astype(str).isin(known)]
             if bad.empty:
                 continue
-            issues.append(make_issue(
-                _TARGET_CODE.get(target, "unknown-reference"), ERROR, name,
-                f"{bad.nunique()} value(s) in {name}.{col.name} are not in {target}.{key}",
-                f"use an existing {key} from {target}.csv, or add the missing row there",
-                column=col.name, rows=_lines(bad.index.unique()),
-                ids=frame.loc[bad.index.unique(), spec.id_column] if spec.id_column else (),
-                values=bad.astype(str).unique(),
-            ))
+            issues.append(
+                make_issue(
+                    _TARGET_CODE.get(target, "unknown-reference"),
+                    ERROR,
+                    name,
+                    f"{bad.nunique()} value(s) in {name}.{col.name} are not in {target}.{key}",
+                    f"use an existing {key} from {target}.csv, or add the missing row there",
+                    column=col.name,
+                    rows=_lines(bad.index.unique()),
+                    ids=frame.loc[bad.index.unique(), spec.id_column] if spec.id_column else (),
+                    values=bad.astype(str).unique(),
+                )
+            )
     return issues
 
 
@@ -115,8 +127,10 @@ def _iso_codes() -> frozenset[str]:
 def check_country_codes(t: Tables) -> list[Issue]:
     """Country columns hold ISO 3166-1 alpha-2 codes."""
     places = [
-        ("nodes", "country", False), ("nodes", "other_country", False),
-        ("links", "countries", True), ("groups", "country", False),
+        ("nodes", "country", False),
+        ("nodes", "other_country", False),
+        ("links", "countries", True),
+        ("groups", "country", False),
         ("agreements", "avoid_countries", True),
     ]
     issues = []
@@ -125,58 +139,93 @@ def check_country_codes(t: Tables) -> list[Issue]:
         values = _explode(frame, column) if is_list else frame[column].dropna()
         bad = values[~values.astype(str).isin(_iso_codes())]
         if not bad.empty:
-            issues.append(make_issue(
-                "unknown-country", ERROR, name,
-                f"{bad.nunique()} value(s) in {name}.{column} are not ISO 3166-1 alpha-2 codes",
-                "write two-letter codes such as AZ, GE, TR, KZ",
-                column=column, rows=_lines(bad.index.unique()), values=bad.astype(str).unique(),
-            ))
+            issues.append(
+                make_issue(
+                    "unknown-country",
+                    ERROR,
+                    name,
+                    f"{bad.nunique()} value(s) in {name}.{column} are not ISO 3166-1 alpha-2 codes",
+                    "write two-letter codes such as AZ, GE, TR, KZ",
+                    column=column,
+                    rows=_lines(bad.index.unique()),
+                    values=bad.astype(str).unique(),
+                )
+            )
     return issues
 
 
-def _unit_issues(frame: pd.DataFrame, name: str, value_cols: list[str], unit_col: str,
-                 commodities: pd.Series, id_col: str) -> list[Issue]:
+def _unit_issues(
+    frame: pd.DataFrame,
+    name: str,
+    value_cols: list[str],
+    unit_col: str,
+    commodities: pd.Series,
+    id_col: str,
+) -> list[Issue]:
     issues = []
     has_value = frame[value_cols].notna().any(axis=1)
     no_unit = has_value & frame[unit_col].isna()
     if no_unit.any():
-        issues.append(make_issue(
-            "missing-unit", ERROR, name,
-            f"{no_unit.sum()} row(s) give {'/'.join(value_cols)} without {unit_col}",
-            f"fill {unit_col} with one of: {', '.join(UNITS)}", column=unit_col,
-            rows=_lines(frame.index[no_unit]), ids=frame.loc[no_unit, id_col],
-        ))
-    dims = pd.Series([UNITS[u].dimension if u in UNITS else None for u in frame[unit_col]],
-                     index=frame.index, dtype=object)
+        issues.append(
+            make_issue(
+                "missing-unit",
+                ERROR,
+                name,
+                f"{no_unit.sum()} row(s) give {'/'.join(value_cols)} without {unit_col}",
+                f"fill {unit_col} with one of: {', '.join(UNITS)}",
+                column=unit_col,
+                rows=_lines(frame.index[no_unit]),
+                ids=frame.loc[no_unit, id_col],
+            )
+        )
+    dims = pd.Series(
+        [UNITS[u].dimension if u in UNITS else None for u in frame[unit_col]],
+        index=frame.index,
+        dtype=object,
+    )
     mismatch = [
-        idx for idx in frame.index[has_value & dims.notna()]
+        idx
+        for idx in frame.index[has_value & dims.notna()]
         if any(dims[idx] not in COMPATIBLE_DIMENSIONS.get(c, set()) for c in commodities[idx])
     ]
     if mismatch:
-        issues.append(make_issue(
-            "unit-mismatch", ERROR, name,
-            f"{len(mismatch)} row(s) measure a commodity in a unit of the wrong kind",
-            "crude and products: Mt/yr, kt/yr, b/d; gas: bcm/yr, mcm/d; containers: TEU/yr "
-            "or Mt/yr; general freight: Mt/yr", column=unit_col, rows=_lines(mismatch),
-            ids=frame.loc[mismatch, id_col], values=frame.loc[mismatch, unit_col],
-        ))
+        issues.append(
+            make_issue(
+                "unit-mismatch",
+                ERROR,
+                name,
+                f"{len(mismatch)} row(s) measure a commodity in a unit of the wrong kind",
+                "crude and products: Mt/yr, kt/yr, b/d; gas: bcm/yr, mcm/d; containers: TEU/yr "
+                "or Mt/yr; general freight: Mt/yr",
+                column=unit_col,
+                rows=_lines(mismatch),
+                ids=frame.loc[mismatch, id_col],
+                values=frame.loc[mismatch, unit_col],
+            )
+        )
     return issues
 
 
 def check_units(t: Tables) -> list[Issue]:
     """Quantities have a unit that fits their commodity."""
     links, issues = t["links"], []
-    issues += _unit_issues(links, "links", ["capacity"], "capacity_unit",
-                           links["commodities"], "link_id")
+    issues += _unit_issues(
+        links, "links", ["capacity"], "capacity_unit", links["commodities"], "link_id"
+    )
     for name in ("supply", "demand"):
         frame = t[name]
-        issues += _unit_issues(frame, name, ["value"], "unit",
-                               _as_lists(frame["commodity"]),
-                               f"{name}_id")
+        issues += _unit_issues(
+            frame, name, ["value"], "unit", _as_lists(frame["commodity"]), f"{name}_id"
+        )
     agreements = t["agreements"]
-    issues += _unit_issues(agreements, "agreements", ["min_volume", "max_volume"], "unit",
-                           _as_lists(agreements["commodity"]),
-                           "agreement_id")
+    issues += _unit_issues(
+        agreements,
+        "agreements",
+        ["min_volume", "max_volume"],
+        "unit",
+        _as_lists(agreements["commodity"]),
+        "agreement_id",
+    )
     return issues
 
 
@@ -186,12 +235,18 @@ def check_capacities(t: Tables) -> list[Issue]:
     missing = links["capacity"].isna() & (links["status"] == "operating")
     if not missing.any():
         return []
-    return [make_issue(
-        "missing-capacity", WARNING, "links",
-        f"{missing.sum()} operating link(s) have no sourced capacity",
-        "add a capacity with its source; until then the flow model treats the link as unbounded",
-        column="capacity", rows=_lines(links.index[missing]), ids=links.loc[missing, "link_id"],
-    )]
+    return [
+        make_issue(
+            "missing-capacity",
+            WARNING,
+            "links",
+            f"{missing.sum()} operating link(s) have no sourced capacity",
+            "add a capacity with its source; until then the flow model leaves the link unbounded",
+            column="capacity",
+            rows=_lines(links.index[missing]),
+            ids=links.loc[missing, "link_id"],
+        )
+    ]
 
 
 def check_years_and_ranges(t: Tables) -> list[Issue]:
@@ -205,19 +260,33 @@ def check_years_and_ranges(t: Tables) -> list[Issue]:
         frame = t[name]
         bad = (frame[lo].astype("float64") > frame[hi].astype("float64")).fillna(False)
         if bad.any():
-            issues.append(make_issue(
-                "inverted-range", ERROR, name, f"{bad.sum()} row(s) have {lo} greater than {hi}",
-                f"swap {lo} and {hi}", column=lo, rows=_lines(frame.index[bad]),
-                ids=frame.loc[bad, id_col],
-            ))
+            issues.append(
+                make_issue(
+                    "inverted-range",
+                    ERROR,
+                    name,
+                    f"{bad.sum()} row(s) have {lo} greater than {hi}",
+                    f"swap {lo} and {hi}",
+                    column=lo,
+                    rows=_lines(frame.index[bad]),
+                    ids=frame.loc[bad, id_col],
+                )
+            )
     links = t["links"]
     loop = links["from_node"].notna() & (links["from_node"] == links["to_node"])
     if loop.any():
-        issues.append(make_issue(
-            "self-loop", ERROR, "links", f"{loop.sum()} link(s) start and end at the same node",
-            "give the link two different end nodes", column="to_node",
-            rows=_lines(links.index[loop]), ids=links.loc[loop, "link_id"],
-        ))
+        issues.append(
+            make_issue(
+                "self-loop",
+                ERROR,
+                "links",
+                f"{loop.sum()} link(s) start and end at the same node",
+                "give the link two different end nodes",
+                column="to_node",
+                rows=_lines(links.index[loop]),
+                ids=links.loc[loop, "link_id"],
+            )
+        )
     return issues
 
 
@@ -241,23 +310,38 @@ def check_coordinates(t: Tables) -> list[Issue]:
             continue
         if dist[k, cols].min() > COUNTRY_TOLERANCE_KM:
             wrong.append(idx)
-            found.append(f"{row['node_id']}: declared {'/'.join(declared)}, lies in or near "
-                         f"{nearest[k]} ({dist[k, cols].min():.0f} km from {declared[0]})")
+            found.append(
+                f"{row['node_id']}: declared {'/'.join(declared)}, lies in or near "
+                f"{nearest[k]} ({dist[k, cols].min():.0f} km from {declared[0]})"
+            )
     issues = []
     if wrong:
-        issues.append(make_issue(
-            "wrong-country", ERROR, "nodes",
-            f"{len(wrong)} node(s) lie outside the country they are given",
-            "check lat/lon (not swapped? right sign?) and the country code",
-            column="lat", rows=_lines(wrong), ids=nodes.loc[wrong, "node_id"], values=found,
-        ))
+        issues.append(
+            make_issue(
+                "wrong-country",
+                ERROR,
+                "nodes",
+                f"{len(wrong)} node(s) lie outside the country they are given",
+                "check lat/lon (not swapped? right sign?) and the country code",
+                column="lat",
+                rows=_lines(wrong),
+                ids=nodes.loc[wrong, "node_id"],
+                values=found,
+            )
+        )
     if unchecked:
-        issues.append(make_issue(
-            "country-not-checked", WARNING, "nodes",
-            f"{len(unchecked)} node(s) are in countries outside the shipped basemap",
-            "coordinates of these nodes were not checked", column="country",
-            rows=_lines(unchecked), ids=nodes.loc[unchecked, "node_id"],
-        ))
+        issues.append(
+            make_issue(
+                "country-not-checked",
+                WARNING,
+                "nodes",
+                f"{len(unchecked)} node(s) are in countries outside the shipped basemap",
+                "coordinates of these nodes were not checked",
+                column="country",
+                rows=_lines(unchecked),
+                ids=nodes.loc[unchecked, "node_id"],
+            )
+        )
     return issues
 
 
@@ -269,10 +353,17 @@ def _numeric_cells(t: Tables) -> pd.DataFrame:
         for column in spec.sourced_columns:
             values = frame[column].astype("float64")
             keep = values.notna()
-            parts.append(pd.DataFrame({
-                "table": name, "row_id": frame.loc[keep, spec.id_column].astype(str),
-                "column": column, "value": values[keep], "line": _lines(frame.index[keep]),
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "table": name,
+                        "row_id": frame.loc[keep, spec.id_column].astype(str),
+                        "column": column,
+                        "value": values[keep],
+                        "line": _lines(frame.index[keep]),
+                    }
+                )
+            )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -281,48 +372,71 @@ def check_provenance(t: Tables) -> list[Issue]:
     cells = _numeric_cells(t)
     prov = t["provenance"].copy()
     prov["prov_line"] = _lines(prov.index)
-    merged = cells.merge(prov, on=["table", "row_id", "column"], how="outer",
-                         suffixes=("", "_prov"), indicator=True)
+    merged = cells.merge(
+        prov, on=["table", "row_id", "column"], how="outer", suffixes=("", "_prov"), indicator=True
+    )
     issues = []
     missing = merged[merged["_merge"] == "left_only"]
     for name, group in missing.groupby("table"):
-        issues.append(make_issue(
-            "unsourced-figure", ERROR, str(name),
-            f"{len(group)} figure(s) in {name} have no provenance row",
-            "add a row to provenance.csv with table, row_id, column, value, status, confidence "
-            "and source_ids", column=", ".join(sorted(group["column"].unique())),
-            rows=group["line"].astype(int), ids=group["row_id"] + "." + group["column"],
-        ))
+        issues.append(
+            make_issue(
+                "unsourced-figure",
+                ERROR,
+                str(name),
+                f"{len(group)} figure(s) in {name} have no provenance row",
+                "add a row to provenance.csv with table, row_id, column, value, status, confidence "
+                "and source_ids",
+                column=", ".join(sorted(group["column"].unique())),
+                rows=group["line"].astype(int),
+                ids=group["row_id"] + "." + group["column"],
+            )
+        )
     both = merged[merged["_merge"] == "both"]
     differs = ~np.isclose(both["value"], both["value_prov"].astype(float), rtol=1e-9, atol=1e-9)
     if differs.any():
         bad = both[differs]
-        issues.append(make_issue(
-            "provenance-mismatch", ERROR, "provenance",
-            f"{len(bad)} provenance value(s) differ from the figure in the table",
-            "make provenance.value equal to the table cell (the chosen default)", column="value",
-            rows=bad["prov_line"].astype(int), ids=bad["table"] + ":" + bad["row_id"] + "."
-            + bad["column"], values=bad["value_prov"].astype(str) + " vs " + bad["value"].astype(str),
-        ))
+        issues.append(
+            make_issue(
+                "provenance-mismatch",
+                ERROR,
+                "provenance",
+                f"{len(bad)} provenance value(s) differ from the figure in the table",
+                "make provenance.value equal to the table cell (the chosen default)",
+                column="value",
+                rows=bad["prov_line"].astype(int),
+                ids=bad["table"] + ":" + bad["row_id"] + "." + bad["column"],
+                values=bad["value_prov"].astype(str) + " vs " + bad["value"].astype(str),
+            )
+        )
     orphans = merged[merged["_merge"] == "right_only"]
     if not orphans.empty:
-        issues.append(make_issue(
-            "orphan-provenance", WARNING, "provenance",
-            f"{len(orphans)} provenance row(s) point to no figure in the tables",
-            "remove them or fix table/row_id/column", column="row_id",
-            rows=orphans["prov_line"].astype(int),
-            ids=orphans["table"] + ":" + orphans["row_id"] + "." + orphans["column"],
-        ))
+        issues.append(
+            make_issue(
+                "orphan-provenance",
+                WARNING,
+                "provenance",
+                f"{len(orphans)} provenance row(s) point to no figure in the tables",
+                "remove them or fix table/row_id/column",
+                column="row_id",
+                rows=orphans["prov_line"].astype(int),
+                ids=orphans["table"] + ":" + orphans["row_id"] + "." + orphans["column"],
+            )
+        )
     low, high, value = (prov[c].astype("float64") for c in ("low", "high", "value"))
     outside = ((low > value) | (high < value) | (low > high)).fillna(False)
     if outside.any():
-        issues.append(make_issue(
-            "bad-range", ERROR, "provenance",
-            f"{outside.sum()} provenance row(s) have a default outside [low, high]",
-            "the default must lie within the sourced range", column="low",
-            rows=prov.loc[outside, "prov_line"],
-            ids=prov.loc[outside, "row_id"] + "." + prov.loc[outside, "column"],
-        ))
+        issues.append(
+            make_issue(
+                "bad-range",
+                ERROR,
+                "provenance",
+                f"{outside.sum()} provenance row(s) have a default outside [low, high]",
+                "the default must lie within the sourced range",
+                column="low",
+                rows=prov.loc[outside, "prov_line"],
+                ids=prov.loc[outside, "row_id"] + "." + prov.loc[outside, "column"],
+            )
+        )
     return issues
 
 
@@ -342,13 +456,19 @@ def check_commodity_handling(t: Tables) -> list[Issue]:
                 values.append(f"{row['link_id']}: {row[end]} cannot handle {';'.join(missing)}")
     if not bad:
         return []
-    return [make_issue(
-        "commodity-not-handled", ERROR, "links",
-        f"{len(values)} link end(s) carry a commodity their node cannot handle",
-        "add the commodity to the node's commodities, or remove it from the link",
-        column="commodities", rows=_lines(dict.fromkeys(bad)),
-        ids=links.loc[list(dict.fromkeys(bad)), "link_id"], values=values,
-    )]
+    return [
+        make_issue(
+            "commodity-not-handled",
+            ERROR,
+            "links",
+            f"{len(values)} link end(s) carry a commodity their node cannot handle",
+            "add the commodity to the node's commodities, or remove it from the link",
+            column="commodities",
+            rows=_lines(dict.fromkeys(bad)),
+            ids=links.loc[list(dict.fromkeys(bad)), "link_id"],
+            values=values,
+        )
+    ]
 
 
 def _reachable(t: Tables, commodity: str, starts: Iterable[str]) -> set[str]:
@@ -383,13 +503,19 @@ def check_reachability(t: Tables) -> list[Issue]:
         unreached += list(group.index[~group["node_id"].isin(reached)])
     if unreached:
         d = demand.loc[unreached]
-        issues.append(make_issue(
-            "unreachable-demand", ERROR, "demand",
-            f"{len(unreached)} demand row(s) sit at nodes no supply of the commodity can reach",
-            "add the missing links (or the commodity on existing links), or a supply row",
-            column="node_id", rows=_lines(unreached), ids=d["demand_id"],
-            values=d["node_id"].astype(str) + " (" + d["commodity"].astype(str) + ")",
-        ))
+        issues.append(
+            make_issue(
+                "unreachable-demand",
+                ERROR,
+                "demand",
+                f"{len(unreached)} demand row(s) sit at nodes no supply of the commodity can reach",
+                "add the missing links (or the commodity on existing links), or a supply row",
+                column="node_id",
+                rows=_lines(unreached),
+                ids=d["demand_id"],
+                values=d["node_id"].astype(str) + " (" + d["commodity"].astype(str) + ")",
+            )
+        )
     agreements = t["agreements"]
     bad = []
     for idx, row in agreements.dropna(subset=["commodity", "origin"]).iterrows():
@@ -397,12 +523,18 @@ def check_reachability(t: Tables) -> list[Issue]:
         if row["destinations"] and not any(d in reached for d in row["destinations"]):
             bad.append(idx)
     if bad:
-        issues.append(make_issue(
-            "unconnected-agreement", ERROR, "agreements",
-            f"{len(bad)} agreement(s) have no route from origin to any destination",
-            "add links carrying the agreement's commodity between origin and destination",
-            column="origin", rows=_lines(bad), ids=agreements.loc[bad, "agreement_id"],
-        ))
+        issues.append(
+            make_issue(
+                "unconnected-agreement",
+                ERROR,
+                "agreements",
+                f"{len(bad)} agreement(s) have no route from origin to any destination",
+                "add links carrying the agreement's commodity between origin and destination",
+                column="origin",
+                rows=_lines(bad),
+                ids=agreements.loc[bad, "agreement_id"],
+            )
+        )
     return issues
 
 
@@ -432,15 +564,22 @@ def check_conversions(t: Tables) -> list[Issue]:
     }
     issues = []
     for commodity, (unit, needed) in needs.items():
-        rows = conv[(conv["commodity"] == commodity)
-                    & ((conv["from_unit"] == unit) | (conv["to_unit"] == unit))]
+        rows = conv[
+            (conv["commodity"] == commodity)
+            & ((conv["from_unit"] == unit) | (conv["to_unit"] == unit))
+        ]
         if needed and rows.empty:
-            issues.append(make_issue(
-                "missing-conversion", ERROR, "conversions",
-                f"{commodity} quantities need a t <-> {unit} factor, and conversions.csv has none",
-                f"add a {commodity} row converting t to {unit} with its source",
-                column="factor", ids=[commodity],
-            ))
+            issues.append(
+                make_issue(
+                    "missing-conversion",
+                    ERROR,
+                    "conversions",
+                    f"{commodity} quantities need a t <-> {unit} factor; conversions.csv has none",
+                    f"add a {commodity} row converting t to {unit} with its source",
+                    column="factor",
+                    ids=[commodity],
+                )
+            )
     return issues
 
 
@@ -450,12 +589,19 @@ def check_sources(t: Tables) -> list[Issue]:
     dup = sources["url"].notna() & sources.duplicated(subset=["url"], keep=False)
     if not dup.any():
         return []
-    return [make_issue(
-        "duplicate-source", WARNING, "sources",
-        f"{dup.sum()} source rows share a URL with another row",
-        "merge them into one source id", column="url", rows=_lines(sources.index[dup]),
-        ids=sources.loc[dup, "source_id"], values=sources.loc[dup, "url"],
-    )]
+    return [
+        make_issue(
+            "duplicate-source",
+            WARNING,
+            "sources",
+            f"{dup.sum()} source rows share a URL with another row",
+            "merge them into one source id",
+            column="url",
+            rows=_lines(sources.index[dup]),
+            ids=sources.loc[dup, "source_id"],
+            values=sources.loc[dup, "url"],
+        )
+    ]
 
 
 RULES: tuple[Rule, ...] = (
