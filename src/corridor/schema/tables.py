@@ -136,6 +136,14 @@ LINKS = TableSpec(
         ),
         Column("tariff_unit", "str", "Unit of `tariff`.", allowed=TARIFF_UNITS),
         Column(
+            "loss_fraction",
+            "float",
+            "Share of the volume lost or paid in kind on the way (swap fee, transit gas).",
+            minimum=0,
+            maximum=1,
+            sourced=True,
+        ),
+        Column(
             "transit_time_h",
             "float",
             "Typical transit time end to end.",
