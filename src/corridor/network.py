@@ -35,6 +35,7 @@ class Network:
 
     Quantities keep the unit they were given in and gain a canonical copy: links get
     ``capacity_canonical`` and ``canonical_unit``; supply and demand get ``value_canonical``
+    and ``canonical_unit``; agreements get ``min_volume_canonical``, ``max_volume_canonical``
     and ``canonical_unit``. Change a network with :meth:`replace`, which returns a new one.
     """
 
@@ -158,6 +159,17 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
             frame["unit"],
             frame["canonical_unit"],
             frame["commodity"],
+            conversions,
+            commodities,
+        )
+    agreements = indexed["agreements"]
+    agreements["canonical_unit"] = agreements["commodity"].map(CANONICAL_UNIT)
+    for column in ("min_volume", "max_volume"):
+        agreements[f"{column}_canonical"] = _to_canonical(
+            agreements[column].astype("float64"),
+            agreements["unit"],
+            agreements["canonical_unit"],
+            agreements["commodity"],
             conversions,
             commodities,
         )

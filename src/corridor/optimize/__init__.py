@@ -1,0 +1,102 @@
+"""The flow engine: build the multi-commodity LP, solve it with HiGHS, extract results."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable
+
+from corridor import __version__
+from corridor.network import Network
+from corridor.optimize.build import LinearProgram, build_model
+from corridor.optimize.check import check_solution
+from corridor.optimize.options import RouteRules, SolveOptions
+from corridor.optimize.results import Results, extract_results
+from corridor.optimize.solve import FlowModel, SolveError
+
+__all__ = [
+    "FlowModel",
+    "LinearProgram",
+    "Results",
+    "RouteRules",
+    "SolveError",
+    "SolveOptions",
+    "build_model",
+    "solve",
+    "solve_model",
+]
+
+
+def _input_hash(network: Network) -> str:
+    digest = hashlib.sha256()
+    for name, frame in network.tables.items():
+        digest.update(name.encode())
+        digest.update(frame.to_csv().encode())
+    return digest.hexdigest()[:16]
+
+
+def solve_model(network: Network, model: FlowModel, options: SolveOptions) -> Results:
+    """Solve (or re-solve) a held model, check the solution and extract results."""
+    solution = model.solve()
+    check_solution(
+        model.lp,
+        solution.x,
+        col_upper=model.col_upper,
+        row_upper=model.row_upper,
+        tolerance=options.tolerance,
+    )
+    results = extract_results(network, model.lp, solution, options)
+    return dataclasses.replace(
+        results,
+        provenance={
+            "corridor_version": __version__,
+            "dataset": str(network.path),
+            "input_hash": _input_hash(network),
+            "year": options.year,
+            "rules": {k: sorted(v) for k, v in dataclasses.asdict(options.rules).items()},
+        },
+    )
+
+
+def solve(
+    network: Network,
+    *,
+    year: int | None = None,
+    avoid: Iterable[str] = (),
+    only_groups: Iterable[str] = (),
+    options: SolveOptions | None = None,
+) -> Results:
+    """Optimise the flows of ``network`` for a year.
+
+    Parameters
+    ----------
+    network
+        A loaded network (:func:`corridor.load`).
+    year
+        Year modelled (default: ``options.year``).
+    avoid
+        Countries no flow may cross, e.g. ``["RU", "CN"]``.
+    only_groups
+        Groups whose member and observer countries alone may be crossed, e.g. ``["OTS"]``.
+    options
+        Further settings (:class:`SolveOptions`).
+
+    Returns
+    -------
+    Results
+        Flows, utilisation, shadow prices, unmet demand, agreement routes, paths and costs.
+
+    Raises
+    ------
+    SolveError
+        If HiGHS fails or the solution fails its checks. An infeasible scenario is not an
+        error: demand that cannot be met is reported in ``results.unmet``.
+    """
+    opts = options or SolveOptions()
+    extra = RouteRules(avoid_countries=frozenset(avoid), only_groups=frozenset(only_groups))
+    opts = dataclasses.replace(
+        opts, year=year if year is not None else opts.year, rules=opts.rules.merged(extra)
+    )
+    lp = build_model(network, opts)
+    model = FlowModel(lp, method=opts.method, time_limit_s=opts.time_limit_s)
+    return solve_model(network, model, opts)

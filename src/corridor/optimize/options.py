@@ -1,0 +1,95 @@
+"""Options of a solve: the year, route rules for the whole run, penalties and solver settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+__all__ = ["DEFAULT_UNMET_PENALTY", "RouteRules", "SolveOptions"]
+
+#: Penalty per canonical unit of unmet demand (USD-equivalent). It is a priority, not a price:
+#: high enough that delivering always beats any transport cost in the data (BTC's tariff of
+#: 3-4 USD/bbl is about 3e7 USD per Mt). Shadow prices of links that limit deliveries carry it.
+DEFAULT_UNMET_PENALTY: Final[dict[str, float]] = {
+    "crude_oil": 1e10,  # per Mt  (10,000 USD/t)
+    "oil_products": 1e10,  # per Mt
+    "natural_gas": 1e10,  # per bcm (10 USD/m3)
+    "containers": 1e5,  # per TEU
+    "general_freight": 1e10,  # per Mt
+}
+
+
+@dataclass(frozen=True)
+class RouteRules:
+    """Where flows may go: countries or groups to avoid, links to avoid or require.
+
+    Attributes
+    ----------
+    avoid_countries
+        ISO alpha-2 codes no route may cross ("not through RU").
+    only_groups
+        Group ids; routes may only cross countries that belong (as members or observers) to
+        at least one of them ("only through OTS members and observers").
+    avoid_links
+        Link ids no route may use.
+    require_links
+        Link ids an agreement's route must use (applies to agreements only).
+    """
+
+    avoid_countries: frozenset[str] = frozenset()
+    only_groups: frozenset[str] = frozenset()
+    avoid_links: frozenset[str] = frozenset()
+    require_links: frozenset[str] = frozenset()
+
+    def merged(self, other: RouteRules) -> RouteRules:
+        """Both sets of rules at once."""
+        return RouteRules(
+            self.avoid_countries | other.avoid_countries,
+            self.only_groups | other.only_groups,
+            self.avoid_links | other.avoid_links,
+            self.require_links | other.require_links,
+        )
+
+    @property
+    def empty(self) -> bool:
+        """True when no rule is set."""
+        return not (
+            self.avoid_countries or self.only_groups or self.avoid_links or self.require_links
+        )
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Settings of :func:`corridor.solve`.
+
+    Attributes
+    ----------
+    year
+        The year modelled: links outside their years carry nothing, supply and demand rows of
+        that year apply.
+    rules
+        Route rules for every flow of the run.
+    unmet_penalty
+        Penalty per canonical unit of unmet demand, by commodity.
+    agreement_weight
+        Reward per unit delivered under an agreement, as a share of the commodity's unmet
+        penalty: agreements are served before spot flows on shared capacity.
+    distance_cost
+        Cost per unit and km added to every flow so that shorter routes win ties (USD-equivalent
+        per canonical unit per km; 0 to switch off).
+    method
+        HiGHS method: ``simplex`` (dual simplex, the default), ``ipm`` or ``pdlp``.
+    time_limit_s
+        Solver time limit in seconds.
+    tolerance
+        Absolute tolerance of the solution checks.
+    """
+
+    year: int = 2024
+    rules: RouteRules = field(default_factory=RouteRules)
+    unmet_penalty: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_UNMET_PENALTY))
+    agreement_weight: float = 0.5
+    distance_cost: float = 1.0
+    method: str = "simplex"
+    time_limit_s: float = 600.0
+    tolerance: float = 1e-6

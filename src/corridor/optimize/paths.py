@@ -1,0 +1,93 @@
+"""Decompose layer flows into routes (paths) with their volumes, countries and costs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["decompose_paths"]
+
+_MAX_PATHS = 10_000
+
+
+def decompose_paths(
+    flows: pd.DataFrame, node_country: pd.Series, tolerance: float = 1e-7
+) -> pd.DataFrame:
+    """Split each layer's arc flows into paths from where flow enters to where it leaves.
+
+    Parameters
+    ----------
+    flows
+        One row per (arc, layer) with columns layer, link_id, from_node, to_node, flow,
+        efficiency, unit_cost.
+    node_country
+        Country of each node.
+
+    Returns
+    -------
+    DataFrame
+        layer, path (int), nodes (tuple), links (tuple), volume (entering the first link),
+        delivered (after losses), countries (tuple, in order), unit_cost.
+    """
+    out = []
+    for layer, group in flows.groupby("layer", sort=True):
+        remaining = dict(zip(group.index, group["flow"].to_numpy(), strict=True))
+        out_arcs: dict[str, list[int]] = defaultdict(list)
+        inflow: dict[str, float] = defaultdict(float)
+        for idx, row in group.iterrows():
+            out_arcs[row["from_node"]].append(idx)
+            inflow[row["to_node"]] += row["flow"] * row["efficiency"]
+        outflow = group.groupby("from_node")["flow"].sum()
+        # sources: nodes sending more than they receive
+        starts = [n for n, f in outflow.items() if f > inflow.get(n, 0.0) + tolerance]
+        path_no = 0
+        for start in starts:
+            while path_no < _MAX_PATHS:
+                node, arcs_used, seen = start, [], {start}
+                while True:
+                    live = [a for a in out_arcs[node] if remaining[a] > tolerance]
+                    if not live:
+                        break
+                    arc = max(live, key=lambda a: remaining[a])
+                    arcs_used.append(arc)
+                    node = group.at[arc, "to_node"]
+                    if node in seen:
+                        break
+                    seen.add(node)
+                if not arcs_used:
+                    break
+                # volume that can ride the whole path, measured at its start
+                factor, volume = 1.0, np.inf
+                for a in arcs_used:
+                    volume = min(volume, remaining[a] / factor)
+                    factor *= group.at[a, "efficiency"]
+                factor = 1.0
+                for a in arcs_used:
+                    remaining[a] -= volume * factor
+                    factor *= group.at[a, "efficiency"]
+                nodes = [start] + [group.at[a, "to_node"] for a in arcs_used]
+                countries = [str(node_country.get(n, "")) for n in nodes]
+                out.append(
+                    {
+                        "layer": layer,
+                        "path": path_no,
+                        "nodes": tuple(nodes),
+                        "links": tuple(group.at[a, "link_id"] for a in arcs_used),
+                        "volume": volume,
+                        "delivered": volume * factor,
+                        "countries": tuple(dict.fromkeys(countries)),
+                        "unit_cost": float(sum(group.at[a, "unit_cost"] for a in arcs_used)),
+                    }
+                )
+                path_no += 1
+                if remaining_out(out_arcs[start], remaining, tolerance) <= 0:
+                    break
+    columns = ["layer", "path", "nodes", "links", "volume", "delivered", "countries", "unit_cost"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def remaining_out(arcs: list[int], remaining: dict[int, float], tolerance: float) -> float:
+    """Flow still leaving a node on ``arcs``."""
+    return sum(remaining[a] for a in arcs if remaining[a] > tolerance)

@@ -1,0 +1,165 @@
+"""Solve the flow LP with HiGHS (highspy), keeping the solver alive for warm re-solves."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from corridor.errors import CorridorError
+from corridor.optimize.build import CAPACITY, LinearProgram
+
+__all__ = ["FlowModel", "Solution", "SolveError", "new_highs"]
+
+logger = logging.getLogger(__name__)
+
+#: HiGHS options measured on this problem class (docs/benchmarks.md, solver notes): switching
+#: off presolve's dependent-equations rule (1024) is 4-5x faster on rank-deficient balance rows.
+HIGHS_OPTIONS = {
+    "output_flag": False,
+    "presolve_rule_off": 1024,
+    "simplex_dual_edge_weight_strategy": 2,
+}
+_METHODS = {"simplex": "simplex", "ipm": "ipm", "pdlp": "pdlp"}
+
+
+@contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """Send the C library's stdout (HiGHS's start-up banner) to /dev/null for a moment."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance."""
+    with _stdout_silenced():
+        highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+class SolveError(CorridorError, RuntimeError):
+    """The solver failed, or its solution failed the checks."""
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Primal values, row duals and status of one solve."""
+
+    x: np.ndarray
+    row_dual: np.ndarray
+    objective: float
+    status: str
+    seconds: float
+
+
+class FlowModel:
+    """A built LP held in HiGHS: solve, change bounds, re-solve warm.
+
+    Examples
+    --------
+    >>> model = FlowModel(lp)          # doctest: +SKIP
+    >>> first = model.solve()          # doctest: +SKIP
+    >>> model.set_link_capacity("L_CPC", 0.0)   # a CPC outage  # doctest: +SKIP
+    >>> second = model.solve()         # warm: starts from the previous basis  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, lp: LinearProgram, *, method: str = "simplex", time_limit_s: float = 600.0
+    ) -> None:
+        if method not in _METHODS:
+            raise SolveError(f"unknown method {method!r}; choose one of {', '.join(_METHODS)}")
+        self.lp = lp
+        self.highs = new_highs()
+        for name, value in {
+            **HIGHS_OPTIONS,
+            "solver": _METHODS[method],
+            "time_limit": float(time_limit_s),
+        }.items():
+            self.highs.setOptionValue(name, value)
+        model = highspy.HighsLp()
+        model.num_col_ = len(lp.c)
+        model.num_row_ = len(lp.row_lower)
+        model.col_cost_ = lp.c
+        model.col_lower_ = lp.col_lower
+        model.col_upper_ = lp.col_upper
+        model.row_lower_ = lp.row_lower
+        model.row_upper_ = lp.row_upper
+        model.offset_ = lp.constant
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = lp.a.indptr
+        model.a_matrix_.index_ = lp.a.indices
+        model.a_matrix_.value_ = lp.a.data
+        model.a_matrix_.num_col_ = len(lp.c)
+        model.a_matrix_.num_row_ = len(lp.row_lower)
+        self.highs.passModel(model)
+        self.col_upper = lp.col_upper.copy()
+        self.row_upper = lp.row_upper.copy()
+
+    def _capacity_rows(self, link_id: str) -> np.ndarray:
+        rows = self.lp.rows
+        arcs = np.flatnonzero((self.lp.arcs["link_id"] == link_id).to_numpy())
+        return np.flatnonzero(((rows["block"] == CAPACITY) & rows["arc"].isin(arcs)).to_numpy())
+
+    def _flow_cols(self, link_id: str) -> np.ndarray:
+        cols = self.lp.cols
+        arcs = np.flatnonzero((self.lp.arcs["link_id"] == link_id).to_numpy())
+        return np.flatnonzero(((cols["block"] == "x") & cols["arc"].isin(arcs)).to_numpy())
+
+    def set_link_capacity(self, link_id: str, capacity: float) -> None:
+        """Set a link's capacity (canonical unit, each direction) for the next solve.
+
+        A capacity of 0 closes the link; links without a capacity row are closed through the
+        bounds of their flow columns.
+        """
+        rows = self._capacity_rows(link_id)
+        if len(rows):
+            upper = np.full(len(rows), float(capacity))
+            self.highs.changeRowsBounds(
+                len(rows), rows.astype(np.int32), np.full(len(rows), -np.inf), upper
+            )
+            self.row_upper[rows] = upper
+            return
+        cols = self._flow_cols(link_id)
+        if capacity > 0:
+            raise SolveError(f"link {link_id!r} has no capacity row; only closing it (0) works")
+        if len(cols):
+            self.highs.changeColsBounds(
+                len(cols), cols.astype(np.int32), np.zeros(len(cols)), np.zeros(len(cols))
+            )
+            self.col_upper[cols] = 0.0
+
+    def solve(self) -> Solution:
+        """Run HiGHS (warm from the last basis if there is one)."""
+        t0 = time.perf_counter()
+        self.highs.run()
+        seconds = time.perf_counter() - t0
+        status = self.highs.modelStatusToString(self.highs.getModelStatus())
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise SolveError(f"HiGHS did not find an optimum: {status}")
+        sol = self.highs.getSolution()
+        info = self.highs.getInfo()
+        logger.info(
+            "solved in %.3f s (%s, %d iterations)", seconds, status, info.simplex_iteration_count
+        )
+        return Solution(
+            np.asarray(sol.col_value),
+            np.asarray(sol.row_dual),
+            float(info.objective_function_value),
+            status,
+            seconds,
+        )
