@@ -48,15 +48,45 @@ def test_every_source_has_publisher_url_and_date(net: corridor.Network) -> None:
 
 REQUIRED_NODES = [
     # oil
-    "F_ACG", "F_TENGIZ", "F_KASHAGAN", "F_KARACH", "T_SANGACHAL", "T_DUBENDI", "T_CEYHAN",
-    "T_SUPSA", "T_CPC", "T_NOVOROSSIYSK", "P_BATUMI", "P_MAKHACHKALA", "P_AKTAU", "P_KURYK",
+    "F_ACG",
+    "F_TENGIZ",
+    "F_KASHAGAN",
+    "F_KARACH",
+    "T_SANGACHAL",
+    "T_DUBENDI",
+    "T_CEYHAN",
+    "T_SUPSA",
+    "T_CPC",
+    "T_NOVOROSSIYSK",
+    "P_BATUMI",
+    "P_MAKHACHKALA",
+    "P_AKTAU",
+    "P_KURYK",
     "R_STAR",
     # gas
-    "F_SD", "F_ABS", "J_GARDABANI", "J_ESKISEHIR", "B_KIPOI", "J_KOMOTINI", "M_MELENDUGNO",
-    "J_STARAZAGORA", "C_IGDIR", "C_NAKHCHIVAN", "B_SARAKHS", "B_GURBULAK", "J_BELEK",
+    "F_SD",
+    "F_ABS",
+    "J_GARDABANI",
+    "J_ESKISEHIR",
+    "B_KIPOI",
+    "J_KOMOTINI",
+    "M_MELENDUGNO",
+    "J_STARAZAGORA",
+    "C_IGDIR",
+    "C_NAKHCHIVAN",
+    "B_SARAKHS",
+    "B_GURBULAK",
+    "J_BELEK",
     # freight
-    "B_KHORGOS", "B_DOSTYK", "P_ALAT", "P_POTI", "P_ANAKLIA", "J_AKHALKALAKI", "C_KARS",
-    "C_ISTANBUL", "P_CONSTANTA",
+    "B_KHORGOS",
+    "B_DOSTYK",
+    "P_ALAT",
+    "P_POTI",
+    "P_ANAKLIA",
+    "J_AKHALKALAKI",
+    "C_KARS",
+    "C_ISTANBUL",
+    "P_CONSTANTA",
 ]
 
 
@@ -115,13 +145,17 @@ def _swap_coordinates(node: str):  # type: ignore[no-untyped-def]
         i = frame.index[frame["node_id"] == node][0]
         frame.loc[i, ["lat", "lon"]] = frame.loc[i, ["lon", "lat"]].to_numpy()
         return frame
+
     return change
 
 
 def test_broken_shipped_copy_is_reported(shipped_copy: Path) -> None:
     edit_csv(shipped_copy, "nodes", _swap_coordinates("P_POTI"))
-    edit_csv(shipped_copy, "links", lambda f: f.assign(
-        to_node=f["to_node"].where(f["link_id"] != "L_BTC", "T_CEYHAM")))
+    edit_csv(
+        shipped_copy,
+        "links",
+        lambda f: f.assign(to_node=f["to_node"].where(f["link_id"] != "L_BTC", "T_CEYHAM")),
+    )
     edit_csv(shipped_copy, "sources", lambda f: f.iloc[1:])
     report, _ = validate_dataset(shipped_copy)
     codes = report.codes()

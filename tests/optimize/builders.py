@@ -24,6 +24,7 @@ def write_dataset(
     demand: Sequence[tuple[int, str, float]],
     *,
     agreements: Sequence[dict[str, object]] = (),
+    strict: bool = True,
 ) -> corridor.Network:
     """Create and load a dataset.
 
@@ -34,30 +35,71 @@ def write_dataset(
     for name in ("sources", "commodities", "conversions", "groups"):
         shutil.copy(TINY / f"{name}.csv", folder / f"{name}.csv")
     all_commodities = "crude_oil;oil_products;general_freight"
-    nodes = pd.DataFrame({
-        "node_id": [f"N{i}" for i in range(n_nodes)], "name": [f"node {i}" for i in range(n_nodes)],
-        "kind": "junction", "country": "AZ", "other_country": "",
-        "lat": [round(BASE_LAT + 0.001 * (i % 10), 3) for i in range(n_nodes)],
-        "lon": [round(BASE_LON + 0.001 * (i // 10), 3) for i in range(n_nodes)],
-        "commodities": all_commodities, "operator": "", "note": "",
-    })
+    nodes = pd.DataFrame(
+        {
+            "node_id": [f"N{i}" for i in range(n_nodes)],
+            "name": [f"node {i}" for i in range(n_nodes)],
+            "kind": "junction",
+            "country": "AZ",
+            "other_country": "",
+            "lat": [round(BASE_LAT + 0.001 * (i % 10), 3) for i in range(n_nodes)],
+            "lon": [round(BASE_LON + 0.001 * (i // 10), 3) for i in range(n_nodes)],
+            "commodities": all_commodities,
+            "operator": "",
+            "note": "",
+        }
+    )
     link_rows = []
     for k, (a, b, cap, length, commodities) in enumerate(links):
-        link_rows.append({
-            "link_id": f"L{k}", "name": f"link {k}", "from_node": f"N{a}", "to_node": f"N{b}",
-            "mode": "pipeline", "commodities": commodities, "bidirectional": "false",
-            "capacity": "" if cap is None else cap, "capacity_unit": "" if cap is None else "Mt/yr",
-            "length_km": length, "status": "operating",
-        })
+        link_rows.append(
+            {
+                "link_id": f"L{k}",
+                "name": f"link {k}",
+                "from_node": f"N{a}",
+                "to_node": f"N{b}",
+                "mode": "pipeline",
+                "commodities": commodities,
+                "bidirectional": "false",
+                "capacity": "" if cap is None else cap,
+                "capacity_unit": "" if cap is None else "Mt/yr",
+                "length_km": length,
+                "status": "operating",
+            }
+        )
     unit = {"crude_oil": "Mt/yr", "oil_products": "Mt/yr", "general_freight": "Mt/yr"}
-    sup = pd.DataFrame([{"supply_id": f"SUP{k}", "node_id": f"N{n}", "commodity": c,
-                         "year": 2024, "value": v, "unit": unit[c]}
-                        for k, (n, c, v) in enumerate(supply)])
-    dem = pd.DataFrame([{"demand_id": f"DEM{k}", "node_id": f"N{n}", "commodity": c,
-                         "year": 2024, "value": v, "unit": unit[c]}
-                        for k, (n, c, v) in enumerate(demand)])
-    tables = {"nodes": nodes, "links": pd.DataFrame(link_rows), "supply": sup, "demand": dem,
-              "agreements": pd.DataFrame(list(agreements))}
+    sup = pd.DataFrame(
+        [
+            {
+                "supply_id": f"SUP{k}",
+                "node_id": f"N{n}",
+                "commodity": c,
+                "year": 2024,
+                "value": v,
+                "unit": unit[c],
+            }
+            for k, (n, c, v) in enumerate(supply)
+        ]
+    )
+    dem = pd.DataFrame(
+        [
+            {
+                "demand_id": f"DEM{k}",
+                "node_id": f"N{n}",
+                "commodity": c,
+                "year": 2024,
+                "value": v,
+                "unit": unit[c],
+            }
+            for k, (n, c, v) in enumerate(demand)
+        ]
+    )
+    tables = {
+        "nodes": nodes,
+        "links": pd.DataFrame(link_rows),
+        "supply": sup,
+        "demand": dem,
+        "agreements": pd.DataFrame(list(agreements)),
+    }
     prov = []
     for name, frame in tables.items():
         spec = TABLES[name]
@@ -66,9 +108,18 @@ def write_dataset(
         for column in spec.sourced_columns:
             for row_id, value in zip(frame[spec.id_column], frame[column], strict=True):
                 if value != "":
-                    prov.append({"table": name, "row_id": row_id, "column": column,
-                                 "value": value, "status": "design", "confidence": "H",
-                                 "source_ids": "S_TEST"})
+                    prov.append(
+                        {
+                            "table": name,
+                            "row_id": row_id,
+                            "column": column,
+                            "value": value,
+                            "status": "design",
+                            "confidence": "H",
+                            "source_ids": "S_TEST",
+                        }
+                    )
     pd.DataFrame(prov).reindex(columns=list(TABLES["provenance"].column_names)).to_csv(
-        folder / "provenance.csv", index=False)
-    return corridor.load(folder)
+        folder / "provenance.csv", index=False
+    )
+    return corridor.load(folder, strict=strict)

@@ -10,14 +10,20 @@ from corridor.optimize import RouteRules, SolveOptions, solve
 from tests.optimize.builders import write_dataset
 
 P = 1e6  # unmet penalty per Mt, small enough to read the duals by eye
-OPTS = SolveOptions(year=2024, unmet_penalty={"crude_oil": P, "general_freight": P,
-                                              "oil_products": P})
+OPTS = SolveOptions(
+    year=2024, unmet_penalty={"crude_oil": P, "general_freight": P, "oil_products": P}
+)
 
 
 def test_bottleneck_sets_unmet_demand_and_its_shadow_price(tmp_path: Path) -> None:
     # N0 --(cap 10, 100 km)--> N1 --(cap 4, 50 km)--> N2 ; supply 8 at N0, demand 6 at N2
-    net = write_dataset(tmp_path, 3, [(0, 1, 10, 100, "crude_oil"), (1, 2, 4, 50, "crude_oil")],
-                        [(0, "crude_oil", 8)], [(2, "crude_oil", 6)])
+    net = write_dataset(
+        tmp_path,
+        3,
+        [(0, 1, 10, 100, "crude_oil"), (1, 2, 4, 50, "crude_oil")],
+        [(0, "crude_oil", 8)],
+        [(2, "crude_oil", 6)],
+    )
     r = solve(net, options=OPTS)
     flows = r.flows.set_index("link_id")["flow"]
     assert flows["L0"] == pytest.approx(4) and flows["L1"] == pytest.approx(4)
@@ -36,10 +42,18 @@ def test_bottleneck_sets_unmet_demand_and_its_shadow_price(tmp_path: Path) -> No
 
 def test_cheapest_route_wins_and_parallel_route_takes_the_rest(tmp_path: Path) -> None:
     # two routes N0->N2: short (cap 3, 10+10 km) and long via N3 (cap 10, 50+50 km); demand 5
-    net = write_dataset(tmp_path, 4, [
-        (0, 1, 3, 10, "crude_oil"), (1, 2, None, 10, "crude_oil"),
-        (0, 3, 10, 50, "crude_oil"), (3, 2, None, 50, "crude_oil"),
-    ], [(0, "crude_oil", 9)], [(2, "crude_oil", 5)])
+    net = write_dataset(
+        tmp_path,
+        4,
+        [
+            (0, 1, 3, 10, "crude_oil"),
+            (1, 2, None, 10, "crude_oil"),
+            (0, 3, 10, 50, "crude_oil"),
+            (3, 2, None, 50, "crude_oil"),
+        ],
+        [(0, "crude_oil", 9)],
+        [(2, "crude_oil", 5)],
+    )
     r = solve(net, options=OPTS)
     flows = r.flows.set_index("link_id")["flow"]
     assert flows["L0"] == pytest.approx(3) and flows["L2"] == pytest.approx(2)
@@ -52,9 +66,13 @@ def test_cheapest_route_wins_and_parallel_route_takes_the_rest(tmp_path: Path) -
 
 def test_shared_capacity_across_commodities(tmp_path: Path) -> None:
     # one link of 5 Mt/yr carries crude and freight; demands 4 + 3 -> 2 Mt/yr unmet in total
-    net = write_dataset(tmp_path, 2, [(0, 1, 5, 10, "crude_oil;general_freight")],
-                        [(0, "crude_oil", 10), (0, "general_freight", 10)],
-                        [(1, "crude_oil", 4), (1, "general_freight", 3)])
+    net = write_dataset(
+        tmp_path,
+        2,
+        [(0, 1, 5, 10, "crude_oil;general_freight")],
+        [(0, "crude_oil", 10), (0, "general_freight", 10)],
+        [(1, "crude_oil", 4), (1, "general_freight", 3)],
+    )
     r = solve(net, options=OPTS)
     assert r.links.set_index("link_id").loc["L0", "used"] == pytest.approx(5)
     assert r.unmet["unmet"].sum() == pytest.approx(2)
@@ -63,13 +81,27 @@ def test_shared_capacity_across_commodities(tmp_path: Path) -> None:
 
 def test_agreement_traced_and_route_rules(tmp_path: Path) -> None:
     # N0 -> N2 directly (crosses nothing else) or via N1; avoid link L0 forces the detour
-    agreement = {"agreement_id": "A_X", "name": "deal", "parties": "a;b",
-                 "commodity": "crude_oil", "origin": "N0", "destinations": "N2",
-                 "max_volume": 2, "unit": "Mt/yr", "start_year": 2024, "status": "in_force",
-                 "avoid_links": "L0"}
-    net = write_dataset(tmp_path, 3, [(0, 2, 10, 10, "crude_oil"), (0, 1, 10, 10, "crude_oil"),
-                                      (1, 2, 10, 10, "crude_oil")],
-                        [(0, "crude_oil", 5)], [(2, "crude_oil", 5)], agreements=[agreement])
+    agreement = {
+        "agreement_id": "A_X",
+        "name": "deal",
+        "parties": "a;b",
+        "commodity": "crude_oil",
+        "origin": "N0",
+        "destinations": "N2",
+        "max_volume": 2,
+        "unit": "Mt/yr",
+        "start_year": 2024,
+        "status": "in_force",
+        "avoid_links": "L0",
+    }
+    net = write_dataset(
+        tmp_path,
+        3,
+        [(0, 2, 10, 10, "crude_oil"), (0, 1, 10, 10, "crude_oil"), (1, 2, 10, 10, "crude_oil")],
+        [(0, "crude_oil", 5)],
+        [(2, "crude_oil", 5)],
+        agreements=[agreement],
+    )
     r = solve(net, options=OPTS)
     a = r.agreements.set_index("agreement_id").loc["A_X"]
     assert a["delivered"] == pytest.approx(2) and a["shortfall"] == pytest.approx(0)
@@ -80,11 +112,26 @@ def test_agreement_traced_and_route_rules(tmp_path: Path) -> None:
 
 
 def test_agreement_blocked_by_rules_reports_why(tmp_path: Path) -> None:
-    agreement = {"agreement_id": "A_X", "name": "deal", "parties": "a;b",
-                 "commodity": "crude_oil", "origin": "N0", "destinations": "N1",
-                 "max_volume": 2, "unit": "Mt/yr", "status": "in_force", "avoid_links": "L0"}
-    net = write_dataset(tmp_path, 2, [(0, 1, 10, 10, "crude_oil")], [(0, "crude_oil", 5)],
-                        [(1, "crude_oil", 1)], agreements=[agreement])
+    agreement = {
+        "agreement_id": "A_X",
+        "name": "deal",
+        "parties": "a;b",
+        "commodity": "crude_oil",
+        "origin": "N0",
+        "destinations": "N1",
+        "max_volume": 2,
+        "unit": "Mt/yr",
+        "status": "in_force",
+        "avoid_links": "L0",
+    }
+    net = write_dataset(
+        tmp_path,
+        2,
+        [(0, 1, 10, 10, "crude_oil")],
+        [(0, "crude_oil", 5)],
+        [(1, "crude_oil", 1)],
+        agreements=[agreement],
+    )
     r = solve(net, options=OPTS)
     a = r.agreements.set_index("agreement_id").loc["A_X"]
     assert a["shortfall"] == pytest.approx(2)
@@ -94,24 +141,32 @@ def test_agreement_blocked_by_rules_reports_why(tmp_path: Path) -> None:
 def test_outage_re_solves_warm_with_the_same_answer_as_a_rebuild(tmp_path: Path) -> None:
     from corridor.optimize import FlowModel, build_model, solve_model
 
-    net = write_dataset(tmp_path, 3, [(0, 1, 10, 10, "crude_oil"), (1, 2, 10, 10, "crude_oil"),
-                                      (0, 2, 3, 50, "crude_oil")],
-                        [(0, "crude_oil", 8)], [(2, "crude_oil", 8)])
+    net = write_dataset(
+        tmp_path,
+        3,
+        [(0, 1, 10, 10, "crude_oil"), (1, 2, 10, 10, "crude_oil"), (0, 2, 3, 50, "crude_oil")],
+        [(0, "crude_oil", 8)],
+        [(2, "crude_oil", 8)],
+    )
     model = FlowModel(build_model(net, OPTS))
     first = solve_model(net, model, OPTS)
     assert first.unmet["unmet"].sum() == pytest.approx(0)
     model.set_link_capacity("L1", 0.0)
     warm = solve_model(net, model, OPTS)
     assert warm.unmet["unmet"].sum() == pytest.approx(5)  # only L2's 3 Mt/yr get through
-    closed = net.replace(links=net.links.assign(
-        capacity_canonical=net.links["capacity_canonical"].where(net.links.index != "L1", 0.0)))
+    closed = net.replace(
+        links=net.links.assign(
+            capacity_canonical=net.links["capacity_canonical"].where(net.links.index != "L1", 0.0)
+        )
+    )
     cold = solve(closed, options=OPTS)
     assert warm.objective == pytest.approx(cold.objective)
 
 
 def test_avoid_country_rule_for_the_whole_run(tmp_path: Path) -> None:
-    net = write_dataset(tmp_path, 2, [(0, 1, 10, 10, "crude_oil")], [(0, "crude_oil", 5)],
-                        [(1, "crude_oil", 5)])
+    net = write_dataset(
+        tmp_path, 2, [(0, 1, 10, 10, "crude_oil")], [(0, "crude_oil", 5)], [(1, "crude_oil", 5)]
+    )
     r = solve(net, options=OPTS, avoid=["AZ"])
     assert r.unmet["unmet"].sum() == pytest.approx(5)
     assert RouteRules(avoid_countries=frozenset({"AZ"})).avoid_countries == {"AZ"}
