@@ -27,6 +27,9 @@ __all__ = [
     "CorridorError",
     "InputFileError",
     "Network",
+    "Results",
+    "RouteRules",
+    "SolveOptions",
     "UnitError",
     "ValidationError",
     "ValidationReport",
@@ -36,6 +39,7 @@ __all__ = [
     "links_to_geodataframe",
     "load",
     "nodes_to_geodataframe",
+    "solve",
     "validate",
     "validate_dataset",
 ]

@@ -135,7 +135,7 @@ def test_agreement_blocked_by_rules_reports_why(tmp_path: Path) -> None:
     r = solve(net, options=OPTS)
     a = r.agreements.set_index("agreement_id").loc["A_X"]
     assert a["shortfall"] == pytest.approx(2)
-    assert "no path" in a["blocked_by"]
+    assert "route rules (avoid links L0) exclude every route" in a["blocked_by"]
 
 
 def test_outage_re_solves_warm_with_the_same_answer_as_a_rebuild(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from rich.logging import RichHandler
 from corridor import __version__
 from corridor.cli import data_cmd
 from corridor.cli.console import EXIT_BAD_INPUT, EXIT_INVALID, err_console
+from corridor.cli.solve_cmd import solve
 from corridor.cli.validate_cmd import validate
 from corridor.errors import CorridorError, ValidationError
 
@@ -24,6 +25,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(validate)
+app.command()(solve)
 app.add_typer(data_cmd.app, name="data")
 
 

@@ -12,6 +12,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from corridor.network import Network
 from corridor.optimize.build import CAPACITY, LinearProgram, _tariff_per_unit
+from corridor.optimize.layers import allowed_arcs
 from corridor.optimize.options import SolveOptions
 from corridor.optimize.paths import decompose_paths
 from corridor.optimize.solve import Solution
@@ -104,11 +105,45 @@ def _cut_links(
     return sorted(set(arcs["link_id"].to_numpy()[cut]))
 
 
+def _connected(lp: LinearProgram, mask: np.ndarray, origin: str, targets: tuple[str, ...]) -> bool:
+    """Whether ``origin`` reaches any of ``targets`` over the arcs selected by ``mask``."""
+    n = len(lp.nodes)
+    tail = lp.nodes.get_indexer(lp.arcs["tail"])[mask]
+    head = lp.nodes.get_indexer(lp.arcs["head"])[mask]
+    graph = coo_matrix((np.ones(len(tail)), (tail, head)), shape=(n, n)).tocsr()
+    reached = breadth_first_order(
+        graph, lp.nodes.get_loc(origin), directed=True, return_predecessors=False
+    )
+    return bool(set(lp.nodes[reached]) & set(targets))
+
+
+def _rule_block(network: Network, lp: LinearProgram, layer: int) -> str:
+    """Why an agreement has no route, if the route rules (or missing links) are the reason."""
+    meta = lp.layers.loc[layer]
+    carries = np.array([meta["commodity"] in cs for cs in lp.arcs["commodities"]], dtype=bool)
+    allowed = allowed_arcs(network, lp.arcs, lp.layers.loc[[layer]])[:, 0]
+    origin, targets = meta["origin"], tuple(meta["destinations"])
+    if _connected(lp, allowed, origin, targets):
+        return ""
+    if not _connected(lp, carries, origin, targets):
+        return f"no {meta['commodity']} link connects {origin} to {', '.join(targets)} this year"
+    rules = meta["rules"]
+    said = [
+        f"{name.replace('_', ' ')} {', '.join(sorted(getattr(rules, name)))}"
+        for name in ("avoid_countries", "only_groups", "avoid_links")
+        if getattr(rules, name)
+    ]
+    excluded = sorted(set(lp.arcs.loc[carries & ~allowed, "link_id"]))
+    shown = ", ".join(excluded[:8]) + (" …" if len(excluded) > 8 else "")
+    return f"route rules ({'; '.join(said)}) exclude every route; excluded links: {shown}"
+
+
 def extract_results(
     network: Network, lp: LinearProgram, sol: Solution, options: SolveOptions
 ) -> Results:
     """Turn a checked solution into :class:`Results`."""
-    x, cols, arcs, layers = sol.x, lp.cols, lp.arcs, lp.layers
+    x = np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x)
+    cols, arcs, layers = lp.cols, lp.arcs, lp.layers
     is_x = (cols["block"] == "x").to_numpy()
     xcols = cols[is_x]
     arc_of = xcols["arc"].to_numpy(dtype=int)
@@ -247,11 +282,8 @@ def extract_results(
         blocked = ""
         if shortfall > 1e-6:
             cut = _cut_links(lp, layer, x, used, [meta["origin"]], meta["destinations"][0])
-            has_route = bool(((lp.cols["block"] == "x") & (lp.cols["layer"] == layer)).any())
-            blocked = (
-                ("capacity of " + ", ".join(cut))
-                if cut and has_route
-                else ("route rules or missing links leave no path from origin to destination")
+            blocked = _rule_block(network, lp, layer) or (
+                "capacity of " + ", ".join(cut) if cut else "supply at the origin"
             )
         agreement_rows.append(
             {

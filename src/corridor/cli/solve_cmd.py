@@ -1,0 +1,134 @@
+"""`corridor solve`: optimise the flows for a year and report them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from corridor.cli.console import DataOption, out_console
+from corridor.io.results import write_results
+from corridor.network import load
+from corridor.optimize import Results, SolveOptions
+from corridor.optimize import solve as run_solve
+
+
+def _split(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _table(title: str, frame: pd.DataFrame, formats: dict[str, str]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        table.add_column(column, justify="right" if column in formats else "left", overflow="fold")
+    for row in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, row, strict=True):
+            if column in formats and isinstance(value, int | float) and pd.notna(value):
+                cells.append(format(value, formats[column]))
+            else:
+                cells.append(
+                    ""
+                    if value is None or (isinstance(value, float) and pd.isna(value))
+                    else str(value)
+                )
+        table.add_row(*cells)
+    return table
+
+
+def print_results(results: Results, *, top: int = 15) -> None:
+    """Print the readable summary of a solve."""
+    out_console.print(
+        f"[bold]corridor solve — year {results.year}[/]: {results.status}, "
+        f"objective {results.objective:,.6g}, solved in {results.solve_seconds:.3f} s"
+    )
+    links = results.links[results.links["used"] > 0].copy()
+    links["direction"] = links["from_node"] + " → " + links["to_node"]
+    busiest = links.sort_values("used", ascending=False).head(top)
+    out_console.print(
+        _table(
+            "Flows on the main corridors",
+            busiest[["link_id", "name", "direction", "used", "capacity", "unit", "utilisation"]],
+            {"used": ",.3f", "capacity": ",.3f", "utilisation": ".0%"},
+        )
+    )
+    binding = results.binding.head(top)
+    if binding.empty:
+        out_console.print("No link capacity limits the result.")
+    else:
+        out_console.print(
+            _table(
+                "Bottlenecks: value of one more unit of capacity per year (shadow price)",
+                binding[["link_id", "name", "capacity", "unit", "shadow_price"]],
+                {"capacity": ",.3f", "shadow_price": ",.4g"},
+            )
+        )
+    unmet = results.unmet[results.unmet["unmet"] > 0]
+    if unmet.empty:
+        out_console.print("[green]All demand is met.[/]")
+    else:
+        out_console.print(
+            _table(
+                "Unmet demand",
+                unmet[
+                    ["node_id", "commodity", "demand", "delivered", "unmet", "unit", "limited_by"]
+                ],
+                {"demand": ",.3f", "delivered": ",.3f", "unmet": ",.3f"},
+            )
+        )
+    if not results.agreements.empty:
+        out_console.print(
+            _table(
+                "Agreements and their routes",
+                results.agreements[
+                    [
+                        "agreement_id",
+                        "delivered",
+                        "max_volume",
+                        "shortfall",
+                        "unit",
+                        "route",
+                        "countries",
+                        "blocked_by",
+                    ]
+                ],
+                {"delivered": ",.3f", "max_volume": ",.3f", "shortfall": ",.3f"},
+            )
+        )
+
+
+def solve(
+    year: Annotated[int, typer.Option("--year", "-y", help="Year modelled.")] = 2024,
+    avoid: Annotated[
+        str | None,
+        typer.Option(
+            "--avoid", help="Countries no flow may cross, comma-separated ISO codes (RU,CN)."
+        ),
+    ] = None,
+    only_groups: Annotated[
+        str | None,
+        typer.Option("--only-groups", help="Only cross countries of these groups (OTS,EU)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder to write results (CSV, Parquet, summary.json)."),
+    ] = None,
+    method: Annotated[str, typer.Option(help="HiGHS method: simplex, ipm or pdlp.")] = "simplex",
+    data: DataOption = None,
+) -> None:
+    """Optimise the flows of a year: routes, bottlenecks, unmet demand, agreements."""
+    network = load(data)
+    results = run_solve(
+        network,
+        year=year,
+        avoid=_split(avoid),
+        only_groups=_split(only_groups),
+        options=SolveOptions(year=year, method=method),
+    )
+    print_results(results)
+    if out is not None:
+        write_results(results, out)
+        out_console.print(f"results written to {out}")

@@ -1,0 +1,93 @@
+"""Write solve results: one CSV and one Parquet file per table, and a JSON summary, atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.io.atomic import atomic_write_dir
+from corridor.optimize.results import Results
+
+__all__ = ["RESULT_TABLES", "results_summary", "write_results"]
+
+RESULT_TABLES = ("flows", "links", "unmet", "supply", "agreements", "paths", "transit", "costs")
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Tuples joined with ';' so that CSV and Parquet hold plain scalars."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, tuple | list)).any():
+            out[column] = out[column].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, tuple | list) else v
+            )
+    return out
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def results_summary(results: Results) -> dict[str, Any]:
+    """The headline figures of a solve as plain JSON-able data."""
+    return {
+        "year": results.year,
+        "status": results.status,
+        "objective": results.objective,
+        "solve_seconds": results.solve_seconds,
+        "delivered": {
+            c: _number(v) for c, v in results.unmet.groupby("commodity")["delivered"].sum().items()
+        },
+        "unmet": {c: _number(v) for c, v in results.total_unmet.items()},
+        "binding_links": [
+            {
+                "link_id": r.link_id,
+                "shadow_price": _number(r.shadow_price),
+                "capacity": _number(r.capacity),
+                "unit": r.unit,
+            }
+            for r in results.binding.itertuples()
+        ],
+        "agreements": [
+            {k: _number(v) for k, v in row.items()}
+            for row in results.agreements[
+                [
+                    "agreement_id",
+                    "delivered",
+                    "shortfall",
+                    "unit",
+                    "route",
+                    "countries",
+                    "blocked_by",
+                ]
+            ].to_dict("records")
+        ],
+        "costs": {r.item: _number(r.value) for r in results.costs.itertuples()},
+        "provenance": results.provenance,
+    }
+
+
+def write_results(results: Results, folder: Path | str) -> Path:
+    """Write every result table as CSV and Parquet plus summary.json into ``folder``.
+
+    The folder is written beside its final place and swapped in at the end: a killed run
+    leaves the previous output (or none), never half of it.
+    """
+    target = Path(folder)
+
+    def write(tmp: Path) -> None:
+        for name in RESULT_TABLES:
+            frame = _plain(getattr(results, name))
+            frame.to_csv(tmp / f"{name}.csv", index=False)
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        summary = json.dumps(results_summary(results), indent=2, default=str, allow_nan=True)
+        (tmp / "summary.json").write_text(summary, encoding="utf-8")
+
+    atomic_write_dir(target, write)
+    return target
