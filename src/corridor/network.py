@@ -13,10 +13,11 @@ import pandas as pd
 from corridor.errors import ValidationError
 from corridor.schema import TABLES
 from corridor.units import CANONICAL_UNIT, UNITS, convert
-from corridor.validate.dataset import validate_dataset
+from corridor.validate.dataset import validate_dataset, validate_tables
+from corridor.validate.cells import parse_table
 from corridor.validate.report import ValidationReport
 
-__all__ = ["Network", "conversion_factor", "load"]
+__all__ = ["Network", "conversion_factor", "from_frames", "load"]
 
 logger = logging.getLogger(__name__)
 
@@ -205,3 +206,29 @@ def load(path: Path | str | None = None, *, strict: bool = True) -> Network:
     if not report.ok and (strict or any(i.code.endswith("-file") for i in report.errors)):
         raise ValidationError(report)
     return _build(tables, report.path, report)
+
+
+def from_frames(frames: dict[str, pd.DataFrame], *, check: bool = True) -> Network:
+    """Build a Network from in-memory tables in the dataset's file format (one per table).
+
+    Cells may be typed or text; list columns may be ``;``-joined strings. Missing tables are
+    empty. With ``check`` (default) every validation rule runs and errors raise
+    :class:`ValidationError`; without it only the cell parsing is checked (for large synthetic
+    networks, e.g. benchmarks).
+    """
+    raw = {}
+    for name, frame in frames.items():
+        text = frame.astype(object).where(frame.notna(), "")
+        raw[name] = text.map(lambda v: ";".join(v) if isinstance(v, tuple | list) else str(v))
+    if check:
+        tables, issues = validate_tables(raw)
+    else:
+        tables, issues = {}, []
+        for name, spec in TABLES.items():
+            source = raw.get(name, pd.DataFrame(columns=list(spec.column_names)))
+            tables[name], found = parse_table(source, spec)
+            issues += [i for i in found if i.severity == "error"]
+    report = ValidationReport(Path("<memory>"), tuple(issues))
+    if not report.ok:
+        raise ValidationError(report)
+    return _build(tables, None, report)

@@ -55,11 +55,17 @@ def build_arcs(network: Network, year: int) -> pd.DataFrame:
         nodes.loc[to, "lon"].to_numpy(float),
     )
     length = links["length_km"].astype("float64").fillna(pd.Series(crow, index=links.index))
-    country = nodes["country"]
-    countries = [
-        frozenset({country[a], country[b], *extra})
-        for a, b, extra in zip(frm, to, links["countries"], strict=True)
-    ]
+    ends = pd.DataFrame({
+        "a": nodes["country"].reindex(frm).to_numpy(),
+        "b": nodes["country"].reindex(to).to_numpy(),
+        "extra": links["countries"].to_numpy(),
+    })
+    # one frozenset per distinct (from country, to country, crossed) combination
+    codes, uniques = pd.factorize(pd.Series(list(zip(ends["a"], ends["b"], ends["extra"],
+                                                     strict=True)), dtype=object))
+    distinct = np.empty(len(uniques), dtype=object)
+    distinct[:] = [frozenset({a, b, *extra}) for a, b, extra in uniques]
+    countries = distinct[codes]
     forward = pd.DataFrame(
         {
             "link_id": links.index.to_numpy(),

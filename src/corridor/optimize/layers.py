@@ -74,14 +74,18 @@ def build_layers(network: Network, year: int, rules: RouteRules) -> pd.DataFrame
 
 
 def _incidence(cells: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Boolean (rows x labels) matrix of which labels each collection cell contains."""
-    exploded = cells.map(sorted).explode().dropna()
-    labels = sorted(set(exploded))
-    matrix = np.zeros((len(cells), len(labels)), dtype=bool)
-    if labels:
-        rows = pd.Index(cells.index).get_indexer(exploded.index)
-        matrix[rows, pd.Index(labels).get_indexer(exploded.to_numpy())] = True
-    return matrix, labels
+    """Boolean (rows x labels) matrix of which labels each collection cell contains.
+
+    Cells are factorised first, so the work grows with the number of distinct cells (a few
+    hundred at most), not with the number of rows.
+    """
+    codes, uniques = pd.factorize(cells)
+    labels = sorted({label for cell in uniques for label in cell})
+    column = {label: j for j, label in enumerate(labels)}
+    table = np.zeros((len(uniques), len(labels)), dtype=bool)
+    for i, cell in enumerate(uniques):
+        table[i, [column[label] for label in cell]] = True
+    return table[codes], labels
 
 
 def allowed_arcs(network: Network, arcs: pd.DataFrame, layers: pd.DataFrame) -> np.ndarray:
