@@ -23,6 +23,7 @@ $(STAMP_TEST): $(BIN)/python pyproject.toml
 run: $(STAMP_RUN)
 	$(BIN)/corridor validate
 	$(BIN)/corridor data show
+	$(BIN)/corridor solve --year 2024 --out out/solve-2024
 
 ## test: install corridor with its test dependencies into .venv and run the test suite
 test: $(STAMP_TEST)

@@ -13,8 +13,8 @@ import pandas as pd
 from corridor.errors import ValidationError
 from corridor.schema import TABLES
 from corridor.units import CANONICAL_UNIT, UNITS, convert
-from corridor.validate.dataset import validate_dataset, validate_tables
 from corridor.validate.cells import parse_table
+from corridor.validate.dataset import validate_dataset, validate_tables
 from corridor.validate.report import ValidationReport
 
 __all__ = ["Network", "conversion_factor", "from_frames", "load"]
@@ -55,7 +55,7 @@ class Network:
 
     def replace(self, **tables: pd.DataFrame) -> Network:
         """Return a copy with some tables replaced."""
-        return dataclasses.replace(self, **tables)  # type: ignore[arg-type]
+        return dataclasses.replace(self, **tables)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:

@@ -24,7 +24,7 @@ _LIST_SEP = ";"
 
 def _flatten(frame: FrameT) -> FrameT:
     """Join list cells with ';' so that every cell is a scalar."""
-    out = frame.copy()
+    out: FrameT = frame.copy()
     for column in out.columns:
         if out[column].map(lambda v: isinstance(v, tuple | list)).any():
             out[column] = out[column].map(

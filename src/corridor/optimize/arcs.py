@@ -34,7 +34,8 @@ def great_circle_km(
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi, dlmb = p2 - p1, np.radians(lon2 - lon1)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    distance: np.ndarray = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return distance
 
 
 def build_arcs(network: Network, year: int) -> pd.DataFrame:
@@ -55,16 +56,15 @@ def build_arcs(network: Network, year: int) -> pd.DataFrame:
         nodes.loc[to, "lon"].to_numpy(float),
     )
     length = links["length_km"].astype("float64").fillna(pd.Series(crow, index=links.index))
-    ends = pd.DataFrame({
-        "a": nodes["country"].reindex(frm).to_numpy(),
-        "b": nodes["country"].reindex(to).to_numpy(),
-        "extra": links["countries"].to_numpy(),
-    })
+    from_country = nodes["country"].reindex(frm).to_numpy(dtype=object)
+    to_country = nodes["country"].reindex(to).to_numpy(dtype=object)
+    extra = links["countries"].to_numpy(dtype=object)
     # one frozenset per distinct (from country, to country, crossed) combination
-    codes, uniques = pd.factorize(pd.Series(list(zip(ends["a"], ends["b"], ends["extra"],
-                                                     strict=True)), dtype=object))
+    keys = np.empty(len(frm), dtype=object)
+    keys[:] = list(zip(from_country, to_country, extra, strict=True))
+    codes, uniques = pd.factorize(keys)
     distinct = np.empty(len(uniques), dtype=object)
-    distinct[:] = [frozenset({a, b, *extra}) for a, b, extra in uniques]
+    distinct[:] = [frozenset({a, b, *more}) for a, b, more in uniques]
     countries = distinct[codes]
     forward = pd.DataFrame(
         {

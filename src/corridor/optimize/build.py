@@ -173,9 +173,9 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     def balance_key(layer: np.ndarray, node: np.ndarray) -> np.ndarray:
         return layer.astype(np.int64) * n_nodes + node.astype(np.int64)
 
-    c_layer = lambda commodity: np.array(  # noqa: E731
-        [layer_of_commodity[c] for c in commodity], dtype=np.int64
-    )
+    def c_layer(commodity: pd.Series) -> np.ndarray:
+        return np.array([layer_of_commodity[c] for c in commodity], dtype=np.int64)
+
     entries = [  # (balance key, column, coefficient)
         (balance_key(layer_idx, head), np.arange(n_x), eff),
         (balance_key(layer_idx, tail), np.arange(n_x), -np.ones(n_x)),

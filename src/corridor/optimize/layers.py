@@ -93,7 +93,7 @@ def allowed_arcs(network: Network, arcs: pd.DataFrame, layers: pd.DataFrame) -> 
     carries, commodities = _incidence(arcs["commodities"])
     crosses, countries = _incidence(arcs["countries"])
     commodity_col = pd.Index(commodities).get_indexer(layers["commodity"])
-    allowed = carries[:, commodity_col] & (commodity_col >= 0)
+    allowed: np.ndarray = carries[:, commodity_col] & (commodity_col >= 0)
     country_index = pd.Index(countries)
     for j, rules in enumerate(layers["rules"]):
         if rules.empty:

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 #: HiGHS options measured on this problem class (docs/benchmarks.md, solver notes): switching
 #: off presolve's dependent-equations rule (1024) is 4-5x faster on rank-deficient balance rows.
-HIGHS_OPTIONS = {
+HIGHS_OPTIONS: dict[str, bool | int | float | str] = {
     "output_flag": False,
     "presolve_rule_off": 1024,
     "simplex_dual_edge_weight_strategy": 2,
@@ -47,7 +47,7 @@ def _stdout_silenced() -> Iterator[None]:
 def new_highs() -> highspy.Highs:
     """A silent HiGHS instance."""
     with _stdout_silenced():
-        highs = highspy.Highs()
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     return highs
 
@@ -85,11 +85,12 @@ class FlowModel:
             raise SolveError(f"unknown method {method!r}; choose one of {', '.join(_METHODS)}")
         self.lp = lp
         self.highs = new_highs()
-        for name, value in {
+        options: dict[str, bool | int | float | str] = {
             **HIGHS_OPTIONS,
             "solver": _METHODS[method],
             "time_limit": float(time_limit_s),
-        }.items():
+        }
+        for name, value in options.items():
             self.highs.setOptionValue(name, value)
         model = highspy.HighsLp()
         model.num_col_ = len(lp.c)
@@ -129,7 +130,7 @@ class FlowModel:
         rows = self._capacity_rows(link_id)
         if len(rows):
             upper = np.full(len(rows), float(capacity))
-            self.highs.changeRowsBounds(
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
                 len(rows), rows.astype(np.int32), np.full(len(rows), -np.inf), upper
             )
             self.row_upper[rows] = upper
