@@ -14,7 +14,17 @@ from corridor.optimize.results import Results
 
 __all__ = ["RESULT_TABLES", "results_summary", "write_results"]
 
-RESULT_TABLES = ("flows", "links", "unmet", "supply", "agreements", "paths", "transit", "costs")
+RESULT_TABLES = (
+    "flows",
+    "links",
+    "unmet",
+    "markets",
+    "supply",
+    "agreements",
+    "paths",
+    "transit",
+    "costs",
+)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,6 +55,10 @@ def results_summary(results: Results) -> dict[str, Any]:
             c: _number(v) for c, v in results.unmet.groupby("commodity")["delivered"].sum().items()
         },
         "unmet": {c: _number(v) for c, v in results.total_unmet.items()},
+        "to_open_markets": {
+            c: _number(v)
+            for c, v in results.markets.groupby("commodity")["delivered"].sum().items()
+        },
         "binding_links": [
             {
                 "link_id": r.link_id,

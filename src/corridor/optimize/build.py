@@ -157,6 +157,22 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
         * agreements["commodity"].map(options.unmet_penalty).fillna(1e10).to_numpy()
     )
 
+    # --- open markets: world markets that take any volume of their commodities ------------------
+    open_nodes = network.nodes[network.nodes["open_market"].fillna(False).astype(bool)]
+    markets = (
+        open_nodes["commodities"]
+        .explode()
+        .dropna()
+        .rename("commodity")
+        .rename_axis("node_id")
+        .reset_index()
+    )
+    markets = markets[markets["commodity"].isin(layer_of_commodity)].reset_index(drop=True)
+    m_value = (
+        -options.market_weight
+        * markets["commodity"].map(options.unmet_penalty).fillna(1e10).to_numpy()
+    )
+
     blocks = [
         ("x", n_x),
         ("s", len(supply)),
@@ -164,6 +180,7 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
         ("v", len(agreements)),
         ("e", len(exits)),
         ("z", len(sinks)),
+        ("m", len(markets)),
     ]
     offset = dict(
         zip([b for b, _ in blocks], np.cumsum([0] + [n for _, n in blocks])[:-1], strict=True)
@@ -210,6 +227,11 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
             balance_key(c_layer(sinks["commodity"]), nodes.get_indexer(sinks["node_id"])),
             offset["z"] + np.arange(len(sinks)),
             -np.ones(len(sinks)),
+        ),
+        (
+            balance_key(c_layer(markets["commodity"]), nodes.get_indexer(markets["node_id"])),
+            offset["m"] + np.arange(len(markets)),
+            -np.ones(len(markets)),
         ),
     ]
     keys = np.concatenate([k for k, _, _ in entries])
@@ -260,6 +282,7 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
             v_reward,
             np.zeros(len(exits)),
             np.zeros(len(sinks)),
+            m_value,
         ]
     )
     col_lower = np.zeros(n_cols)
@@ -269,7 +292,7 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
             supply["value_canonical"].to_numpy(),
             demand["value_canonical"].to_numpy(),
             v_upper,
-            np.full(len(exits) + len(sinks), np.inf),
+            np.full(len(exits) + len(sinks) + len(markets), np.inf),
         ]
     )
     cols = pd.concat(
@@ -284,6 +307,7 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
             ),
             exits.assign(block="e"),
             sinks.assign(block="z"),
+            markets.assign(block="m"),
         ],
         ignore_index=True,
     )

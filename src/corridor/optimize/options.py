@@ -74,6 +74,10 @@ class SolveOptions:
     agreement_weight
         Reward per unit delivered under an agreement, as a share of the commodity's unmet
         penalty: agreements are served before spot flows on shared capacity.
+    market_weight
+        Value per unit delivered to an open-market node (a world market such as an export
+        terminal), as a share of the commodity's unmet penalty: markets take what demand rows
+        leave, and any transport cost in the data is worth paying to reach them.
     distance_cost
         Cost per unit and km added to every flow so that shorter routes win ties (USD-equivalent
         per canonical unit per km; 0 to switch off).
@@ -89,6 +93,7 @@ class SolveOptions:
     rules: RouteRules = field(default_factory=RouteRules)
     unmet_penalty: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_UNMET_PENALTY))
     agreement_weight: float = 0.5
+    market_weight: float = 0.01
     distance_cost: float = 1.0
     method: str = "simplex"
     time_limit_s: float = 600.0

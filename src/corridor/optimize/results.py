@@ -37,6 +37,8 @@ class Results:
         shadow_price (objective units per unit of capacity per year), binding.
     unmet
         One row per demand: demand, delivered, unmet, and what limits it.
+    markets
+        Volume delivered to each open (world) market node, by commodity.
     supply
         One row per supply: available, used, unused.
     agreements
@@ -58,6 +60,7 @@ class Results:
     flows: pd.DataFrame
     links: pd.DataFrame
     unmet: pd.DataFrame
+    markets: pd.DataFrame
     supply: pd.DataFrame
     agreements: pd.DataFrame
     paths: pd.DataFrame
@@ -218,6 +221,12 @@ def extract_results(
     supply["unused"] = (supply["available"] - supply["used"]).clip(lower=0)
     supply["unit"] = supply["commodity"].map(CANONICAL_UNIT)
 
+    # deliveries to open (world) markets
+    m_mask = (cols["block"] == "m").to_numpy()
+    markets = cols.loc[m_mask, ["node_id", "commodity"]].reset_index(drop=True)
+    markets["delivered"] = x[m_mask]
+    markets["unit"] = markets["commodity"].map(CANONICAL_UNIT)
+
     # unmet demand and what limits it
     d_mask = (cols["block"] == "d").to_numpy()
     unmet = (
@@ -373,6 +382,7 @@ def extract_results(
         flows=flows.drop(columns=["layer", "efficiency", "unit_cost"]),
         links=link_table,
         unmet=unmet,
+        markets=markets,
         supply=supply,
         agreements=agreements,
         paths=paths,

@@ -88,6 +88,12 @@ NODES = TableSpec(
             required=True,
             allowed=COMMODITIES,
         ),
+        Column(
+            "open_market",
+            "bool",
+            "A world market: takes any volume of its commodities that reaches it (export "
+            "terminals, sea ports); empty means false.",
+        ),
         Column("operator", "str", "Owner or operator."),
         Column("note", "str", "Free text."),
     ),
