@@ -150,7 +150,7 @@ def _swap_coordinates(node: str):  # type: ignore[no-untyped-def]
 
 
 def test_broken_shipped_copy_is_reported(shipped_copy: Path) -> None:
-    edit_csv(shipped_copy, "nodes", _swap_coordinates("P_POTI"))
+    edit_csv(shipped_copy, "nodes", _swap_coordinates("P_AKTAU"))
     edit_csv(
         shipped_copy,
         "links",

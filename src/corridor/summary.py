@@ -20,16 +20,17 @@ def count_by(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def main_capacities(network: Network, *, per_commodity: int = 6) -> pd.DataFrame:
-    """The largest sourced link capacities per commodity, in canonical units.
+    """The largest sourced link capacities for each commodity a link carries (canonical units).
 
     Columns: commodity, link_id, name, mode, status, capacity, capacity_unit,
     capacity_canonical, canonical_unit, countries.
     """
     links = network.links[network.links["capacity_canonical"].notna()].copy()
-    links["commodity"] = links["commodities"].map(lambda cs: cs[0] if cs else None)
     links["countries"] = links["countries"].map(";".join)
+    links = links.reset_index().explode("commodities").rename(columns={"commodities": "commodity"})
     columns = [
         "commodity",
+        "link_id",
         "name",
         "mode",
         "status",
@@ -40,9 +41,13 @@ def main_capacities(network: Network, *, per_commodity: int = 6) -> pd.DataFrame
         "countries",
     ]
     top = (
-        links.reset_index()
-        .sort_values(["commodity", "capacity_canonical"], ascending=[True, False])
+        links.sort_values(["commodity", "capacity_canonical"], ascending=[True, False])
         .groupby("commodity", sort=True)
         .head(per_commodity)
     )
-    return top[["link_id", *columns]].reset_index(drop=True)
+    return top[columns].reset_index(drop=True)
+
+
+def format_quantity(value: float) -> str:
+    """A readable number: thousands separators for large values, 4 significant digits else."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"

@@ -14,7 +14,7 @@ from rich.table import Table
 from corridor.cli.console import DataOption, out_console
 from corridor.io.export import export_network
 from corridor.network import load
-from corridor.summary import count_by, main_capacities
+from corridor.summary import count_by, format_quantity, main_capacities
 
 app = typer.Typer(help="Look at a dataset and export it.", no_args_is_help=True)
 
@@ -78,8 +78,8 @@ def show(data: DataOption = None) -> None:
     for row in caps.to_dict("records"):
         table.add_row(
             *(str(row[c]) for c in ("commodity", "link_id", "name", "mode", "status")),
-            f"{row['capacity']:,.6g} {row['capacity_unit']}",
-            f"{row['capacity_canonical']:,.4g} {row['canonical_unit']}",
+            f"{format_quantity(row['capacity'])} {row['capacity_unit']}",
+            f"{format_quantity(row['capacity_canonical'])} {row['canonical_unit']}",
             str(row["countries"]),
         )
     out_console.print(table)

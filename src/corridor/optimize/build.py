@@ -151,7 +151,8 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     exits = agreements[["destinations", "commodity"]].explode("destinations").dropna()
     exits = exits.rename(columns={"destinations": "node_id"}).reset_index()
     sinks = exits[["node_id", "commodity"]].drop_duplicates().reset_index(drop=True)
-    v_upper = agreements["max_volume"].fillna(agreements["min_volume"]).fillna(np.inf).to_numpy()
+    # an agreement without a disclosed volume carries nothing (its route is still checked)
+    v_upper = agreements["max_volume"].fillna(agreements["min_volume"]).fillna(0.0).to_numpy()
     v_reward = (
         -options.agreement_weight
         * agreements["commodity"].map(options.unmet_penalty).fillna(1e10).to_numpy()
@@ -250,15 +251,19 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     k_cols = np.flatnonzero(in_cap)
     k_vals = weights[in_cap]
 
-    # --- required links of agreements: flow through the link >= agreement volume -------------
+    # --- required links of agreements: flow through the link >= eta_min * agreement volume ----
+    # (eta_min, the smallest efficiency the layer may meet, allows for losses upstream of the
+    # link; exact when a route has at most one lossy link, as in the shipped data)
     req_rows, req_cols, req_vals, req_meta = [], [], [], []
     n_rows = n_balance + len(capped)
     for j, (g, layer) in enumerate(agreements.iterrows()):
+        in_layer = layer_idx == g
+        eta_min = float(eff[in_layer].min()) if in_layer.any() else 1.0
         for link in sorted(layer["rules"].require_links):
-            on_link = np.flatnonzero((layer_idx == g) & (x_arcs["link_id"].to_numpy() == link))
+            on_link = np.flatnonzero(in_layer & (x_arcs["link_id"].to_numpy() == link))
             req_rows += [np.full(len(on_link) + 1, n_rows)]
             req_cols += [np.append(on_link, v_cols[j])]
-            req_vals += [np.append(np.ones(len(on_link)), -1.0)]
+            req_vals += [np.append(np.ones(len(on_link)), -eta_min)]
             req_meta.append({"block": REQUIRE, "layer": g, "link_id": link})
             n_rows += 1
 

@@ -13,7 +13,10 @@ _MAX_PATHS = 10_000
 
 
 def decompose_paths(
-    flows: pd.DataFrame, node_country: pd.Series, tolerance: float = 1e-7
+    flows: pd.DataFrame,
+    node_country: pd.Series,
+    link_countries: pd.Series | None = None,
+    tolerance: float = 1e-7,
 ) -> pd.DataFrame:
     """Split each layer's arc flows into paths from where flow enters to where it leaves.
 
@@ -24,6 +27,8 @@ def decompose_paths(
         efficiency, unit_cost.
     node_country
         Country of each node.
+    link_countries
+        Countries each link crosses beyond its ends, in order (the links table's column).
 
     Returns
     -------
@@ -68,7 +73,11 @@ def decompose_paths(
                     remaining[a] -= volume * factor
                     factor *= group.at[a, "efficiency"]
                 nodes = [start] + [group.at[a, "to_node"] for a in arcs_used]
-                countries = [str(node_country.get(n, "")) for n in nodes]
+                countries = [str(node_country.get(start, ""))]
+                for a in arcs_used:
+                    if link_countries is not None:
+                        countries += list(link_countries.get(group.at[a, "link_id"], ()))
+                    countries.append(str(node_country.get(group.at[a, "to_node"], "")))
                 out.append(
                     {
                         "layer": layer,

@@ -264,7 +264,7 @@ def extract_results(
 
     # paths
     node_country = network.nodes["country"]
-    paths = decompose_paths(flows, node_country)
+    paths = decompose_paths(flows, node_country, network.links["countries"])
     paths["commodity"] = (
         layers["commodity"].to_numpy()[paths["layer"].to_numpy(dtype=int)]
         if len(paths)

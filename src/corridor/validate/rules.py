@@ -32,6 +32,8 @@ COMPATIBLE_DIMENSIONS = {
 }
 #: A node may sit this far outside its country's polygon (coastline and border generalisation).
 COUNTRY_TOLERANCE_KM = 15.0
+#: An offshore node (nearest land is its own country) may lie this far from the coast.
+OFFSHORE_LIMIT_KM = 250.0
 _TARGET_CODE = {
     "nodes": "unknown-node",
     "links": "unknown-link",
@@ -291,7 +293,10 @@ def check_years_and_ranges(t: Tables) -> list[Issue]:
 
 
 def check_coordinates(t: Tables) -> list[Issue]:
-    """Each node lies in (or within 15 km of) its country, or its other side for borders."""
+    """Each node lies in (or within 15 km of) its country, or its other side for borders.
+
+    Offshore nodes pass when their own country is the nearest land (within 250 km).
+    """
     nodes = t["nodes"]
     ok = nodes["lat"].notna() & nodes["lon"].notna() & nodes["country"].notna()
     ok &= nodes["lat"].between(-90, 90) & nodes["lon"].between(-180, 180)
@@ -308,11 +313,15 @@ def check_coordinates(t: Tables) -> list[Issue]:
         if not cols:
             unchecked.append(idx)
             continue
-        if dist[k, cols].min() > COUNTRY_TOLERANCE_KM:
+        own = dist[k, cols].min()
+        other = dist[k].min()
+        if own > COUNTRY_TOLERANCE_KM and (
+            own > other + COUNTRY_TOLERANCE_KM or own > OFFSHORE_LIMIT_KM
+        ):
             wrong.append(idx)
             found.append(
                 f"{row['node_id']}: declared {'/'.join(declared)}, lies in or near "
-                f"{nearest[k]} ({dist[k, cols].min():.0f} km from {declared[0]})"
+                f"{nearest[k]} ({own:.0f} km from {declared[0]})"
             )
     issues = []
     if wrong:
