@@ -18,6 +18,7 @@ from corridor.errors import CorridorError, InputFileError, UnitError, Validation
 from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe
 from corridor.io.export import export_network
 from corridor.network import Network, load
+from corridor.optimize import Results, RouteRules, SolveOptions, solve
 from corridor.units import convert
 from corridor.validate import ValidationReport, validate_dataset
 

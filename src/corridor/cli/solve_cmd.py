@@ -12,7 +12,7 @@ from rich.table import Table
 from corridor.cli.console import DataOption, out_console
 from corridor.io.results import write_results
 from corridor.network import load
-from corridor.optimize import Results, SolveOptions
+from corridor.optimize import Results, RouteRules, SolveOptions
 from corridor.optimize import solve as run_solve
 
 
@@ -112,6 +112,12 @@ def solve(
         str | None,
         typer.Option("--only-groups", help="Only cross countries of these groups (OTS,EU)."),
     ] = None,
+    avoid_links: Annotated[
+        str | None,
+        typer.Option(
+            "--avoid-links", help="Links no flow may use (an outage), comma-separated ids (L_CPC)."
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Folder to write results (CSV, Parquet, summary.json)."),
@@ -126,7 +132,9 @@ def solve(
         year=year,
         avoid=_split(avoid),
         only_groups=_split(only_groups),
-        options=SolveOptions(year=year, method=method),
+        options=SolveOptions(
+            year=year, method=method, rules=RouteRules(avoid_links=frozenset(_split(avoid_links)))
+        ),
     )
     print_results(results)
     if out is not None:

@@ -60,6 +60,16 @@ def _commodity_factors(network: Network, commodity: str) -> dict[str, float | No
     }
 
 
+def _distance_scale(network: Network) -> dict[str, float]:
+    """Distance tie-break per canonical unit, as a share of the cost per Mt-km.
+
+    Containers count in TEU: one TEU weighs t_per_teu tonnes, so its tie-break is that share
+    of a Mt's (1e-5 if the dataset has no factor). Other canonical units (Mt, bcm) count as 1.
+    """
+    t_per_teu = conversion_factor(network.conversions, "containers", "TEU", "t")
+    return {"containers": (t_per_teu or 10.0) / 1e6}
+
+
 def _capacity_weights(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
     """Units of link capacity one canonical unit of each flow's commodity uses."""
     weights = np.ones(len(commodity))
@@ -134,8 +144,9 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     tail = nodes.get_indexer(x_arcs["tail"])
     head = nodes.get_indexer(x_arcs["head"])
     eff = x_arcs["efficiency"].to_numpy()
-    x_cost = options.distance_cost * x_arcs["length_km"].to_numpy() + _tariff_per_unit(
-        network, x_arcs, pd.Series(x_commodity)
+    distance_scale = pd.Series(x_commodity).map(_distance_scale(network)).fillna(1.0).to_numpy()
+    x_cost = options.distance_cost * distance_scale * x_arcs["length_km"].to_numpy() + (
+        _tariff_per_unit(network, x_arcs, pd.Series(x_commodity))
     )
     n_x = len(arc_idx)
 

@@ -52,7 +52,6 @@ def build_layers(network: Network, year: int, rules: RouteRules) -> pd.DataFrame
     start = a["start_year"].astype("float64")
     end = a["end_year"].astype("float64")
     valid = (start.isna() | (start <= year)) & (end.isna() | (end >= year))
-    valid &= a["status"] != "expired"
     for agreement_id, row in a[valid.fillna(False).astype(bool)].iterrows():
         if row["commodity"] not in commodities:
             continue
