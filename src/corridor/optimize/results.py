@@ -362,15 +362,23 @@ def extract_results(
     transit["unit"] = transit["commodity"].map(CANONICAL_UNIT)
 
     # costs
-    penalty = unmet["commodity"].map(options.unmet_penalty).fillna(1e10)
+    penalty = pd.to_numeric(unmet["commodity"].map(options.unmet_penalty), errors="coerce")
+    penalty = penalty.astype("float64").fillna(1e10)
     costs = pd.DataFrame(
         {
-            "item": ["tariffs", "distance tie-break", "unmet demand penalty", "agreement reward"],
+            "item": [
+                "tariffs",
+                "distance tie-break",
+                "unmet demand penalty",
+                "agreement reward",
+                "open-market value",
+            ],
             "value": [
                 float((flows["flow"] * flows["tariff_usd_per_unit"]).sum()),
                 float((flows["flow"] * (flows["unit_cost"] - flows["tariff_usd_per_unit"])).sum()),
                 float((unmet["unmet"] * penalty).sum()),
                 float(np.dot(lp.c[v_mask], x[v_mask])),
+                float(np.dot(lp.c[m_mask], x[m_mask])),
             ],
         }
     )
