@@ -58,10 +58,12 @@ def run_linopy(inst: Instance) -> tuple[float, float, float]:
     x = m.add_variables(lower=0, coords=[arcs, com], name="x")
     s_idx = pd.RangeIndex(len(inst.supply), name="s")
     d_idx = pd.RangeIndex(len(inst.demand), name="d")
-    s = m.add_variables(lower=0, upper=xr.DataArray(inst.supply["value"].to_numpy(), coords=[s_idx]),
-                        name="supply")
-    d = m.add_variables(lower=0, upper=xr.DataArray(inst.demand["value"].to_numpy(), coords=[d_idx]),
-                        name="deliver")
+    s = m.add_variables(
+        lower=0, upper=xr.DataArray(inst.supply["value"].to_numpy(), coords=[s_idx]), name="supply"
+    )
+    d = m.add_variables(
+        lower=0, upper=xr.DataArray(inst.demand["value"].to_numpy(), coords=[d_idx]), name="deliver"
+    )
     nodes = pd.RangeIndex(inst.n_nodes, name="node")
     head = xr.DataArray(inst.head, coords=[arcs], name="node")
     tail = xr.DataArray(inst.tail, coords=[arcs], name="node")
@@ -73,12 +75,16 @@ def run_linopy(inst: Instance) -> tuple[float, float, float]:
     for k in ks:
         sup = s.where(xr.DataArray((inst.supply["commodity"] == k).to_numpy(), coords=[s_idx]))
         dem = d.where(xr.DataArray((inst.demand["commodity"] == k).to_numpy(), coords=[d_idx]))
-        expr = (inflow.sel(commodity=k).reindex(node=nodes) - outflow.sel(commodity=k)
-                .reindex(node=nodes) + sup.groupby(s_node).sum().reindex(node=nodes)
-                - dem.groupby(d_node).sum().reindex(node=nodes))
+        expr = (
+            inflow.sel(commodity=k).reindex(node=nodes)
+            - outflow.sel(commodity=k).reindex(node=nodes)
+            + sup.groupby(s_node).sum().reindex(node=nodes)
+            - dem.groupby(d_node).sum().reindex(node=nodes)
+        )
         balance.append(m.add_constraints(expr == 0, name=f"balance_{k}"))
-    m.add_constraints(x.sum("commodity") <= xr.DataArray(inst.capacity, coords=[arcs]),
-                      name="capacity")
+    m.add_constraints(
+        x.sum("commodity") <= xr.DataArray(inst.capacity, coords=[arcs]), name="capacity"
+    )
     cost = xr.DataArray(_lengths_costs(inst), coords=[arcs])
     m.add_objective((cost * x).sum() - PENALTY * d.sum())
     t1 = time.perf_counter()
@@ -104,20 +110,33 @@ def run_pypsa(inst: Instance) -> tuple[float, float, float]:
     n.add("Bus", bus)
     n_arcs = len(inst.tail)
     names = [f"a{a}_{k}" for k in ks for a in range(n_arcs)]
-    n.add("Link", names,
-          bus0=[f"n{inst.tail[a]}_{k}" for k in ks for a in range(n_arcs)],
-          bus1=[f"n{inst.head[a]}_{k}" for k in ks for a in range(n_arcs)],
-          p_nom=np.tile(inst.capacity, len(ks)), marginal_cost=np.tile(_lengths_costs(inst), len(ks)),
-          p_min_pu=0.0)
+    n.add(
+        "Link",
+        names,
+        bus0=[f"n{inst.tail[a]}_{k}" for k in ks for a in range(n_arcs)],
+        bus1=[f"n{inst.head[a]}_{k}" for k in ks for a in range(n_arcs)],
+        p_nom=np.tile(inst.capacity, len(ks)),
+        marginal_cost=np.tile(_lengths_costs(inst), len(ks)),
+        p_min_pu=0.0,
+    )
     sup = inst.supply
-    n.add("Generator", [f"s{i}" for i in range(len(sup))],
-          bus=[f"n{a}_{k}" for a, k in zip(sup["node"], sup["commodity"], strict=True)],
-          p_nom=sup["value"].to_numpy(), marginal_cost=0.0)
+    n.add(
+        "Generator",
+        [f"s{i}" for i in range(len(sup))],
+        bus=[f"n{a}_{k}" for a, k in zip(sup["node"], sup["commodity"], strict=True)],
+        p_nom=sup["value"].to_numpy(),
+        marginal_cost=0.0,
+    )
     dem = inst.demand
     dbus = [f"n{a}_{k}" for a, k in zip(dem["node"], dem["commodity"], strict=True)]
     n.add("Load", [f"d{i}" for i in range(len(dem))], bus=dbus, p_set=dem["value"].to_numpy())
-    n.add("Generator", [f"u{i}" for i in range(len(dem))], bus=dbus,
-          p_nom=dem["value"].to_numpy(), marginal_cost=PENALTY)
+    n.add(
+        "Generator",
+        [f"u{i}" for i in range(len(dem))],
+        bus=dbus,
+        p_nom=dem["value"].to_numpy(),
+        marginal_cost=PENALTY,
+    )
     # surplus supply must be able to stay unused: generators have p_min_pu 0 already
 
     def shared_capacity(network: pypsa.Network, snapshots: object) -> None:
@@ -125,16 +144,22 @@ def run_pypsa(inst: Instance) -> tuple[float, float, float]:
             return
         p = network.model["Link-p"]
         import xarray as xr
-        groups = xr.DataArray(np.tile(np.arange(n_arcs), len(ks)),
-                              coords={"name": names}, dims="name")
+
+        groups = xr.DataArray(
+            np.tile(np.arange(n_arcs), len(ks)), coords={"name": names}, dims="name"
+        )
         total = p.groupby(groups).sum()
-        network.model.add_constraints(total <= xr.DataArray(inst.capacity, dims="group"),
-                                      name="shared_capacity")
+        network.model.add_constraints(
+            total <= xr.DataArray(inst.capacity, dims="group"), name="shared_capacity"
+        )
 
     if len(ks) > 1:  # each commodity's link may use the whole capacity; the sum is limited
         n.links["p_nom"] = np.tile(inst.capacity, len(ks))
     t1 = time.perf_counter()
-    n.optimize(solver_name="highs", extra_functionality=shared_capacity,
-               solver_options={"presolve_rule_off": 1024, "output_flag": False})
+    n.optimize(
+        solver_name="highs",
+        extra_functionality=shared_capacity,
+        solver_options={"presolve_rule_off": 1024, "output_flag": False},
+    )
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1, float(n.objective)  # unmet generators carry P, no constant

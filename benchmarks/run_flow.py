@@ -41,8 +41,7 @@ if tool == "warm":
     changed = rng.choice(len(inst.tail), max(1, len(inst.tail) // 100), replace=False)
     new_caps = inst.capacity[changed] * rng.uniform(0.3, 0.9, len(changed))
     t0 = time.perf_counter()
-    for i, c in zip(changed, new_caps):
-        model.set_link_capacity(f"L{{i}}", float(c))
+    model.set_link_capacities({{f"L{{i}}": float(c) for i, c in zip(changed, new_caps)}})
     sol = model.solve()
     warm = time.perf_counter() - t0
     caps = inst.capacity.copy(); caps[changed] = new_caps
@@ -59,19 +58,30 @@ print(json.dumps({{"result": [float(r) for r in result],
 """
 
 
-def measure(tool: str, n: int, k: int, *, method: str = "simplex", seed: int = 0,
-            timeout: float = 900) -> dict[str, float] | None:
+def measure(
+    tool: str, n: int, k: int, *, method: str = "simplex", seed: int = 0, timeout: float = 900
+) -> dict[str, float] | None:
     code = CHILD.format(here=str(HERE), n=n, k=k, seed=seed, tool=tool, method=method)
     try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=timeout, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
     except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as err:
         print(f"  {tool} n={n} k={k}: failed ({type(err).__name__})", file=sys.stderr)
         return None
     payload = json.loads(out.stdout.strip().splitlines()[-1])
     r = payload["result"]
-    return {"a": r[0], "b": r[1], "objective": r[2], "rss_mb": payload["rss_mb"],
-            **({"cold_objective": r[3]} if len(r) > 3 else {})}
+    return {
+        "a": r[0],
+        "b": r[1],
+        "objective": r[2],
+        "rss_mb": payload["rss_mb"],
+        **({"cold_objective": r[3]} if len(r) > 3 else {}),
+    }
 
 
 def median_of(tool: str, n: int, k: int, repeat: int, **kw: object) -> dict[str, float] | None:
@@ -100,14 +110,19 @@ def main() -> None:
                 m = median_of(tool, n, k, repeat)
                 entry[tool] = m
                 if m:
-                    print(f"n={n} k={k} {tool}: build {m['a']:.3f} s, solve {m['b']:.3f} s, "
-                          f"total {m['a'] + m['b']:.3f} s, {m['rss_mb']:.0f} MB, "
-                          f"objective {m['objective']:.6g}", flush=True)
+                    print(
+                        f"n={n} k={k} {tool}: build {m['a']:.3f} s, solve {m['b']:.3f} s, "
+                        f"total {m['a'] + m['b']:.3f} s, {m['rss_mb']:.0f} MB, "
+                        f"objective {m['objective']:.6g}",
+                        flush=True,
+                    )
             entry["warm"] = median_of("warm", n, k, repeat)
             if entry["warm"]:
                 w = entry["warm"]
-                print(f"n={n} k={k} warm re-solve {w['a']:.3f} s vs cold build+solve "
-                      f"{w['b']:.3f} s", flush=True)
+                print(
+                    f"n={n} k={k} warm re-solve {w['a']:.3f} s vs cold build+solve {w['b']:.3f} s",
+                    flush=True,
+                )
             rows.append(entry)
     methods = {}
     for method in ("simplex", "ipm", "pdlp"):
@@ -121,7 +136,11 @@ def main() -> None:
 
 
 def _fmt(m: dict[str, float] | None) -> str:
-    return "—" if not m else f"{m['a'] + m['b']:.3f} s ({m['a']:.3f} + {m['b']:.3f}), {m['rss_mb']:.0f} MB"
+    return (
+        "—"
+        if not m
+        else f"{m['a'] + m['b']:.3f} s ({m['a']:.3f} + {m['b']:.3f}), {m['rss_mb']:.0f} MB"
+    )
 
 
 def render(rows: list[dict[str, object]], methods: dict[str, dict[str, float] | None]) -> str:
@@ -148,21 +167,37 @@ def render(rows: list[dict[str, object]], methods: dict[str, dict[str, float] | 
         tot = lambda m: m["a"] + m["b"] if m else None  # noqa: E731
         ratio = lambda a, b: f"{a / b:.1f}×" if a and b else "—"  # noqa: E731
         links = r["n"] * 4  # type: ignore[operator]
-        lines.append(f"| ~{links:,} | {r['k']} | {_fmt(f)} | {_fmt(c)} | {_fmt(lp_)} | {_fmt(pp)} "  # type: ignore[arg-type]
-                     f"| {ratio(tot(c), tot(f))} | {ratio(tot(pp), tot(c))} | {ratio(tot(lp_), tot(c))} |")  # type: ignore[arg-type]
-    lines += ["", "Warm re-solve after changing 1 % of capacities (`FlowModel.set_link_capacity` "
-              "+ `solve`) against a cold build + solve of the changed network:", "",
-              "| links | K | warm | cold | cold / warm | same objective |", "|---|---|---|---|---|---|"]
+        lines.append(
+            f"| ~{links:,} | {r['k']} | {_fmt(f)} | {_fmt(c)} | {_fmt(lp_)} | {_fmt(pp)} "  # type: ignore[arg-type]
+            f"| {ratio(tot(c), tot(f))} | {ratio(tot(pp), tot(c))} | {ratio(tot(lp_), tot(c))} |"
+        )  # type: ignore[arg-type]
+    lines += [
+        "",
+        "Warm re-solve after changing 1 % of capacities (`FlowModel.set_link_capacity` "
+        "+ `solve`) against a cold build + solve of the changed network:",
+        "",
+        "| links | K | warm | cold | cold / warm | same objective |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
         w = r.get("warm")
         if w:
             same = abs(w["objective"] - w["cold_objective"]) <= 1e-6 * max(1, abs(w["objective"]))
-            lines.append(f"| ~{r['n'] * 4:,} | {r['k']} | {w['a']:.3f} s | {w['b']:.3f} s | "  # type: ignore[operator]
-                         f"{w['b'] / w['a']:.1f}× | {'yes' if same else 'no'} |")
-    lines += ["", "HiGHS method on ~10,000 links, K = 3 (corridor end to end):", "",
-              "| method | build | solve |", "|---|---|---|"]
+            lines.append(
+                f"| ~{r['n'] * 4:,} | {r['k']} | {w['a']:.3f} s | {w['b']:.3f} s | "  # type: ignore[operator]
+                f"{w['b'] / w['a']:.1f}× | {'yes' if same else 'no'} |"
+            )
+    lines += [
+        "",
+        "HiGHS method on ~10,000 links, K = 3 (corridor end to end):",
+        "",
+        "| method | build | solve |",
+        "|---|---|---|",
+    ]
     for method, m in methods.items():
-        lines.append(f"| {method} | {m['a']:.3f} s | {m['b']:.3f} s |" if m else f"| {method} | — | — |")
+        lines.append(
+            f"| {method} | {m['a']:.3f} s | {m['b']:.3f} s |" if m else f"| {method} | — | — |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -57,36 +57,94 @@ def make_instance(n_nodes: int, n_commodities: int, seed: int = 0) -> Instance:
     for c in commodities:
         nodes = rng.permutation(n_nodes)
         k = max(1, n_nodes // 20)
-        rows_s.append(pd.DataFrame({"node": nodes[:k], "commodity": c,
-                                    "value": np.round(rng.uniform(50, 100, k), 1)}))
-        rows_d.append(pd.DataFrame({"node": nodes[k:2 * k], "commodity": c,
-                                    "value": np.round(rng.uniform(20, 60, k), 1)}))
+        rows_s.append(
+            pd.DataFrame(
+                {"node": nodes[:k], "commodity": c, "value": np.round(rng.uniform(50, 100, k), 1)}
+            )
+        )
+        rows_d.append(
+            pd.DataFrame(
+                {
+                    "node": nodes[k : 2 * k],
+                    "commodity": c,
+                    "value": np.round(rng.uniform(20, 60, k), 1),
+                }
+            )
+        )
     capacity = np.round(rng.uniform(5, 40, len(arcs)) * n_commodities, 1)
-    return Instance(n_nodes, arcs[:, 0], arcs[:, 1], capacity, length,
-                    pd.concat(rows_s, ignore_index=True), pd.concat(rows_d, ignore_index=True),
-                    commodities)
+    return Instance(
+        n_nodes,
+        arcs[:, 0],
+        arcs[:, 1],
+        capacity,
+        length,
+        pd.concat(rows_s, ignore_index=True),
+        pd.concat(rows_d, ignore_index=True),
+        commodities,
+    )
 
 
 def to_network(inst: Instance) -> Network:
     """The instance as a corridor Network (parsed, rule checks skipped for speed)."""
     ids = np.char.add("N", np.arange(inst.n_nodes).astype(str))
-    nodes = pd.DataFrame({"node_id": ids, "name": ids, "kind": "junction", "country": "AZ",
-                          "lat": 40.0, "lon": 49.0, "commodities": ";".join(COMMODITIES)})
+    nodes = pd.DataFrame(
+        {
+            "node_id": ids,
+            "name": ids,
+            "kind": "junction",
+            "country": "AZ",
+            "lat": 40.0,
+            "lon": 49.0,
+            "commodities": ";".join(COMMODITIES),
+        }
+    )
     lid = np.char.add("L", np.arange(len(inst.tail)).astype(str))
-    links = pd.DataFrame({
-        "link_id": lid, "name": lid, "from_node": ids[inst.tail], "to_node": ids[inst.head],
-        "mode": "pipeline", "commodities": ";".join(inst.commodities), "bidirectional": "false",
-        "capacity": inst.capacity, "capacity_unit": "Mt/yr", "length_km": inst.length,
-        "status": "operating",
-    })
+    links = pd.DataFrame(
+        {
+            "link_id": lid,
+            "name": lid,
+            "from_node": ids[inst.tail],
+            "to_node": ids[inst.head],
+            "mode": "pipeline",
+            "commodities": ";".join(inst.commodities),
+            "bidirectional": "false",
+            "capacity": inst.capacity,
+            "capacity_unit": "Mt/yr",
+            "length_km": inst.length,
+            "status": "operating",
+        }
+    )
     unit = "Mt/yr"
-    supply = pd.DataFrame({"supply_id": [f"S{i}" for i in range(len(inst.supply))],
-                           "node_id": ids[inst.supply["node"]], "commodity": inst.supply["commodity"],
-                           "year": 2024, "value": inst.supply["value"], "unit": unit})
-    demand = pd.DataFrame({"demand_id": [f"D{i}" for i in range(len(inst.demand))],
-                           "node_id": ids[inst.demand["node"]], "commodity": inst.demand["commodity"],
-                           "year": 2024, "value": inst.demand["value"], "unit": unit})
-    commodities = pd.DataFrame({"commodity_id": list(COMMODITIES), "name": list(COMMODITIES),
-                                "canonical_unit": "Mt/yr"})
-    return from_frames({"nodes": nodes, "links": links, "supply": supply, "demand": demand,
-                        "commodities": commodities}, check=False)
+    supply = pd.DataFrame(
+        {
+            "supply_id": [f"S{i}" for i in range(len(inst.supply))],
+            "node_id": ids[inst.supply["node"]],
+            "commodity": inst.supply["commodity"],
+            "year": 2024,
+            "value": inst.supply["value"],
+            "unit": unit,
+        }
+    )
+    demand = pd.DataFrame(
+        {
+            "demand_id": [f"D{i}" for i in range(len(inst.demand))],
+            "node_id": ids[inst.demand["node"]],
+            "commodity": inst.demand["commodity"],
+            "year": 2024,
+            "value": inst.demand["value"],
+            "unit": unit,
+        }
+    )
+    commodities = pd.DataFrame(
+        {"commodity_id": list(COMMODITIES), "name": list(COMMODITIES), "canonical_unit": "Mt/yr"}
+    )
+    return from_frames(
+        {
+            "nodes": nodes,
+            "links": links,
+            "supply": supply,
+            "demand": demand,
+            "commodities": commodities,
+        },
+        check=False,
+    )

@@ -151,7 +151,7 @@ def test_outage_re_solves_warm_with_the_same_answer_as_a_rebuild(tmp_path: Path)
     model = FlowModel(build_model(net, OPTS))
     first = solve_model(net, model, OPTS)
     assert first.unmet["unmet"].sum() == pytest.approx(0)
-    model.set_link_capacity("L1", 0.0)
+    model.set_link_capacities({"L1": 0.0})
     warm = solve_model(net, model, OPTS)
     assert warm.unmet["unmet"].sum() == pytest.approx(5)  # only L2's 3 Mt/yr get through
     closed = net.replace(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import pandas as pd
 
 from corridor.errors import CorridorError
 from corridor.optimize.build import CAPACITY, LinearProgram
@@ -143,6 +144,24 @@ class FlowModel:
                 len(cols), cols.astype(np.int32), np.zeros(len(cols)), np.zeros(len(cols))
             )
             self.col_upper[cols] = 0.0
+
+    def set_link_capacities(self, capacities: dict[str, float]) -> None:
+        """Set several links' capacities at once (vectorised; links need a capacity row)."""
+        link_ids = self.lp.arcs["link_id"].to_numpy()
+        rows = self.lp.rows
+        cap_rows = np.flatnonzero((rows["block"] == CAPACITY).to_numpy())
+        arc_of_row = rows["arc"].to_numpy()[cap_rows].astype(int)
+        wanted = pd.Series(capacities, dtype="float64")
+        values = wanted.reindex(link_ids[arc_of_row]).to_numpy()
+        hit = ~np.isnan(values)
+        missing = set(wanted.index) - set(link_ids[arc_of_row][hit])
+        if missing:
+            raise SolveError(f"links without a capacity row: {', '.join(sorted(missing))}")
+        idx = cap_rows[hit].astype(np.int32)
+        self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+            len(idx), idx, np.full(len(idx), -np.inf), values[hit]
+        )
+        self.row_upper[idx] = values[hit]
 
     def solve(self) -> Solution:
         """Run HiGHS (warm from the last basis if there is one)."""
