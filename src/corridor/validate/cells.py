@@ -98,7 +98,7 @@ def _parse_column(
                         ERROR,
                         spec.name,
                         f"{out.sum()} value(s) in {col.name!r} are {word} {limit:g}",
-                        f"{col.name} must be within [{col.minimum}, {col.maximum}]",
+                        _range_text(col),
                         column=col.name,
                         rows=_lines(out),
                         ids=_ids(raw, spec, out),
@@ -159,6 +159,14 @@ def _not_allowed(
                 values=shown[wrong].tolist(),
             )
         )
+
+
+def _range_text(col: Column) -> str:
+    if col.maximum is None:
+        return f"{col.name} must be at least {col.minimum:g}"
+    if col.minimum is None:
+        return f"{col.name} must be at most {col.maximum:g}"
+    return f"{col.name} must be between {col.minimum:g} and {col.maximum:g}"
 
 
 def parse_table(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[Issue]]:

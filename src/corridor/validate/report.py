@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from corridor.issues import ERROR, WARNING, Issue, shorten
 
 __all__ = ["ValidationReport"]
+
+_WIDE = 110  # below this many columns the issues are listed instead of tabulated
 
 
 @dataclass(frozen=True)
@@ -61,25 +64,50 @@ class ValidationReport:
     def render(self, console: Console, *, show_warnings: bool = True) -> None:
         """Print a readable table of the issues and a one-line verdict."""
         shown = [i for i in self.issues if show_warnings or i.severity == ERROR]
-        if shown:
-            table = Table(title=f"Validation of {self.path}", show_lines=True, expand=True)
-            table.add_column("severity", no_wrap=True)
-            table.add_column("code", no_wrap=True)
-            table.add_column("where", overflow="fold")
-            table.add_column("problem", overflow="fold", ratio=3)
-            table.add_column("hint", overflow="fold", ratio=2)
-            for issue in shown:
-                style = "bold red" if issue.severity == ERROR else "yellow"
-                problem = issue.message
-                if issue.ids:
-                    problem += f"\nids: {issue.ids_text}"
-                if issue.values:
-                    problem += f"\nvalues: {shorten(issue.values)}"
-                table.add_row(
-                    f"[{style}]{issue.severity}[/]", issue.code, issue.where, problem, issue.hint
-                )
-            console.print(table)
+        if shown and console.width < _WIDE:
+            self._render_list(console, shown)
+        elif shown:
+            self._render_table(console, shown)
         verdict = "[bold green]valid[/]" if self.ok else "[bold red]invalid[/]"
         console.print(
             f"{self.path}: {verdict} — {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
         )
+
+    @staticmethod
+    def _details(issue: Issue) -> list[str]:
+        lines = [issue.message]
+        if issue.ids:
+            lines.append(f"ids: {issue.ids_text}")
+        if issue.values:
+            lines.append(f"values: {shorten(issue.values)}")
+        return lines
+
+    def _render_list(self, console: Console, issues: list[Issue]) -> None:
+        for issue in issues:
+            style = "bold red" if issue.severity == ERROR else "yellow"
+            console.print(
+                f"[{style}]{issue.severity}[/] [bold]{issue.code}[/] {escape(issue.where)}",
+                highlight=False,
+            )
+            for line in self._details(issue):
+                console.print(f"  {line}", highlight=False, markup=False)
+            if issue.hint:
+                console.print(f"  hint: {issue.hint}", highlight=False, markup=False)
+
+    def _render_table(self, console: Console, issues: list[Issue]) -> None:
+        table = Table(title=f"Validation of {self.path}", show_lines=True, expand=True)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("code", no_wrap=True)
+        table.add_column("where", overflow="fold")
+        table.add_column("problem", overflow="fold", ratio=3)
+        table.add_column("hint", overflow="fold", ratio=2)
+        for issue in issues:
+            style = "bold red" if issue.severity == ERROR else "yellow"
+            table.add_row(
+                f"[{style}]{issue.severity}[/]",
+                issue.code,
+                escape(issue.where),
+                escape("\n".join(self._details(issue))),
+                escape(issue.hint),
+            )
+        console.print(table)
