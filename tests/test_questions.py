@@ -53,11 +53,16 @@ def test_b_with_cpc_closed_kazakh_crude_reaching_markets(net: corridor.Network) 
     binding = set(after.binding["link_id"])
     assert {"L_ATY_SAM", "L_AKTAU_BERTHS", "L_KCP_EAST"} <= binding
     ends = after.paths[after.paths["nodes"].map(lambda n: n[0] in KZ_FIELDS)]["nodes"].map(
-        lambda n: n[-1])
+        lambda n: n[-1]
+    )
     assert {"C_SAMARA", "R_DUSHANZI", "T_CEYHAN", "P_MAKHACHKALA"} <= set(ends)
     # the same answer from a cold rebuild with the rule "avoid link L_CPC"
-    cold = corridor.solve(net, options=SolveOptions(
-        year=2023, rules=corridor.RouteRules(avoid_links=frozenset({"L_CPC"}))))
+    cold = corridor.solve(
+        net,
+        options=SolveOptions(
+            year=2023, rules=corridor.RouteRules(avoid_links=frozenset({"L_CPC"}))
+        ),
+    )
     assert cold.objective == pytest.approx(after.objective, rel=1e-9)
 
 
@@ -104,8 +109,10 @@ def test_d_middle_corridor_freight_around_russia_and_china(net: corridor.Network
     assert caspian & set(r.flows.loc[r.flows["commodity"] == "general_freight", "link_id"])
     # Chinese-origin freight's Middle Corridor route is shorter than the Northern route's
     # 12,000 km (distance tie-break = km per Mt with no tariffs in the data)
-    cn = r.paths[(r.paths["commodity"] == "general_freight")
-                 & r.paths["nodes"].map(lambda n: n[0] == "C_XIAN")]
+    cn = r.paths[
+        (r.paths["commodity"] == "general_freight")
+        & r.paths["nodes"].map(lambda n: n[0] == "C_XIAN")
+    ]
     assert (cn["unit_cost"] < 12_000).all() and len(cn)
     # Around Russia and China: only Kazakh-origin freight can avoid China; it all fits, and
     # the 1.284 Mt and 56,500 TEU that start in China stay unused (reported, not a crash).

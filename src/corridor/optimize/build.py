@@ -85,7 +85,7 @@ def _capacity_weights(network: Network, arcs: pd.DataFrame, commodity: pd.Series
     return weights
 
 
-def _tariff_per_unit(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
+def tariff_per_unit(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
     """Published tariff in USD per canonical unit of the commodity (0 where none)."""
     out = np.zeros(len(commodity))
     has = arcs["tariff"].notna().to_numpy()
@@ -146,7 +146,7 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     eff = x_arcs["efficiency"].to_numpy()
     distance_scale = pd.Series(x_commodity).map(_distance_scale(network)).fillna(1.0).to_numpy()
     x_cost = options.distance_cost * distance_scale * x_arcs["length_km"].to_numpy() + (
-        _tariff_per_unit(network, x_arcs, pd.Series(x_commodity))
+        tariff_per_unit(network, x_arcs, pd.Series(x_commodity))
     )
     n_x = len(arc_idx)
 
