@@ -15,6 +15,8 @@ from corridor.network import load
 from corridor.optimize import Results, RouteRules, SolveOptions
 from corridor.optimize import solve as run_solve
 
+_WIDE = 120  # narrower consoles get the agreements as lines instead of a table
+
 
 def _split(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
@@ -79,25 +81,39 @@ def print_results(results: Results, *, top: int = 15) -> None:
                 {"demand": ",.3f", "delivered": ",.3f", "unmet": ",.3f"},
             )
         )
-    if not results.agreements.empty:
+    if results.agreements.empty:
+        return
+    if out_console.width >= _WIDE:
+        columns = [
+            "agreement_id",
+            "delivered",
+            "max_volume",
+            "shortfall",
+            "unit",
+            "route",
+            "countries",
+            "blocked_by",
+        ]
         out_console.print(
             _table(
                 "Agreements and their routes",
-                results.agreements[
-                    [
-                        "agreement_id",
-                        "delivered",
-                        "max_volume",
-                        "shortfall",
-                        "unit",
-                        "route",
-                        "countries",
-                        "blocked_by",
-                    ]
-                ],
+                results.agreements[columns],
                 {"delivered": ",.3f", "max_volume": ",.3f", "shortfall": ",.3f"},
             )
         )
+        return
+    out_console.print("[bold]Agreements and their routes[/]")
+    for a in results.agreements.itertuples():
+        if pd.isna(a.max_volume) and pd.isna(a.min_volume):
+            out_console.print(f"  {a.agreement_id}: volume not disclosed", markup=False)
+            continue
+        target = "" if pd.isna(a.max_volume) else f" of {a.max_volume:,.3f}"
+        line = f"{a.agreement_id}: {a.delivered:,.3f}{target} {a.unit}"
+        if a.route:
+            line += f" via {a.route} ({a.countries})"
+        if a.blocked_by:
+            line += f"; short {a.shortfall:,.3f}: {a.blocked_by}"
+        out_console.print(f"  {line}", markup=False, highlight=False)
 
 
 def solve(
