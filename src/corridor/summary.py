@@ -13,7 +13,7 @@ def count_by(frame: pd.DataFrame, column: str) -> pd.Series:
     """Counts of rows by the values of ``column`` (list cells count once per item)."""
     values = (
         frame[column].explode()
-        if frame[column].map(lambda v: isinstance(v, tuple)).any()
+        if any(isinstance(v, tuple) for v in frame[column])
         else frame[column]
     )
     return values.fillna("(none)").value_counts().rename("count")

@@ -113,3 +113,34 @@ def test_export_replaces_existing_output_atomically(tmp_path: Path) -> None:
 def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0 and corridor.__version__ in result.stdout
+
+
+def test_solve_writes_results_atomically(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    result = run("solve", "--year", "2023", "--data", str(TINY), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Flows on the main corridors" in result.stdout
+    for name in (
+        "flows",
+        "links",
+        "unmet",
+        "markets",
+        "supply",
+        "agreements",
+        "paths",
+        "transit",
+        "costs",
+    ):
+        assert (out / f"{name}.csv").exists()
+        pd.read_parquet(out / f"{name}.parquet")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["year"] == 2023 and summary["delivered"]["crude_oil"] == pytest.approx(5.0)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_solve_with_rules_and_unknown_option(tmp_path: Path) -> None:
+    result = run("solve", "--data", str(TINY), "--year", "2023", "--avoid", "GE")
+    assert result.returncode == 0
+    assert "capacity of" in result.stdout or "no route" in result.stdout or "Unmet" in result.stdout
+    bad = run("solve", "--data", str(TINY), "--method", "magic")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -170,3 +170,19 @@ def test_avoid_country_rule_for_the_whole_run(tmp_path: Path) -> None:
     r = solve(net, options=OPTS, avoid=["AZ"])
     assert r.unmet["unmet"].sum() == pytest.approx(5)
     assert RouteRules(avoid_countries=frozenset({"AZ"})).avoid_countries == {"AZ"}
+
+
+def test_a_corrupted_solution_fails_the_checks(tmp_path: Path) -> None:
+    from corridor.optimize import FlowModel, SolveError, build_model
+    from corridor.optimize.check import check_solution
+
+    net = write_dataset(
+        tmp_path, 2, [(0, 1, 10, 10, "crude_oil")], [(0, "crude_oil", 5)], [(1, "crude_oil", 5)]
+    )
+    model = FlowModel(build_model(net, OPTS))
+    sol = model.solve()
+    check_solution(model.lp, sol.x, col_upper=model.col_upper, row_upper=model.row_upper)
+    broken = sol.x.copy()
+    broken[0] += 1.0  # one more unit on the link than the supply sent: not conserved
+    with pytest.raises(SolveError, match="not conserved"):
+        check_solution(model.lp, broken, col_upper=model.col_upper, row_upper=model.row_upper)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import typer
@@ -10,7 +11,7 @@ from rich.logging import RichHandler
 
 from corridor import __version__
 from corridor.cli import data_cmd
-from corridor.cli.console import EXIT_BAD_INPUT, EXIT_INVALID, err_console
+from corridor.cli.console import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, err_console
 from corridor.cli.solve_cmd import solve
 from corridor.cli.validate_cmd import validate
 from corridor.errors import CorridorError, ValidationError
@@ -73,6 +74,15 @@ def main() -> None:
         else:
             err_console.print(f"[bold red]error:[/] {err.format_message()}")
         sys.exit(EXIT_BAD_INPUT)
+    except Exception as err:  # a bug: say so plainly; the traceback only on request
+        if os.environ.get("CORRIDOR_DEBUG"):
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(err).__name__}: {err}\n"
+            "This is a corridor bug. Run again with CORRIDOR_DEBUG=1 for the traceback and "
+            "please report it."
+        )
+        sys.exit(EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -13,6 +13,7 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_INVALID", "EXIT_OK", "DataOption", "err_conso
 EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_BAD_INPUT: Final = 2
+EXIT_INTERNAL: Final = 3
 
 out_console = Console()
 err_console = Console(stderr=True)

@@ -26,7 +26,7 @@ def _flatten(frame: FrameT) -> FrameT:
     """Join list cells with ';' so that every cell is a scalar."""
     out: FrameT = frame.copy()
     for column in out.columns:
-        if out[column].map(lambda v: isinstance(v, tuple | list)).any():
+        if any(isinstance(v, tuple | list) for v in out[column]):
             out[column] = out[column].map(
                 lambda v: _LIST_SEP.join(v) if isinstance(v, tuple | list) else v
             )

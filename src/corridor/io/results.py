@@ -31,7 +31,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Tuples joined with ';' so that CSV and Parquet hold plain scalars."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].map(lambda v: isinstance(v, tuple | list)).any():
+        if any(isinstance(v, tuple | list) for v in out[column]):
             out[column] = out[column].map(
                 lambda v: ";".join(map(str, v)) if isinstance(v, tuple | list) else v
             )
