@@ -17,7 +17,8 @@ from scipy.spatial import Delaunay
 
 from corridor.network import Network, from_frames
 
-COMMODITIES = ("crude_oil", "oil_products", "general_freight")
+#: synthetic commodities, all measured in Mt/yr (declared in the network's commodities table)
+COMMODITIES = tuple(f"c{i}" for i in range(10))
 PENALTY = 1e4
 
 

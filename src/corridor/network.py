@@ -17,7 +17,7 @@ from corridor.validate.cells import parse_table
 from corridor.validate.dataset import validate_dataset, validate_tables
 from corridor.validate.report import ValidationReport
 
-__all__ = ["Network", "conversion_factor", "from_frames", "load"]
+__all__ = ["Network", "canonical_units", "conversion_factor", "from_frames", "load"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,20 @@ class Network:
     def __repr__(self) -> str:
         counts = ", ".join(f"{len(getattr(self, n))} {n}" for n in ("nodes", "links", "agreements"))
         return f"Network({counts}; from {self.path})"
+
+
+def canonical_units(commodities: pd.DataFrame) -> dict[str, str]:
+    """Canonical unit of each commodity: the dataset's own, else corridor's built-in one."""
+    table = commodities.reset_index() if "commodity_id" not in commodities else commodities
+    units = dict(CANONICAL_UNIT)
+    units.update(
+        {
+            str(c): str(u)
+            for c, u in zip(table["commodity_id"], table["canonical_unit"], strict=True)
+            if isinstance(u, str)
+        }
+    )
+    return units
 
 
 def conversion_factor(
@@ -140,6 +154,7 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
         frame = tables[name]
         indexed[name] = frame.set_index(spec.id_column) if spec.id_column else frame.copy()
     commodities, conversions = indexed["commodities"], indexed["conversions"]
+    units = canonical_units(commodities)
 
     links = indexed["links"]
     dims = links["capacity_unit"].map(lambda u: UNITS[u].dimension if u in UNITS else None)
@@ -154,7 +169,7 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
     )
     for name in ("supply", "demand"):
         frame = indexed[name]
-        frame["canonical_unit"] = frame["commodity"].map(CANONICAL_UNIT)
+        frame["canonical_unit"] = frame["commodity"].map(units)
         frame["value_canonical"] = _to_canonical(
             frame["value"],
             frame["unit"],
@@ -164,7 +179,7 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
             commodities,
         )
     agreements = indexed["agreements"]
-    agreements["canonical_unit"] = agreements["commodity"].map(CANONICAL_UNIT)
+    agreements["canonical_unit"] = agreements["commodity"].map(units)
     for column in ("min_volume", "max_volume"):
         agreements[f"{column}_canonical"] = _to_canonical(
             agreements[column].astype("float64"),

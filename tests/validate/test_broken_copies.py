@@ -39,7 +39,7 @@ BREAKS = [
     ("links", _set(0, "capacity_unit", "barrels"), "not-allowed", "capacity_unit", 2),
     ("links", _set(0, "capacity_unit", "bcm/yr"), "unit-mismatch", "capacity_unit", 2),
     ("links", _set(0, "capacity_unit", ""), "missing-unit", "capacity_unit", 2),
-    ("links", _set(0, "commodities", "crude_oil;uranium"), "not-allowed", "commodities", 2),
+    ("links", _set(0, "commodities", "crude_oil;uranium"), "unknown-commodity", "commodities", 2),
     ("links", _set(0, "commodities", "natural_gas"), "commodity-not-handled", "commodities", 2),
     ("links", _set(0, "status", "maybe"), "not-allowed", "status", 2),
     ("agreements", _set(0, "start_year", "2030"), "inverted-range", "start_year", 2),

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from corridor.network import Network, conversion_factor
+from corridor.network import Network, canonical_units, conversion_factor
 from corridor.optimize.arcs import build_arcs
 from corridor.optimize.layers import allowed_arcs, build_layers
 from corridor.optimize.options import SolveOptions
-from corridor.units import CANONICAL_UNIT, UNITS, convert
+from corridor.units import UNITS, convert
 
 __all__ = ["LinearProgram", "build_model"]
 
@@ -73,21 +73,23 @@ def _distance_scale(network: Network) -> dict[str, float]:
 def _capacity_weights(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
     """Units of link capacity one canonical unit of each flow's commodity uses."""
     weights = np.ones(len(commodity))
+    units = canonical_units(network.commodities)
     pairs = pd.DataFrame({"c": commodity.to_numpy(), "u": arcs["canonical_unit"].to_numpy()})
     for (c, unit), idx in pairs.groupby(["c", "u"]).groups.items():
-        if unit not in UNITS or unit == CANONICAL_UNIT[str(c)]:
+        if unit not in UNITS or unit == units[str(c)]:
             continue
         factors = {
             **_commodity_factors(network, "containers"),
             **{k: v for k, v in _commodity_factors(network, str(c)).items() if v is not None},
         }
-        weights[np.asarray(idx)] = convert(1.0, CANONICAL_UNIT[str(c)], str(unit), **factors)
+        weights[np.asarray(idx)] = convert(1.0, units[str(c)], str(unit), **factors)
     return weights
 
 
 def tariff_per_unit(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
     """Published tariff in USD per canonical unit of the commodity (0 where none)."""
     out = np.zeros(len(commodity))
+    units = canonical_units(network.commodities)
     has = arcs["tariff"].notna().to_numpy()
     for i in np.flatnonzero(has):
         c, unit = str(commodity.iloc[i]), str(arcs["tariff_unit"].iloc[i])
@@ -109,7 +111,7 @@ def tariff_per_unit(network: Network, arcs: pd.DataFrame, commodity: pd.Series) 
             continue
         try:
             units_per_canonical = (
-                convert(1.0, CANONICAL_UNIT[c], base[0], **_commodity_factors(network, c)) / base[1]
+                convert(1.0, units[c], base[0], **_commodity_factors(network, c)) / base[1]
             )
         except ValueError:
             continue

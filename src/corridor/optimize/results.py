@@ -10,13 +10,12 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from corridor.network import Network
+from corridor.network import Network, canonical_units
 from corridor.optimize.build import CAPACITY, LinearProgram, tariff_per_unit
 from corridor.optimize.layers import allowed_arcs
 from corridor.optimize.options import SolveOptions
 from corridor.optimize.paths import decompose_paths
 from corridor.optimize.solve import Solution
-from corridor.units import CANONICAL_UNIT
 
 __all__ = ["Results", "extract_results"]
 
@@ -146,6 +145,7 @@ def extract_results(
 ) -> Results:
     """Turn a checked solution into :class:`Results`."""
     x = np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x)
+    units = canonical_units(network.commodities)
     cols, arcs, layers = lp.cols, lp.arcs, lp.layers
     is_x = (cols["block"] == "x").to_numpy()
     xcols = cols[is_x]
@@ -174,7 +174,7 @@ def extract_results(
         }
     )
     flows = flows[flows["flow"] > _TOL].reset_index(drop=True)
-    flows["unit"] = flows["commodity"].map(CANONICAL_UNIT)
+    flows["unit"] = flows["commodity"].map(units)
 
     # capacity use and shadow prices per arc
     cap_rows = np.flatnonzero((lp.rows["block"] == CAPACITY).to_numpy())
@@ -219,13 +219,13 @@ def extract_results(
     )
     supply["used"] = x[s_mask]
     supply["unused"] = (supply["available"] - supply["used"]).clip(lower=0)
-    supply["unit"] = supply["commodity"].map(CANONICAL_UNIT)
+    supply["unit"] = supply["commodity"].map(units)
 
     # deliveries to open (world) markets
     m_mask = (cols["block"] == "m").to_numpy()
     markets = cols.loc[m_mask, ["node_id", "commodity"]].reset_index(drop=True)
     markets["delivered"] = x[m_mask]
-    markets["unit"] = markets["commodity"].map(CANONICAL_UNIT)
+    markets["unit"] = markets["commodity"].map(units)
 
     # unmet demand and what limits it
     d_mask = (cols["block"] == "d").to_numpy()
@@ -237,7 +237,7 @@ def extract_results(
     unmet["delivered"] = x[d_mask]
     unmet["unmet"] = (unmet["demand"] - unmet["delivered"]).clip(lower=0)
     unmet.loc[unmet["unmet"] < 1e-6, "unmet"] = 0.0
-    unmet["unit"] = unmet["commodity"].map(CANONICAL_UNIT)
+    unmet["unit"] = unmet["commodity"].map(units)
     reasons = []
     commodity_layer = {
         c: i
@@ -304,7 +304,7 @@ def extract_results(
                 "max_volume": meta["max_volume"],
                 "delivered": volume,
                 "shortfall": shortfall,
-                "unit": CANONICAL_UNIT[meta["commodity"]],
+                "unit": units[meta["commodity"]],
                 "route": " | ".join(" -> ".join(p) for p in layer_paths["nodes"]),
                 "links": " | ".join(" > ".join(p) for p in layer_paths["links"]),
                 "countries": ";".join(
@@ -359,7 +359,7 @@ def extract_results(
         )
     else:
         transit["tariff_revenue_usd"] = 0.0
-    transit["unit"] = transit["commodity"].map(CANONICAL_UNIT)
+    transit["unit"] = transit["commodity"].map(units)
 
     # costs
     penalty = pd.to_numeric(unmet["commodity"].map(options.unmet_penalty), errors="coerce")

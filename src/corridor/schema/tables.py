@@ -7,7 +7,6 @@ from typing import Final
 from corridor.schema.spec import Column, TableSpec
 from corridor.schema.vocabulary import (
     AGREEMENT_STATUSES,
-    COMMODITIES,
     CONFIDENCES,
     CONVERSION_UNITS,
     FIGURE_STATUSES,
@@ -86,7 +85,7 @@ NODES = TableSpec(
             "list",
             "Commodities the node can handle.",
             required=True,
-            allowed=COMMODITIES,
+            references="commodities.commodity_id",
         ),
         Column(
             "open_market",
@@ -114,7 +113,7 @@ LINKS = TableSpec(
             "list",
             "Commodities the link carries (sharing one capacity).",
             required=True,
-            allowed=COMMODITIES,
+            references="commodities.commodity_id",
         ),
         Column(
             "bidirectional",
@@ -196,7 +195,13 @@ COMMODITY_TABLE = TableSpec(
     "The commodities and the unit each is measured in.",
     "commodity_id",
     (
-        Column("commodity_id", "str", "Commodity id.", required=True, allowed=COMMODITIES),
+        Column(
+            "commodity_id",
+            "str",
+            "Commodity id (built in: crude_oil, oil_products, natural_gas, containers, "
+            "general_freight; a dataset may add its own).",
+            required=True,
+        ),
         Column("name", "str", "Human-readable name.", required=True),
         Column(
             "canonical_unit",

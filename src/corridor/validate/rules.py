@@ -156,6 +156,18 @@ def check_country_codes(t: Tables) -> list[Issue]:
     return issues
 
 
+def _compatible_dimensions(commodities: pd.DataFrame) -> dict[str, set[str]]:
+    """Unit dimensions each commodity may be given in: built-in rules, else its canonical unit's
+    dimension (plus mass for commodities counted in TEU)."""
+    out = {c: set(d) for c, d in COMPATIBLE_DIMENSIONS.items()}
+    for c, unit in zip(commodities["commodity_id"], commodities["canonical_unit"], strict=True):
+        if c in out or unit not in UNITS:
+            continue
+        dimension = UNITS[unit].dimension
+        out[str(c)] = {dimension, "mass"} if dimension == "teu" else {dimension}
+    return out
+
+
 def _unit_issues(
     frame: pd.DataFrame,
     name: str,
@@ -163,6 +175,7 @@ def _unit_issues(
     unit_col: str,
     commodities: pd.Series,
     id_col: str,
+    compatible: dict[str, set[str]],
 ) -> list[Issue]:
     issues = []
     has_value = frame[value_cols].notna().any(axis=1)
@@ -188,7 +201,7 @@ def _unit_issues(
     mismatch = [
         idx
         for idx in frame.index[has_value & dims.notna()]
-        if any(dims[idx] not in COMPATIBLE_DIMENSIONS.get(c, set()) for c in commodities[idx])
+        if any(dims[idx] not in compatible.get(c, set()) for c in commodities[idx])
     ]
     if mismatch:
         issues.append(
@@ -211,13 +224,14 @@ def _unit_issues(
 def check_units(t: Tables) -> list[Issue]:
     """Quantities have a unit that fits their commodity."""
     links, issues = t["links"], []
+    compatible = _compatible_dimensions(t["commodities"])
     issues += _unit_issues(
-        links, "links", ["capacity"], "capacity_unit", links["commodities"], "link_id"
+        links, "links", ["capacity"], "capacity_unit", links["commodities"], "link_id", compatible
     )
     for name in ("supply", "demand"):
         frame = t[name]
         issues += _unit_issues(
-            frame, name, ["value"], "unit", _as_lists(frame["commodity"]), f"{name}_id"
+            frame, name, ["value"], "unit", _as_lists(frame["commodity"]), f"{name}_id", compatible
         )
     agreements = t["agreements"]
     issues += _unit_issues(
@@ -227,6 +241,7 @@ def check_units(t: Tables) -> list[Issue]:
         "unit",
         _as_lists(agreements["commodity"]),
         "agreement_id",
+        compatible,
     )
     return issues
 
