@@ -52,3 +52,18 @@ def test_geodataframes() -> None:
     assert nodes.loc["F_A"].geometry.x == pytest.approx(49.87)
     line = links.loc["L_AB"].geometry
     assert list(line.coords) == [(49.87, 40.41), (44.79, 41.72)]
+
+
+def test_a_dataset_may_declare_its_own_commodity(tiny_copy: Path) -> None:
+    # add "grain" in Mt/yr on the existing links and nodes
+    (tiny_copy / "commodities.csv").write_text(
+        (tiny_copy / "commodities.csv").read_text() + "grain,Grain,Mt/yr,,bulk grain\n")
+    edit_csv(tiny_copy, "nodes", lambda f: f.assign(commodities="crude_oil;grain"))
+    # L_AB is in Mt/yr and may carry grain; L_BC is in b/d, a unit grain cannot be measured in
+    edit_csv(tiny_copy, "links", lambda f: f.assign(commodities=["crude_oil;grain", "crude_oil"]))
+    net = corridor.load(tiny_copy)
+    assert net.commodities.loc["grain", "canonical_unit"] == "Mt/yr"
+    edit_csv(tiny_copy, "links", lambda f: f.assign(commodities=["crude_oil;grain"] * 2))
+    assert "unit-mismatch" in corridor.validate(tiny_copy)[0].codes()
+    edit_csv(tiny_copy, "links", lambda f: f.assign(commodities="crude_oil;barley"))
+    assert "unknown-commodity" in corridor.validate(tiny_copy)[0].codes()
