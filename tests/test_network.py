@@ -57,7 +57,8 @@ def test_geodataframes() -> None:
 def test_a_dataset_may_declare_its_own_commodity(tiny_copy: Path) -> None:
     # add "grain" in Mt/yr on the existing links and nodes
     (tiny_copy / "commodities.csv").write_text(
-        (tiny_copy / "commodities.csv").read_text() + "grain,Grain,Mt/yr,,bulk grain\n")
+        (tiny_copy / "commodities.csv").read_text() + "grain,Grain,Mt/yr,,bulk grain\n"
+    )
     edit_csv(tiny_copy, "nodes", lambda f: f.assign(commodities="crude_oil;grain"))
     # L_AB is in Mt/yr and may carry grain; L_BC is in b/d, a unit grain cannot be measured in
     edit_csv(tiny_copy, "links", lambda f: f.assign(commodities=["crude_oil;grain", "crude_oil"]))

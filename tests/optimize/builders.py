@@ -21,7 +21,7 @@ def write_dataset(
     n_nodes: int,
     links: Sequence[tuple[int, int, float | None, float, str]],
     supply: Sequence[tuple[int, str, float]],
-    demand: Sequence[tuple[int, str, float]],
+    demand: Sequence[tuple[int, str, float] | tuple[int, str, float, float]],
     *,
     agreements: Sequence[dict[str, object]] = (),
     strict: bool = True,
@@ -29,7 +29,8 @@ def write_dataset(
     """Create and load a dataset.
 
     links: (from, to, capacity in Mt/yr or None, length_km, ";"-joined commodities)
-    supply/demand: (node, commodity, value in the commodity's canonical unit)
+    supply/demand: (node, commodity, value in the commodity's canonical unit); a demand may
+    add a fourth item, its price in USD/t
     """
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("sources", "commodities", "conversions", "groups"):
@@ -84,13 +85,15 @@ def write_dataset(
         [
             {
                 "demand_id": f"DEM{k}",
-                "node_id": f"N{n}",
-                "commodity": c,
+                "node_id": f"N{row[0]}",
+                "commodity": row[1],
                 "year": 2024,
-                "value": v,
-                "unit": unit[c],
+                "value": row[2],
+                "unit": unit[row[1]],
+                "price": row[3] if len(row) > 3 else "",
+                "price_unit": "USD/t" if len(row) > 3 else "",
             }
-            for k, (n, c, v) in enumerate(demand)
+            for k, row in enumerate(demand)
         ]
     )
     tables = {

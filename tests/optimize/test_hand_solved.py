@@ -186,3 +186,20 @@ def test_a_corrupted_solution_fails_the_checks(tmp_path: Path) -> None:
     broken[0] += 1.0  # one more unit on the link than the supply sent: not conserved
     with pytest.raises(SolveError, match="not conserved"):
         check_solution(model.lp, broken, col_upper=model.col_upper, row_upper=model.row_upper)
+
+
+def test_demand_prices_decide_who_is_served(tmp_path: Path) -> None:
+    # N0 -(cap 5)-> N1, then N1 -> N2 (100 USD/t) and N1 -> N3 (50 USD/t); 5 Mt each wanted.
+    # The 5 Mt/yr go to N2 (demand met in full); one more Mt/yr of capacity would serve N3:
+    # worth 50 USD/t = 5e7 USD per Mt, less the 20 km distance tie-break of the route.
+    net = write_dataset(
+        tmp_path,
+        4,
+        [(0, 1, 5, 10, "crude_oil"), (1, 2, None, 10, "crude_oil"), (1, 3, None, 10, "crude_oil")],
+        [(0, "crude_oil", 20)],
+        [(2, "crude_oil", 5, 100.0), (3, "crude_oil", 5, 50.0)],
+    )
+    r = solve(net, options=OPTS)
+    unmet = r.unmet.set_index("node_id")["unmet"]
+    assert unmet["N2"] == pytest.approx(0) and unmet["N3"] == pytest.approx(5)
+    assert r.links.set_index("link_id").loc["L0", "shadow_price"] == pytest.approx(5e7 - 20)

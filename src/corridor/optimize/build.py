@@ -86,42 +86,66 @@ def _capacity_weights(network: Network, arcs: pd.DataFrame, commodity: pd.Series
     return weights
 
 
+_PRICE_BASE = {  # USD per ... -> (annual unit of that base, its size in that unit)
+    "USD/bbl": ("bbl/yr", 1.0),
+    "USD/t": ("t/yr", 1.0),
+    "USD/t-km": ("t/yr", 1.0),
+    "USD/1000m3": ("mcm/yr", 1e-3),
+    "USD/TEU": ("TEU/yr", 1.0),
+}
+
+
+def usd_per_canonical_unit(network: Network, commodity: str, price: float, unit: str) -> float:
+    """A price in ``unit`` (USD/bbl, USD/t, USD/1000m3, USD/TEU) per canonical unit of the
+    commodity (e.g. USD/t -> USD per Mt); NaN where no conversion applies."""
+    base = _PRICE_BASE.get(unit)
+    if base is None:
+        return float("nan")
+    units = canonical_units(network.commodities)
+    try:
+        per_canonical = (
+            convert(1.0, units[commodity], base[0], **_commodity_factors(network, commodity))
+            / base[1]
+        )
+    except (ValueError, KeyError):
+        return float("nan")
+    return float(price) * float(per_canonical)
+
+
 def tariff_per_unit(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
     """Published tariff in USD per canonical unit of the commodity (0 where none)."""
     out = np.zeros(len(commodity))
-    units = canonical_units(network.commodities)
-    has = arcs["tariff"].notna().to_numpy()
-    for i in np.flatnonzero(has):
-        c, unit = str(commodity.iloc[i]), str(arcs["tariff_unit"].iloc[i])
-        tariff, length = float(arcs["tariff"].iloc[i]), float(arcs["length_km"].iloc[i])
-        per = {
-            "USD/bbl": "bbl",
-            "USD/t": "t",
-            "USD/1000m3": "1000m3",
-            "USD/TEU": "TEU",
-            "USD/t-km": "t",
-        }.get(unit)
-        base = {
-            "bbl": ("bbl/yr", 1.0),
-            "t": ("t/yr", 1.0),
-            "1000m3": ("mcm/yr", 1e-3),
-            "TEU": ("TEU/yr", 1.0),
-        }.get(per or "")
-        if base is None:
-            continue
-        try:
-            units_per_canonical = (
-                convert(1.0, units[c], base[0], **_commodity_factors(network, c)) / base[1]
-            )
-        except ValueError:
-            continue
-        out[i] = tariff * units_per_canonical * (length if unit == "USD/t-km" else 1.0)
+    for i in np.flatnonzero(arcs["tariff"].notna().to_numpy()):
+        unit = str(arcs["tariff_unit"].iloc[i])
+        value = usd_per_canonical_unit(
+            network, str(commodity.iloc[i]), float(arcs["tariff"].iloc[i]), unit
+        )
+        if unit == "USD/t-km":
+            value *= float(arcs["length_km"].iloc[i])
+        out[i] = 0.0 if np.isnan(value) else value
     return out
 
 
 def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     rows = frame[(frame["year"] == year) & frame["value_canonical"].notna()]
     return rows.groupby(["node_id", "commodity"], as_index=False)["value_canonical"].sum()
+
+
+def _demand_penalties(
+    network: Network, demand: pd.DataFrame, year: int, defaults: dict[str, float]
+) -> np.ndarray:
+    """Value per canonical unit of each (node, commodity) demand: the row's own price where the
+    dataset gives one, else the commodity's unmet penalty."""
+    penalty: np.ndarray = (
+        demand["commodity"].map(defaults).astype("float64").fillna(1e10).to_numpy(copy=True)
+    )
+    rows = network.demand[(network.demand["year"] == year) & network.demand["price"].notna()]
+    for r in rows.itertuples():
+        value = usd_per_canonical_unit(network, str(r.commodity), float(r.price), str(r.price_unit))
+        hit = ((demand["node_id"] == r.node_id) & (demand["commodity"] == r.commodity)).to_numpy()
+        if not np.isnan(value):
+            penalty[hit] = value
+    return np.asarray(penalty, dtype=float)
 
 
 def build_model(network: Network, options: SolveOptions) -> LinearProgram:
@@ -157,7 +181,7 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     supply = supply[supply["commodity"].isin(layer_of_commodity)]
     demand = _year_rows(network.demand, year)
     demand = demand[demand["commodity"].isin(layer_of_commodity)]
-    penalty = demand["commodity"].map(options.unmet_penalty).fillna(1e10).to_numpy()
+    penalty = _demand_penalties(network, demand, year, options.unmet_penalty)
 
     # --- agreements: volume v, exits e, free sinks z at destinations --------------------------
     agreements = layers[layers["kind"] == "agreement"]

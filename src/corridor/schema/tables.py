@@ -289,7 +289,25 @@ SUPPLY = _quantity_table(
     "supply", "SUP_", "What a node can put into the network in a year (production, exports).", ()
 )
 DEMAND = _quantity_table(
-    "demand", "DEM_", "What a market node takes from the network in a year.", ()
+    "demand",
+    "DEM_",
+    "What a market node takes from the network in a year.",
+    (
+        Column(
+            "price",
+            "float",
+            "Value of a unit delivered (empty: the solve's default priority).",
+            unit="@price_unit",
+            minimum=0,
+            sourced=True,
+        ),
+        Column(
+            "price_unit",
+            "str",
+            "Unit of `price`.",
+            allowed=("USD/bbl", "USD/t", "USD/1000m3", "USD/TEU"),
+        ),
+    ),
 )
 
 AGREEMENTS = TableSpec(
