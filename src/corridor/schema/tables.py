@@ -24,6 +24,15 @@ __all__ = ["TABLES", "TABLE_ORDER"]
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
 
+
+def _year_columns(start: str, end: str) -> tuple[Column, Column]:
+    """Sourced ``start_year`` and ``end_year`` columns with the given descriptions."""
+    return tuple(  # type: ignore[return-value]
+        Column(name, "int", text, sourced=True, minimum=FIRST_YEAR, maximum=LAST_YEAR)
+        for name, text in (("start_year", start), ("end_year", end))
+    )
+
+
 SOURCES = TableSpec(
     "sources",
     "Publications every figure is traced to.",
@@ -157,21 +166,9 @@ LINKS = TableSpec(
             sourced=True,
         ),
         Column("status", "str", "Current status.", required=True, allowed=LINK_STATUSES),
-        Column(
-            "start_year",
-            "int",
+        *_year_columns(
             "First year of operation (empty: long in operation).",
-            sourced=True,
-            minimum=FIRST_YEAR,
-            maximum=LAST_YEAR,
-        ),
-        Column(
-            "end_year",
-            "int",
             "Last year of operation (licence or contract end).",
-            sourced=True,
-            minimum=FIRST_YEAR,
-            maximum=LAST_YEAR,
         ),
         Column("operator", "str", "Owner or operator."),
         Column(
@@ -336,22 +333,7 @@ AGREEMENTS = TableSpec(
             "max_volume", "float", "Maximum annual volume.", unit="@unit", minimum=0, sourced=True
         ),
         Column("unit", "str", "Unit of the volumes.", allowed=QUANTITY_UNITS),
-        Column(
-            "start_year",
-            "int",
-            "First year valid.",
-            sourced=True,
-            minimum=FIRST_YEAR,
-            maximum=LAST_YEAR,
-        ),
-        Column(
-            "end_year",
-            "int",
-            "Last year valid.",
-            sourced=True,
-            minimum=FIRST_YEAR,
-            maximum=LAST_YEAR,
-        ),
+        *_year_columns("First year valid.", "Last year valid."),
         Column("signed_date", "date", "Date signed."),
         Column("avoid_countries", "list", "Countries the route must not cross (ISO alpha-2)."),
         Column(
