@@ -45,8 +45,11 @@ def print_results(results: Results, *, top: int = 15) -> None:
     """Print the readable summary of a solve."""
     out_console.print(
         f"[bold]corridor solve — year {results.year}[/]: {results.status}, "
-        f"objective {results.objective:,.6g}, solved in {results.solve_seconds:.3f} s"
+        f"solved in {results.solve_seconds:.3f} s (objective {results.objective:,.6g}: costs "
+        "and unmet-demand penalties minus the value of deliveries)"
     )
+    if results.supply.empty and results.unmet.empty:
+        out_console.print(f"[yellow]The dataset has no supply or demand for {results.year}.[/]")
     links = results.links[results.links["used"] > 0].copy()
     links["direction"] = links["from_node"] + " → " + links["to_node"]
     busiest = links.sort_values("used", ascending=False).head(top)
@@ -57,6 +60,15 @@ def print_results(results: Results, *, top: int = 15) -> None:
             {"used": ",.3f", "capacity": ",.3f", "utilisation": ".0%"},
         )
     )
+    reached = results.markets[results.markets["delivered"] > 0]
+    if not reached.empty:
+        out_console.print(
+            _table(
+                "Delivered to world markets (open-market nodes)",
+                reached[["node_id", "commodity", "delivered", "unit"]],
+                {"delivered": ",.3f"},
+            )
+        )
     binding = results.binding.head(top)
     if binding.empty:
         out_console.print("No link capacity limits the result.")
