@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from corridor.io.read import default_data_path
+
+# CI runs the same examples every time (a red CI must be reproducible); locally each run
+# explores new ones. Select with HYPOTHESIS_PROFILE=explore|ci.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "explore")
+)
 
 TINY = Path(__file__).parent / "data" / "tiny"
 SHIPPED = default_data_path()
