@@ -90,10 +90,19 @@ def test_c_azerbaijan_gas_commitments_and_one_more_bcm_to_europe(net: corridor.N
     links.loc["L_SCP", "capacity_canonical"] = 23.4 + (9.9 + 1.0 + 12.53) / 0.95 - 23.4
     enough = corridor.solve(net.replace(demand=demand, links=links), year=2024)
     assert enough.unmet.set_index("node_id").loc["M_MELENDUGNO", "unmet"] == pytest.approx(0)
-    # Nakhchivan: the route through Türkiye (Iğdır) exists from 2025, when the pipeline opens
-    later = corridor.solve(net, year=2025)
-    nakh = later.agreements.set_index("agreement_id").loc["A_AZ_NAKH_VIA_TR"]
-    assert nakh["blocked_by"] == ""
+    # Nakhchivan needs 280 mcm/yr (SOCAR: 260-300). In 2024 it comes through Iran, which keeps
+    # ~20%: 0.28 / 0.8 = 0.35 bcm leaves Azerbaijan at Astara. From 2025 the Iğdır pipeline
+    # (0.73 bcm/yr) also serves it, so even avoiding Iran it is met.
+    assert unmet["C_NAKHCHIVAN"] == pytest.approx(0)
+    via_iran = r.paths[r.paths["nodes"].map(lambda n: n[-1] == "C_NAKHCHIVAN")]
+    assert via_iran["volume"].sum() == pytest.approx(0.35)
+    assert (via_iran["links"].map(lambda links: "L_SWAP_AZ_NAKH" in links)).all()
+    later = corridor.solve(net, year=2025, avoid=["IR"])
+    assert later.unmet.set_index("node_id").loc["C_NAKHCHIVAN", "unmet"] == pytest.approx(0)
+    routes = later.paths[later.paths["nodes"].map(lambda n: n[-1] == "C_NAKHCHIVAN")]["links"]
+    assert routes.map(lambda links: "L_IGDIR_NAKH" in links).all()
+    nakh = corridor.solve(net, year=2025).agreements.set_index("agreement_id")
+    assert nakh.loc["A_AZ_NAKH_VIA_TR", "blocked_by"] == ""
 
 
 def test_d_middle_corridor_freight_around_russia_and_china(net: corridor.Network) -> None:
