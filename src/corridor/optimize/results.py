@@ -210,34 +210,25 @@ def extract_results(
     link_table.insert(1, "name", link_table["link_id"].map(names))
     link_table = link_table.reset_index(drop=True)
 
-    # supply
-    s_mask = (cols["block"] == "s").to_numpy()
-    supply = (
-        cols.loc[s_mask, ["node_id", "commodity", "value_canonical"]]
-        .rename(columns={"value_canonical": "available"})
-        .reset_index(drop=True)
-    )
-    supply["used"] = x[s_mask]
-    supply["unused"] = (supply["available"] - supply["used"]).clip(lower=0)
-    supply["unit"] = supply["commodity"].map(units)
+    def node_block(block: str, bound: str | None, solved: str) -> pd.DataFrame:
+        """One row per (node, commodity) column of ``block``: its bound and solved value."""
+        mask = (cols["block"] == block).to_numpy()
+        frame = cols.loc[mask, ["node_id", "commodity"]].reset_index(drop=True)
+        if bound is not None:
+            frame[bound] = cols.loc[mask, "value_canonical"].to_numpy()
+        frame[solved] = x[mask]
+        frame["unit"] = frame["commodity"].map(units)
+        return frame
 
-    # deliveries to open (world) markets
+    supply = node_block("s", "available", "used")
+    supply.insert(4, "unused", (supply["available"] - supply["used"]).clip(lower=0))
+    markets = node_block("m", None, "delivered")  # deliveries to open (world) markets
     m_mask = (cols["block"] == "m").to_numpy()
-    markets = cols.loc[m_mask, ["node_id", "commodity"]].reset_index(drop=True)
-    markets["delivered"] = x[m_mask]
-    markets["unit"] = markets["commodity"].map(units)
 
     # unmet demand and what limits it
-    d_mask = (cols["block"] == "d").to_numpy()
-    unmet = (
-        cols.loc[d_mask, ["node_id", "commodity", "value_canonical"]]
-        .rename(columns={"value_canonical": "demand"})
-        .reset_index(drop=True)
-    )
-    unmet["delivered"] = x[d_mask]
-    unmet["unmet"] = (unmet["demand"] - unmet["delivered"]).clip(lower=0)
+    unmet = node_block("d", "demand", "delivered")
+    unmet.insert(4, "unmet", (unmet["demand"] - unmet["delivered"]).clip(lower=0))
     unmet.loc[unmet["unmet"] < 1e-6, "unmet"] = 0.0
-    unmet["unit"] = unmet["commodity"].map(units)
     reasons = []
     commodity_layer = {
         c: i
@@ -378,7 +369,7 @@ def extract_results(
                 float((flows["flow"] * (flows["unit_cost"] - flows["tariff_usd_per_unit"])).sum()),
                 float((unmet["unmet"] * penalty).sum()),
                 float(np.dot(lp.c[v_mask], x[v_mask])),
-                float(np.dot(lp.c[m_mask], x[m_mask])),
+                float(np.dot(lp.c[m_mask], x[m_mask])),  # open-market value
             ],
         }
     )

@@ -25,6 +25,11 @@ FIRST_YEAR = 1900
 LAST_YEAR = 2100
 
 
+STATUS_COLUMN = Column(
+    "status", "str", "design, actual, plan or contract.", required=True, allowed=FIGURE_STATUSES
+)
+
+
 def _year_columns(start: str, end: str) -> tuple[Column, Column]:
     """Sourced ``start_year`` and ``end_year`` columns with the given descriptions."""
     return tuple(  # type: ignore[return-value]
@@ -227,13 +232,7 @@ CONVERSIONS = TableSpec(
         Column("factor", "float", "to_unit per from_unit (default).", required=True, minimum=0),
         Column("low", "float", "Lowest sourced value.", minimum=0),
         Column("high", "float", "Highest sourced value.", minimum=0),
-        Column(
-            "status",
-            "str",
-            "design, actual, plan or contract.",
-            required=True,
-            allowed=FIGURE_STATUSES,
-        ),
+        STATUS_COLUMN,
         Column("confidence", "str", "H, M or L.", required=True, allowed=CONFIDENCES),
         Column("source_ids", "list", "Sources.", required=True, references="sources.source_id"),
         Column("note", "str", "How the factor was obtained."),
@@ -380,13 +379,7 @@ PROVENANCE = TableSpec(
         Column("low", "float", "Lowest value across sources, when they disagree."),
         Column("high", "float", "Highest value across sources, when they disagree."),
         Column("year", "int", "Year the figure refers to.", minimum=FIRST_YEAR, maximum=LAST_YEAR),
-        Column(
-            "status",
-            "str",
-            "design, actual, plan or contract.",
-            required=True,
-            allowed=FIGURE_STATUSES,
-        ),
+        STATUS_COLUMN,
         Column(
             "confidence",
             "str",
