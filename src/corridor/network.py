@@ -52,6 +52,11 @@ class Network:
     provenance: pd.DataFrame
     path: Path | None = None
     report: ValidationReport | None = dataclasses.field(default=None, compare=False, repr=False)
+    #: Data derived on demand (e.g. the solver's compiled arrays); not part of the dataset and
+    #: not carried over by :meth:`replace`.
+    cache: dict[str, object] = dataclasses.field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def replace(self, **tables: pd.DataFrame) -> Network:
         """Return a copy with some tables replaced."""
@@ -189,7 +194,12 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
             conversions,
             commodities,
         )
-    return Network(**indexed, path=path, report=report)
+    network = Network(**indexed, path=path, report=report)
+    if report.ok:  # compile the solver's arrays once, at load (see corridor.optimize.compiled)
+        from corridor.optimize.compiled import compiled
+
+        compiled(network)
+    return network
 
 
 def load(path: Path | str | None = None, *, strict: bool = True) -> Network:

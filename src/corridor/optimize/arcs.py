@@ -5,85 +5,52 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from corridor.network import Network
+from corridor.optimize.compiled import CompiledNetwork, active_links
 
-__all__ = ["active_links", "build_arcs", "great_circle_km"]
-
-_EARTH_RADIUS_KM = 6371.0
-_FUTURE_STATUSES = ("under_construction", "planned", "proposed")
+__all__ = ["arc_ends", "arcs_frame", "build_arcs"]
 
 
-def active_links(links: pd.DataFrame, year: int) -> pd.Series:
-    """Boolean mask of links that can carry flow in ``year``.
+def build_arcs(c: CompiledNetwork, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """The usable directions of each link active in ``year``: (link position, reverse flag).
 
-    Operating links run within [start_year, end_year] (open ends allowed). Links under
-    construction, planned or proposed run only from a given start year. Suspended links do not run.
+    Every active link runs from ``from_node`` to ``to_node``; bidirectional links also run
+    back (those arcs come after all forward arcs).
     """
-    start = links["start_year"].astype("float64")
-    end = links["end_year"].astype("float64")
-    in_years = (start.isna() | (start <= year)) & (end.isna() | (end >= year))
-    status = links["status"]
-    running = (status == "operating") | (status.isin(_FUTURE_STATUSES) & start.notna())
-    return (in_years & running).fillna(False).astype(bool)
+    forward = np.flatnonzero(active_links(c, year))
+    backward = forward[c.link_bidirectional[forward]]
+    arc_link = np.concatenate([forward, backward])
+    reverse = np.concatenate([np.zeros(len(forward), bool), np.ones(len(backward), bool)])
+    return arc_link, reverse
 
 
-def great_circle_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    """Haversine distance in km."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi, dlmb = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    distance: np.ndarray = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-    return distance
+def arc_ends(
+    c: CompiledNetwork, arc_link: np.ndarray, reverse: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Node positions (tail, head) of each arc."""
+    tail = np.where(reverse, c.link_head[arc_link], c.link_tail[arc_link])
+    head = np.where(reverse, c.link_tail[arc_link], c.link_head[arc_link])
+    return tail, head
 
 
-def build_arcs(network: Network, year: int) -> pd.DataFrame:
-    """One row per usable direction of each active link.
-
-    Columns: link_id, tail, head (node ids), reverse (bool), capacity (canonical, NaN = no
+def arcs_frame(c: CompiledNetwork, arc_link: np.ndarray, reverse: np.ndarray) -> pd.DataFrame:
+    """One row per arc: link_id, tail, head (node ids), reverse, capacity (canonical, NaN = no
     limit), canonical_unit, efficiency (1 - loss_fraction), length_km (the link's, else the
     great-circle distance between its ends), countries (frozenset of ISO codes crossed),
-    commodities (tuple).
-    """
-    links = network.links[active_links(network.links, year)]
-    nodes = network.nodes
-    frm, to = links["from_node"].to_numpy(), links["to_node"].to_numpy()
-    crow = great_circle_km(
-        nodes.loc[frm, "lat"].to_numpy(float),
-        nodes.loc[frm, "lon"].to_numpy(float),
-        nodes.loc[to, "lat"].to_numpy(float),
-        nodes.loc[to, "lon"].to_numpy(float),
-    )
-    length = links["length_km"].astype("float64").fillna(pd.Series(crow, index=links.index))
-    from_country = nodes["country"].reindex(frm).to_numpy(dtype=object)
-    to_country = nodes["country"].reindex(to).to_numpy(dtype=object)
-    extra = links["countries"].to_numpy(dtype=object)
-    # one frozenset per distinct (from country, to country, crossed) combination
-    keys = np.empty(len(frm), dtype=object)
-    keys[:] = list(zip(from_country, to_country, extra, strict=True))
-    codes, uniques = pd.factorize(keys)
-    distinct = np.empty(len(uniques), dtype=object)
-    distinct[:] = [frozenset({a, b, *more}) for a, b, more in uniques]
-    countries = distinct[codes]
-    forward = pd.DataFrame(
+    commodities (tuple), tariff and tariff_unit (as published)."""
+    tail, head = arc_ends(c, arc_link, reverse)
+    return pd.DataFrame(
         {
-            "link_id": links.index.to_numpy(),
-            "tail": frm,
-            "head": to,
-            "reverse": False,
-            "capacity": links["capacity_canonical"].astype("float64").to_numpy(),
-            "canonical_unit": links["canonical_unit"].to_numpy(),
-            "efficiency": 1.0 - links["loss_fraction"].astype("float64").fillna(0.0).to_numpy(),
-            "length_km": length.to_numpy(),
-            "countries": countries,
-            "commodities": links["commodities"].to_numpy(),
-            "tariff": links["tariff"].astype("float64").to_numpy(),
-            "tariff_unit": links["tariff_unit"].to_numpy(),
+            "link_id": c.link_ids[arc_link],
+            "tail": c.nodes.to_numpy(dtype=object)[tail],
+            "head": c.nodes.to_numpy(dtype=object)[head],
+            "reverse": reverse,
+            "capacity": c.link_capacity[arc_link],
+            "canonical_unit": c.link_unit[arc_link],
+            "efficiency": c.link_efficiency[arc_link],
+            "length_km": c.link_length_km[arc_link],
+            "countries": c.link_countries[arc_link],
+            "commodities": c.link_commodities[arc_link],
+            "tariff": c.link_tariff[arc_link],
+            "tariff_unit": c.link_tariff_unit[arc_link],
         }
     )
-    both = links["bidirectional"].fillna(False).to_numpy(dtype=bool)
-    backward = forward[both].copy()
-    backward[["tail", "head"]] = backward[["head", "tail"]].to_numpy()
-    backward["reverse"] = True
-    return pd.concat([forward, backward], ignore_index=True)

@@ -1,9 +1,13 @@
-"""Assemble the flow LP as sparse matrices, vectorised from the tables.
+"""Assemble the flow LP as sparse matrices, vectorised from the network's compiled arrays.
 
 Blocks of columns (see docs/formulation.md): flows ``x`` per (arc, layer), supply ``s`` per
 (node, commodity), deliveries ``d`` per (node, commodity), agreement volumes ``v`` per agreement,
-agreement exits ``e`` per (agreement, destination) and free sinks ``z`` per (destination,
-commodity). Rows: one balance row per (layer, node) and one capacity row per arc with a capacity.
+agreement exits ``e`` per (agreement, destination), free sinks ``z`` per (destination,
+commodity) and open markets ``m`` per (node, commodity). Rows: one balance row per (layer, node)
+and one capacity row per arc with a capacity (and one per link an agreement must use).
+
+The build is pure numpy on :mod:`corridor.optimize.compiled` arrays; the tables that describe
+columns, rows, arcs and layers (``lp.cols`` ...) are made only when someone reads them.
 """
 
 from __future__ import annotations
@@ -11,29 +15,47 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from corridor.network import Network, canonical_units, conversion_factor
-from corridor.optimize.arcs import build_arcs
-from corridor.optimize.layers import allowed_arcs, build_layers
+from corridor.network import Network
+from corridor.optimize.arcs import arc_ends, arcs_frame, build_arcs
+from corridor.optimize.compiled import (
+    CompiledNetwork,
+    commodity_positions,
+    compiled,
+    node_positions,
+    usd_per_canonical_unit,
+)
+from corridor.optimize.layers import Layer, allowed_arcs, build_layers, layers_frame
 from corridor.optimize.options import SolveOptions
-from corridor.units import UNITS, convert
 
-__all__ = ["LinearProgram", "build_model"]
+__all__ = [
+    "BALANCE",
+    "CAPACITY",
+    "REQUIRE",
+    "LinearProgram",
+    "build_model",
+    "tariff_per_unit",
+    "usd_per_canonical_unit",
+]
 
 logger = logging.getLogger(__name__)
 BALANCE, CAPACITY, REQUIRE = "balance", "capacity", "require"
+_NONE = -1
 
 
 @dataclass(frozen=True)
 class LinearProgram:
     """min c'x + constant  s.t.  row_lower <= A x <= row_upper,  col_lower <= x <= col_upper.
 
-    ``cols`` and ``rows`` describe each column and row (block, arc, layer, node, ...);
-    ``arcs``, ``layers`` and ``nodes`` are the index tables they point into.
+    Each column has a block (x, s, d, v, e, z, m) and, where they apply, an arc, a layer, a
+    commodity (position in ``net.commodities``), a node and a bound value (-1 / NaN where
+    not); each row a block (balance, capacity, require), a layer, a node, an arc, a link.
+    ``cols``, ``rows``, ``arcs`` and ``layers`` show the same as tables.
     """
 
     c: np.ndarray
@@ -43,73 +65,75 @@ class LinearProgram:
     row_lower: np.ndarray
     row_upper: np.ndarray
     constant: float
-    cols: pd.DataFrame
-    rows: pd.DataFrame
-    arcs: pd.DataFrame
-    layers: pd.DataFrame
-    nodes: pd.Index
     year: int
+    net: CompiledNetwork
+    arc_link: np.ndarray
+    arc_reverse: np.ndarray
+    layer_list: tuple[Layer, ...]
+    col_block: np.ndarray
+    col_arc: np.ndarray
+    col_layer: np.ndarray
+    col_commodity: np.ndarray
+    col_node: np.ndarray
+    col_value: np.ndarray
+    row_block: np.ndarray
+    row_layer: np.ndarray
+    row_node: np.ndarray
+    row_arc: np.ndarray
+    row_link: np.ndarray
 
+    @property
+    def nodes(self) -> pd.Index:
+        """Node ids (balance rows and node columns point into them)."""
+        return self.net.nodes
 
-def _commodity_factors(network: Network, commodity: str) -> dict[str, float | None]:
-    grade = network.commodities["default_grade"].get(commodity)
-    grade = grade if isinstance(grade, str) else None
-    return {
-        "bbl_per_t": conversion_factor(network.conversions, commodity, "t", "bbl", grade),
-        "t_per_teu": conversion_factor(network.conversions, commodity, "TEU", "t", grade),
-    }
+    @cached_property
+    def arcs(self) -> pd.DataFrame:
+        """One row per arc (see :func:`corridor.optimize.arcs.arcs_frame`)."""
+        return arcs_frame(self.net, self.arc_link, self.arc_reverse)
 
+    @cached_property
+    def layers(self) -> pd.DataFrame:
+        """One row per flow layer."""
+        return layers_frame(self.layer_list)
 
-def _distance_scale(network: Network) -> dict[str, float]:
-    """Distance tie-break per canonical unit, as a share of the cost per Mt-km.
-
-    Containers count in TEU: one TEU weighs t_per_teu tonnes, so its tie-break is that share
-    of a Mt's (1e-5 if the dataset has no factor). Other canonical units (Mt, bcm) count as 1.
-    """
-    t_per_teu = conversion_factor(network.conversions, "containers", "TEU", "t")
-    return {"containers": (t_per_teu or 10.0) / 1e6}
-
-
-def _capacity_weights(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
-    """Units of link capacity one canonical unit of each flow's commodity uses."""
-    weights = np.ones(len(commodity))
-    units = canonical_units(network.commodities)
-    pairs = pd.DataFrame({"c": commodity.to_numpy(), "u": arcs["canonical_unit"].to_numpy()})
-    for (c, unit), idx in pairs.groupby(["c", "u"]).groups.items():
-        if unit not in UNITS or unit == units[str(c)]:
-            continue
-        factors = {
-            **_commodity_factors(network, "containers"),
-            **{k: v for k, v in _commodity_factors(network, str(c)).items() if v is not None},
-        }
-        weights[np.asarray(idx)] = convert(1.0, units[str(c)], str(unit), **factors)
-    return weights
-
-
-_PRICE_BASE = {  # USD per ... -> (annual unit of that base, its size in that unit)
-    "USD/bbl": ("bbl/yr", 1.0),
-    "USD/t": ("t/yr", 1.0),
-    "USD/t-km": ("t/yr", 1.0),
-    "USD/1000m3": ("mcm/yr", 1e-3),
-    "USD/TEU": ("TEU/yr", 1.0),
-}
-
-
-def usd_per_canonical_unit(network: Network, commodity: str, price: float, unit: str) -> float:
-    """A price in ``unit`` (USD/bbl, USD/t, USD/1000m3, USD/TEU) per canonical unit of the
-    commodity (e.g. USD/t -> USD per Mt); NaN where no conversion applies."""
-    base = _PRICE_BASE.get(unit)
-    if base is None:
-        return float("nan")
-    units = canonical_units(network.commodities)
-    try:
-        per_canonical = (
-            convert(1.0, units[commodity], base[0], **_commodity_factors(network, commodity))
-            / base[1]
+    @cached_property
+    def cols(self) -> pd.DataFrame:
+        """One row per column: block, arc, layer, commodity, node_id, value_canonical."""
+        return pd.DataFrame(
+            {
+                "block": self.col_block,
+                "arc": _nan_where_none(self.col_arc),
+                "layer": _nan_where_none(self.col_layer),
+                "commodity": _labels(self.net.commodities, self.col_commodity),
+                "node_id": _labels(self.net.nodes, self.col_node),
+                "value_canonical": self.col_value,
+            }
         )
-    except (ValueError, KeyError):
-        return float("nan")
-    return float(price) * float(per_canonical)
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """One row per row: block, layer, node_id, arc, link_id."""
+        return pd.DataFrame(
+            {
+                "block": self.row_block,
+                "layer": _nan_where_none(self.row_layer),
+                "node_id": _labels(self.net.nodes, self.row_node),
+                "arc": _nan_where_none(self.row_arc),
+                "link_id": self.row_link,
+            }
+        )
+
+
+def _nan_where_none(codes: np.ndarray) -> np.ndarray:
+    return np.where(codes == _NONE, np.nan, codes.astype(float))
+
+
+def _labels(labels: pd.Index | tuple[str, ...], codes: np.ndarray) -> np.ndarray:
+    names = np.empty(len(labels) + 1, dtype=object)  # the last name (None) stands for -1
+    names[:-1] = list(labels)
+    out: np.ndarray = names[np.where(codes == _NONE, len(labels), codes)]
+    return out
 
 
 def tariff_per_unit(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
@@ -126,248 +150,217 @@ def tariff_per_unit(network: Network, arcs: pd.DataFrame, commodity: pd.Series) 
     return out
 
 
-def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
-    rows = frame[(frame["year"] == year) & frame["value_canonical"].notna()]
-    return rows.groupby(["node_id", "commodity"], as_index=False)["value_canonical"].sum()
+def _year_totals(
+    net: CompiledNetwork,
+    node: np.ndarray,
+    commodity: np.ndarray,
+    year_of: np.ndarray,
+    value: np.ndarray,
+    year: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of ``year`` summed per (node, commodity), in (node id, commodity) order.
 
-
-def _demand_penalties(
-    network: Network, demand: pd.DataFrame, year: int, defaults: dict[str, float]
-) -> np.ndarray:
-    """Value per canonical unit of each (node, commodity) demand: the row's own price where the
-    dataset gives one, else the commodity's unmet penalty."""
-    penalty: np.ndarray = (
-        demand["commodity"].map(defaults).astype("float64").fillna(1e10).to_numpy(copy=True)
-    )
-    rows = network.demand[(network.demand["year"] == year) & network.demand["price"].notna()]
-    for r in rows.itertuples():
-        value = usd_per_canonical_unit(network, str(r.commodity), float(r.price), str(r.price_unit))
-        hit = ((demand["node_id"] == r.node_id) & (demand["commodity"] == r.commodity)).to_numpy()
-        if not np.isnan(value):
-            penalty[hit] = value
-    return np.asarray(penalty, dtype=float)
+    Returns (keys, node positions, commodity positions, totals); a key is
+    node_rank * n_commodities + commodity.
+    """
+    n_c = max(len(net.commodities), 1)
+    take = (year_of == year) & ~np.isnan(value) & (commodity >= 0) & (node >= 0)
+    key = net.node_rank[node[take]] * n_c + commodity[take]
+    keys, inverse = np.unique(key, return_inverse=True)
+    totals = np.bincount(inverse, weights=value[take], minlength=len(keys))
+    order = np.argsort(net.node_rank)
+    return keys, order[keys // n_c], keys % n_c, totals
 
 
 def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     """Build the LP of ``network`` for ``options.year`` under ``options.rules``."""
     t0 = time.perf_counter()
     year = options.year
-    arcs = build_arcs(network, year)
-    layers = build_layers(network, year, options.rules)
-    nodes = pd.Index(network.nodes.index, name="node_id")
-    n_nodes = len(nodes)
-    layer_of_commodity = {
-        c: i
-        for i, (k, c) in enumerate(zip(layers["kind"], layers["commodity"], strict=True))
-        if k == "commodity"
-    }
+    net = compiled(network)
+    n_nodes, n_c = len(net.nodes), max(len(net.commodities), 1)
+    arc_link, arc_reverse = build_arcs(net, year)
+    arc_tail, arc_head = arc_ends(net, arc_link, arc_reverse)
+    layers = build_layers(network, net, year, options.rules)
+    layer_commodity = commodity_positions(net, [x.commodity for x in layers])
+    default_penalty = np.array(
+        [float(options.unmet_penalty.get(c, 1e10)) for c in net.commodities] or [1e10]
+    )
 
     # --- flows x: one column per allowed (arc, layer) pair -----------------------------------
-    allowed = allowed_arcs(network, arcs, layers)
-    arc_idx, layer_idx = np.nonzero(allowed)
-    x_commodity = layers["commodity"].to_numpy()[layer_idx]
-    x_arcs = arcs.iloc[arc_idx]
-    tail = nodes.get_indexer(x_arcs["tail"])
-    head = nodes.get_indexer(x_arcs["head"])
-    eff = x_arcs["efficiency"].to_numpy()
-    distance_scale = pd.Series(x_commodity).map(_distance_scale(network)).fillna(1.0).to_numpy()
-    x_cost = options.distance_cost * distance_scale * x_arcs["length_km"].to_numpy() + (
-        tariff_per_unit(network, x_arcs, pd.Series(x_commodity))
+    arc_idx, layer_idx = np.nonzero(allowed_arcs(network, net, arc_link, layers))
+    x_link = arc_link[arc_idx]
+    x_code = layer_commodity[layer_idx]
+    eff = net.link_efficiency[x_link]
+    x_cost = (
+        options.distance_cost * net.distance_scale[x_code] * net.link_length_km[x_link]
+        + net.tariff[x_link, x_code]
     )
     n_x = len(arc_idx)
 
     # --- supply s and deliveries d for the year -----------------------------------------------
-    supply = _year_rows(network.supply, year)
-    supply = supply[supply["commodity"].isin(layer_of_commodity)]
-    demand = _year_rows(network.demand, year)
-    demand = demand[demand["commodity"].isin(layer_of_commodity)]
-    penalty = _demand_penalties(network, demand, year, options.unmet_penalty)
+    _, s_node, s_code, s_value = _year_totals(
+        net, net.supply_node, net.supply_commodity, net.supply_year, net.supply_value, year
+    )
+    d_keys, d_node, d_code, d_value = _year_totals(
+        net, net.demand_node, net.demand_commodity, net.demand_year, net.demand_value, year
+    )
+    penalty = default_penalty[d_code] if len(d_code) else np.zeros(0)
+    priced = np.flatnonzero(
+        (net.demand_year == year) & ~np.isnan(net.demand_price) & (net.demand_commodity >= 0)
+    )
+    if len(priced):  # a demand row's own price replaces the default (the last row wins)
+        keys = net.node_rank[net.demand_node[priced]] * n_c + net.demand_commodity[priced]
+        at = np.searchsorted(d_keys, keys).clip(max=max(len(d_keys) - 1, 0))
+        hit = (d_keys[at] == keys) if len(d_keys) else np.zeros(len(keys), bool)
+        for i, price in zip(at[hit], net.demand_price[priced][hit], strict=True):
+            penalty[i] = price
 
     # --- agreements: volume v, exits e, free sinks z at destinations --------------------------
-    agreements = layers[layers["kind"] == "agreement"]
-    exits = agreements[["destinations", "commodity"]].explode("destinations").dropna()
-    exits = exits.rename(columns={"destinations": "node_id"}).reset_index()
-    sinks = exits[["node_id", "commodity"]].drop_duplicates().reset_index(drop=True)
+    g_layer = np.array([j for j, x in enumerate(layers) if x.kind == "agreement"], dtype=np.int64)
+    g = [layers[j] for j in g_layer]
+    g_code = layer_commodity[g_layer]
+    g_origin = node_positions(net, [str(x.origin) for x in g])
     # an agreement without a disclosed volume carries nothing (its route is still checked)
-    v_upper = agreements["max_volume"].fillna(agreements["min_volume"]).fillna(0.0).to_numpy()
-    v_reward = (
-        -options.agreement_weight
-        * agreements["commodity"].map(options.unmet_penalty).fillna(1e10).to_numpy()
+    v_upper = np.nan_to_num(
+        np.array([x.max_volume if not np.isnan(x.max_volume) else x.min_volume for x in g]),
+        nan=0.0,
     )
+    v_reward = -options.agreement_weight * default_penalty[g_code]
+    exits = [(j, d, x.commodity) for j, x in zip(g_layer, g, strict=True) for d in x.destinations]
+    e_layer = np.array([j for j, _, _ in exits], dtype=np.int64)
+    e_node = node_positions(net, [d for _, d, _ in exits])
+    e_code = layer_commodity[e_layer] if len(exits) else np.zeros(0, np.int64)
+    sinks = list(dict.fromkeys(zip(e_node.tolist(), e_code.tolist(), strict=True)))
+    z_node = np.array([n for n, _ in sinks], dtype=np.int64)
+    z_code = np.array([k for _, k in sinks], dtype=np.int64)
 
     # --- open markets: world markets that take any volume of their commodities ------------------
-    open_nodes = network.nodes[network.nodes["open_market"].fillna(False).astype(bool)]
-    markets = (
-        open_nodes["commodities"]
-        .explode()
-        .dropna()
-        .rename("commodity")
-        .rename_axis("node_id")
-        .reset_index()
-    )
-    markets = markets[markets["commodity"].isin(layer_of_commodity)].reset_index(drop=True)
-    m_value = (
-        -options.market_weight
-        * markets["commodity"].map(options.unmet_penalty).fillna(1e10).to_numpy()
-    )
+    m_node, m_code = net.market_node, net.market_commodity
+    m_value = -options.market_weight * default_penalty[m_code]
 
-    blocks = [
-        ("x", n_x),
-        ("s", len(supply)),
-        ("d", len(demand)),
-        ("v", len(agreements)),
-        ("e", len(exits)),
-        ("z", len(sinks)),
-        ("m", len(markets)),
-    ]
-    offset = dict(
-        zip([b for b, _ in blocks], np.cumsum([0] + [n for _, n in blocks])[:-1], strict=True)
-    )
-    n_cols = sum(n for _, n in blocks)
+    sizes = {
+        "x": n_x, "s": len(s_node), "d": len(d_node), "v": len(g_layer),
+        "e": len(exits), "z": len(sinks), "m": len(m_node),
+    }  # fmt: skip
+    offset = dict(zip(sizes, np.cumsum([0, *sizes.values()])[:-1].tolist(), strict=True))
+    n_cols = sum(sizes.values())
 
     def balance_key(layer: np.ndarray, node: np.ndarray) -> np.ndarray:
-        return layer.astype(np.int64) * n_nodes + node.astype(np.int64)
+        key: np.ndarray = layer.astype(np.int64) * n_nodes + node.astype(np.int64)
+        return key
 
-    def c_layer(commodity: pd.Series) -> np.ndarray:
-        return np.array([layer_of_commodity[c] for c in commodity], dtype=np.int64)
+    def cols_of(block: str) -> np.ndarray:
+        return np.arange(offset[block], offset[block] + sizes[block])
 
+    commodity_layer = np.full(n_c, _NONE)
+    for j, x in enumerate(layers):
+        if x.kind == "commodity":
+            commodity_layer[layer_commodity[j]] = j
     entries = [  # (balance key, column, coefficient)
-        (balance_key(layer_idx, head), np.arange(n_x), eff),
-        (balance_key(layer_idx, tail), np.arange(n_x), -np.ones(n_x)),
-        (
-            balance_key(c_layer(supply["commodity"]), nodes.get_indexer(supply["node_id"])),
-            offset["s"] + np.arange(len(supply)),
-            np.ones(len(supply)),
-        ),
-        (
-            balance_key(c_layer(demand["commodity"]), nodes.get_indexer(demand["node_id"])),
-            offset["d"] + np.arange(len(demand)),
-            -np.ones(len(demand)),
-        ),
-    ]
-    g_layer = agreements.index.to_numpy()
-    g_origin = nodes.get_indexer(agreements["origin"])
-    v_cols = offset["v"] + np.arange(len(agreements))
-    entries += [
-        (balance_key(g_layer, g_origin), v_cols, np.ones(len(agreements))),
-        (
-            balance_key(c_layer(agreements["commodity"]), g_origin),
-            v_cols,
-            -np.ones(len(agreements)),
-        ),
-    ]
-    e_cols = offset["e"] + np.arange(len(exits))
-    e_node = nodes.get_indexer(exits["node_id"])
-    entries += [
-        (balance_key(exits["layer"].to_numpy(), e_node), e_cols, -np.ones(len(exits))),
-        (balance_key(c_layer(exits["commodity"]), e_node), e_cols, np.ones(len(exits))),
-        (
-            balance_key(c_layer(sinks["commodity"]), nodes.get_indexer(sinks["node_id"])),
-            offset["z"] + np.arange(len(sinks)),
-            -np.ones(len(sinks)),
-        ),
-        (
-            balance_key(c_layer(markets["commodity"]), nodes.get_indexer(markets["node_id"])),
-            offset["m"] + np.arange(len(markets)),
-            -np.ones(len(markets)),
-        ),
+        (balance_key(layer_idx, arc_head[arc_idx]), cols_of("x"), eff),
+        (balance_key(layer_idx, arc_tail[arc_idx]), cols_of("x"), -np.ones(n_x)),
+        (balance_key(commodity_layer[s_code], s_node), cols_of("s"), np.ones(sizes["s"])),
+        (balance_key(commodity_layer[d_code], d_node), cols_of("d"), -np.ones(sizes["d"])),
+        (balance_key(g_layer, g_origin), cols_of("v"), np.ones(sizes["v"])),
+        (balance_key(commodity_layer[g_code], g_origin), cols_of("v"), -np.ones(sizes["v"])),
+        (balance_key(e_layer, e_node), cols_of("e"), -np.ones(sizes["e"])),
+        (balance_key(commodity_layer[e_code], e_node), cols_of("e"), np.ones(sizes["e"])),
+        (balance_key(commodity_layer[z_code], z_node), cols_of("z"), -np.ones(sizes["z"])),
+        (balance_key(commodity_layer[m_code], m_node), cols_of("m"), -np.ones(sizes["m"])),
     ]
     keys = np.concatenate([k for k, _, _ in entries])
-    b_cols = np.concatenate([col for _, col, _ in entries])
-    b_vals = np.concatenate([v for _, _, v in entries])
     row_keys, b_rows = np.unique(keys, return_inverse=True)
     n_balance = len(row_keys)
 
     # --- capacity rows: one per arc with a capacity --------------------------------------------
-    capped = np.flatnonzero(arcs["capacity"].notna().to_numpy())
-    cap_row_of_arc = np.full(len(arcs), -1)
+    capped = np.flatnonzero(~np.isnan(net.link_capacity[arc_link]))
+    cap_row_of_arc = np.full(len(arc_link), _NONE)
     cap_row_of_arc[capped] = np.arange(len(capped))
     in_cap = cap_row_of_arc[arc_idx] >= 0
-    weights = _capacity_weights(network, x_arcs, pd.Series(x_commodity))
     k_rows = n_balance + cap_row_of_arc[arc_idx][in_cap]
-    k_cols = np.flatnonzero(in_cap)
-    k_vals = weights[in_cap]
+    k_vals = net.weight[x_link, x_code][in_cap]
 
     # --- required links of agreements: flow through the link >= eta_min * agreement volume ----
     # (eta_min, the smallest efficiency the layer may meet, allows for losses upstream of the
     # link; exact when a route has at most one lossy link, as in the shipped data)
-    req_rows, req_cols, req_vals, req_meta = [], [], [], []
+    req_rows, req_cols, req_vals, req_layer, req_link = [], [], [], [], []
     n_rows = n_balance + len(capped)
-    for j, (g, layer) in enumerate(agreements.iterrows()):
-        in_layer = layer_idx == g
+    x_link_id = net.link_ids[x_link]
+    for gi, (j, layer) in enumerate(zip(g_layer, g, strict=True)):
+        in_layer = layer_idx == j
         eta_min = float(eff[in_layer].min()) if in_layer.any() else 1.0
-        for link in sorted(layer["rules"].require_links):
-            on_link = np.flatnonzero(in_layer & (x_arcs["link_id"].to_numpy() == link))
+        for link in sorted(layer.rules.require_links):
+            on_link = np.flatnonzero(in_layer & (x_link_id == link))
             req_rows += [np.full(len(on_link) + 1, n_rows)]
-            req_cols += [np.append(on_link, v_cols[j])]
+            req_cols += [np.append(on_link, offset["v"] + gi)]
             req_vals += [np.append(np.ones(len(on_link)), -eta_min)]
-            req_meta.append({"block": REQUIRE, "layer": g, "link_id": link})
+            req_layer.append(j)
+            req_link.append(link)
             n_rows += 1
+    n_req = len(req_layer)
 
     rows_all = np.concatenate([b_rows, k_rows, *req_rows]).astype(np.int64)
-    cols_all = np.concatenate([b_cols, k_cols, *req_cols]).astype(np.int64)
-    vals_all = np.concatenate([b_vals, k_vals, *req_vals]).astype(float)
+    cols_all = np.concatenate(
+        [np.concatenate([c for _, c, _ in entries]), np.flatnonzero(in_cap), *req_cols]
+    ).astype(np.int64)
+    vals_all = np.concatenate([*(v for _, _, v in entries), k_vals, *req_vals]).astype(float)
     a = sparse.csc_matrix((vals_all, (rows_all, cols_all)), shape=(n_rows, n_cols))
 
-    row_lower = np.concatenate(
-        [np.zeros(n_balance), np.full(len(capped), -np.inf), np.zeros(len(req_meta))]
-    )
     row_upper = np.concatenate(
-        [np.zeros(n_balance), arcs["capacity"].to_numpy()[capped], np.full(len(req_meta), np.inf)]
+        [np.zeros(n_balance), net.link_capacity[arc_link[capped]], np.full(n_req, np.inf)]
     )
-
+    row_lower = np.concatenate(
+        [np.zeros(n_balance), np.full(len(capped), -np.inf), np.zeros(n_req)]
+    )
+    n_free = sizes["e"] + sizes["z"]  # exits and sinks: no cost, no bound
     c = np.concatenate(
-        [
-            x_cost,
-            np.zeros(len(supply)),
-            -penalty,
-            v_reward,
-            np.zeros(len(exits)),
-            np.zeros(len(sinks)),
-            m_value,
-        ]
+        [x_cost, np.zeros(sizes["s"]), -penalty, v_reward, np.zeros(n_free), m_value]
     )
-    col_lower = np.zeros(n_cols)
     col_upper = np.concatenate(
-        [
-            np.full(n_x, np.inf),
-            supply["value_canonical"].to_numpy(),
-            demand["value_canonical"].to_numpy(),
-            v_upper,
-            np.full(len(exits) + len(sinks) + len(markets), np.inf),
-        ]
+        [np.full(n_x, np.inf), s_value, d_value, v_upper, np.full(n_free + sizes["m"], np.inf)]
     )
-    cols = pd.concat(
-        [
-            pd.DataFrame(
-                {"block": "x", "arc": arc_idx, "layer": layer_idx, "commodity": x_commodity}
-            ),
-            supply.assign(block="s"),
-            demand.assign(block="d"),
-            pd.DataFrame(
-                {"block": "v", "layer": g_layer, "commodity": agreements["commodity"].to_numpy()}
-            ),
-            exits.assign(block="e"),
-            sinks.assign(block="z"),
-            markets.assign(block="m"),
-        ],
-        ignore_index=True,
+    none = np.full(n_cols, _NONE)
+    col_arc, col_layer, col_node = none.copy(), none.copy(), none.copy()
+    col_arc[cols_of("x")] = arc_idx
+    col_layer[cols_of("x")] = layer_idx
+    col_layer[cols_of("v")] = g_layer
+    col_layer[cols_of("e")] = e_layer
+    col_node[offset["s"] : offset["v"]] = np.concatenate([s_node, d_node])
+    col_node[cols_of("e")] = e_node
+    col_node[offset["z"] :] = np.concatenate([z_node, m_node])
+    col_commodity = np.concatenate([x_code, s_code, d_code, g_code, e_code, z_code, m_code])
+    col_value = np.full(n_cols, np.nan)
+    col_value[offset["s"] : offset["v"]] = np.concatenate([s_value, d_value])
+    n_other = n_rows - n_balance
+    lp = LinearProgram(
+        c=c,
+        col_lower=np.zeros(n_cols),
+        col_upper=col_upper,
+        a=a,
+        row_lower=row_lower,
+        row_upper=row_upper,
+        constant=float(np.dot(penalty, d_value)),
+        year=year,
+        net=net,
+        arc_link=arc_link,
+        arc_reverse=arc_reverse,
+        layer_list=layers,
+        col_block=np.repeat(np.array(list(sizes)), list(sizes.values())),
+        col_arc=col_arc,
+        col_layer=col_layer,
+        col_commodity=np.asarray(col_commodity, dtype=np.int64),
+        col_node=col_node,
+        col_value=col_value,
+        row_block=np.repeat(
+            np.array([BALANCE, CAPACITY, REQUIRE]), [n_balance, len(capped), n_req]
+        ),
+        row_layer=np.concatenate(
+            [row_keys // n_nodes, np.full(len(capped), _NONE), np.array(req_layer, np.int64)]
+        ),
+        row_node=np.concatenate([row_keys % n_nodes, np.full(n_other, _NONE)]),
+        row_arc=np.concatenate([np.full(n_balance, _NONE), capped, np.full(n_req, _NONE)]),
+        row_link=np.concatenate([np.full(n_rows - n_req, None), np.array(req_link, object)]),
     )
-    rows = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "block": BALANCE,
-                    "layer": row_keys // n_nodes,
-                    "node_id": nodes[row_keys % n_nodes],
-                }
-            ),
-            pd.DataFrame({"block": CAPACITY, "arc": capped}),
-            pd.DataFrame(req_meta, columns=["block", "layer", "link_id"]),
-        ],
-        ignore_index=True,
-    )
-    constant = float(np.dot(penalty, demand["value_canonical"].to_numpy()))
     logger.info(
         "built LP for %d: %d columns, %d rows, %d non-zeros in %.3f s",
         year,
@@ -376,18 +369,4 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
         a.nnz,
         time.perf_counter() - t0,
     )
-    return LinearProgram(
-        c,
-        col_lower,
-        col_upper,
-        a,
-        row_lower,
-        row_upper,
-        constant,
-        cols,
-        rows,
-        arcs,
-        layers,
-        nodes,
-        year,
-    )
+    return lp

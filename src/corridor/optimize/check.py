@@ -24,7 +24,7 @@ def check_solution(
     """
     scale = 1.0 + np.abs(x).max(initial=0.0)
     activity = lp.a @ x
-    balance = (lp.rows["block"] == BALANCE).to_numpy()
+    balance = lp.row_block == BALANCE
     worst = np.abs(activity[balance]).max(initial=0.0)
     if worst > tolerance * scale:
         i = int(np.flatnonzero(balance)[np.abs(activity[balance]).argmax()])

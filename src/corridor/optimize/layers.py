@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from corridor.network import Network
+from corridor.optimize.compiled import CompiledNetwork, commodity_positions
 from corridor.optimize.options import RouteRules
 
-__all__ = ["agreement_rules", "allowed_arcs", "build_layers", "group_countries"]
+__all__ = ["Layer", "agreement_rules", "allowed_arcs", "build_layers", "group_countries"]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A flow layer: the free flows of a commodity, or the volume of one agreement."""
+
+    kind: str  # "commodity" or "agreement"
+    commodity: str
+    rules: RouteRules
+    agreement_id: str | None = None
+    origin: str | None = None
+    destinations: tuple[str, ...] = ()
+    min_volume: float = np.nan  # canonical units
+    max_volume: float = np.nan
 
 
 def group_countries(network: Network, groups: frozenset[str]) -> frozenset[str]:
@@ -27,76 +44,66 @@ def agreement_rules(row: pd.Series) -> RouteRules:
     )
 
 
-def build_layers(network: Network, year: int, rules: RouteRules) -> pd.DataFrame:
-    """One row per flow layer.
-
-    Commodity layers carry the free flows of a commodity; agreement layers carry the volume of
-    one agreement from its origin to its destinations. Columns: layer, kind, commodity,
-    agreement_id, origin, destinations, min_volume, max_volume (canonical units), rules.
-    """
-    commodities = sorted({c for cs in network.links["commodities"] for c in cs})
-    rows = [
-        {
-            "kind": "commodity",
-            "commodity": c,
-            "agreement_id": None,
-            "origin": None,
-            "destinations": (),
-            "min_volume": np.nan,
-            "max_volume": np.nan,
-            "rules": rules,
-        }
-        for c in commodities
-    ]
+def build_layers(
+    network: Network, c: CompiledNetwork, year: int, rules: RouteRules
+) -> tuple[Layer, ...]:
+    """Commodity layers (in ``c.commodities`` order), then one layer per agreement valid in
+    ``year`` whose commodity some link carries."""
+    layers = [Layer("commodity", commodity, rules) for commodity in c.commodities]
     a = network.agreements
+    if a.empty:
+        return tuple(layers)
     start = a["start_year"].astype("float64")
     end = a["end_year"].astype("float64")
     valid = (start.isna() | (start <= year)) & (end.isna() | (end >= year))
     for agreement_id, row in a[valid.fillna(False).astype(bool)].iterrows():
-        if row["commodity"] not in commodities:
+        if row["commodity"] not in c.commodities:
             continue
-        rows.append(
-            {
-                "kind": "agreement",
-                "commodity": row["commodity"],
-                "agreement_id": agreement_id,
-                "origin": row["origin"],
-                "destinations": tuple(row["destinations"]),
-                "min_volume": row["min_volume_canonical"],
-                "max_volume": row["max_volume_canonical"],
-                "rules": rules.merged(agreement_rules(row)),
-            }
+        layers.append(
+            Layer(
+                "agreement",
+                str(row["commodity"]),
+                rules.merged(agreement_rules(row)),
+                str(agreement_id),
+                str(row["origin"]),
+                tuple(row["destinations"]),
+                float(row["min_volume_canonical"]),
+                float(row["max_volume_canonical"]),
+            )
         )
-    layers = pd.DataFrame(rows)
-    layers.index.name = "layer"
-    return layers
+    return tuple(layers)
 
 
-def _incidence(cells: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Boolean (rows x labels) matrix of which labels each collection cell contains.
+def layers_frame(layers: tuple[Layer, ...]) -> pd.DataFrame:
+    """The layers as a table indexed by layer number."""
+    frame = pd.DataFrame(
+        {
+            "kind": [x.kind for x in layers],
+            "commodity": [x.commodity for x in layers],
+            "agreement_id": [x.agreement_id for x in layers],
+            "origin": [x.origin for x in layers],
+            "destinations": [x.destinations for x in layers],
+            "min_volume": [x.min_volume for x in layers],
+            "max_volume": [x.max_volume for x in layers],
+            "rules": [x.rules for x in layers],
+        }
+    )
+    frame.index.name = "layer"
+    return frame
 
-    Cells are factorised first, so the work grows with the number of distinct cells (a few
-    hundred at most), not with the number of rows.
-    """
-    codes, uniques = pd.factorize(cells)
-    labels = sorted({label for cell in uniques for label in cell})
-    column = {label: j for j, label in enumerate(labels)}
-    table = np.zeros((len(uniques), len(labels)), dtype=bool)
-    for i, cell in enumerate(uniques):
-        table[i, [column[label] for label in cell]] = True
-    return table[codes], labels
 
-
-def allowed_arcs(network: Network, arcs: pd.DataFrame, layers: pd.DataFrame) -> np.ndarray:
-    """Boolean (arcs x layers) matrix: which arcs each layer may use."""
-    carries, commodities = _incidence(arcs["commodities"])
-    crosses, countries = _incidence(arcs["countries"])
-    commodity_col = pd.Index(commodities).get_indexer(layers["commodity"])
-    allowed: np.ndarray = carries[:, commodity_col] & (commodity_col >= 0)
-    country_index = pd.Index(countries)
-    for j, rules in enumerate(layers["rules"]):
+def allowed_arcs(
+    network: Network, c: CompiledNetwork, arc_link: np.ndarray, layers: tuple[Layer, ...]
+) -> np.ndarray:
+    """Boolean (arcs x layers) matrix: which arcs (given by their link) each layer may use."""
+    commodity_col = commodity_positions(c, [x.commodity for x in layers])
+    allowed: np.ndarray = c.carries[arc_link][:, commodity_col] & (commodity_col >= 0)
+    for j, layer in enumerate(layers):
+        rules = layer.rules
         if rules.empty:
             continue
+        country_index = pd.Index(c.countries)
+        crosses = c.crosses[arc_link]
         if rules.avoid_countries:
             hit = country_index.get_indexer(sorted(rules.avoid_countries))
             allowed[:, j] &= ~crosses[:, hit[hit >= 0]].any(axis=1)
@@ -105,5 +112,5 @@ def allowed_arcs(network: Network, arcs: pd.DataFrame, layers: pd.DataFrame) -> 
             outside = ~country_index.isin(sorted(members))
             allowed[:, j] &= ~crosses[:, outside].any(axis=1)
         if rules.avoid_links:
-            allowed[:, j] &= ~arcs["link_id"].isin(sorted(rules.avoid_links)).to_numpy()
+            allowed[:, j] &= ~np.isin(c.link_ids[arc_link], sorted(rules.avoid_links))
     return allowed

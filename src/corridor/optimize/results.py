@@ -122,8 +122,8 @@ def _connected(lp: LinearProgram, mask: np.ndarray, origin: str, targets: tuple[
 def _rule_block(network: Network, lp: LinearProgram, layer: int) -> str:
     """Why an agreement has no route, if the route rules (or missing links) are the reason."""
     meta = lp.layers.loc[layer]
-    carries = np.array([meta["commodity"] in cs for cs in lp.arcs["commodities"]], dtype=bool)
-    allowed = allowed_arcs(network, lp.arcs, lp.layers.loc[[layer]])[:, 0]
+    carries = lp.net.carries[lp.arc_link, lp.net.commodities.index(meta["commodity"])]
+    allowed = allowed_arcs(network, lp.net, lp.arc_link, (lp.layer_list[layer],))[:, 0]
     origin, targets = meta["origin"], tuple(meta["destinations"])
     if _connected(lp, allowed, origin, targets):
         return ""
@@ -177,8 +177,8 @@ def extract_results(
     flows["unit"] = flows["commodity"].map(units)
 
     # capacity use and shadow prices per arc
-    cap_rows = np.flatnonzero((lp.rows["block"] == CAPACITY).to_numpy())
-    cap_arcs = lp.rows["arc"].to_numpy()[cap_rows].astype(int)
+    cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
+    cap_arcs = lp.row_arc[cap_rows]
     activity = lp.a @ x
     used = np.zeros(len(arcs))
     used[cap_arcs] = activity[cap_rows]

@@ -112,15 +112,18 @@ class FlowModel:
         self.col_upper = lp.col_upper.copy()
         self.row_upper = lp.row_upper.copy()
 
+    def _arcs_of(self, link_id: str) -> np.ndarray:
+        lp = self.lp
+        return np.flatnonzero(lp.net.link_ids[lp.arc_link] == link_id)
+
     def _capacity_rows(self, link_id: str) -> np.ndarray:
-        rows = self.lp.rows
-        arcs = np.flatnonzero((self.lp.arcs["link_id"] == link_id).to_numpy())
-        return np.flatnonzero(((rows["block"] == CAPACITY) & rows["arc"].isin(arcs)).to_numpy())
+        lp = self.lp
+        on_link = np.isin(lp.row_arc, self._arcs_of(link_id))
+        return np.flatnonzero((lp.row_block == CAPACITY) & on_link)
 
     def _flow_cols(self, link_id: str) -> np.ndarray:
-        cols = self.lp.cols
-        arcs = np.flatnonzero((self.lp.arcs["link_id"] == link_id).to_numpy())
-        return np.flatnonzero(((cols["block"] == "x") & cols["arc"].isin(arcs)).to_numpy())
+        lp = self.lp
+        return np.flatnonzero((lp.col_block == "x") & np.isin(lp.col_arc, self._arcs_of(link_id)))
 
     def set_link_capacity(self, link_id: str, capacity: float) -> None:
         """Set a link's capacity (canonical unit, each direction) for the next solve.
@@ -147,10 +150,10 @@ class FlowModel:
 
     def set_link_capacities(self, capacities: dict[str, float]) -> None:
         """Set several links' capacities at once (vectorised; links need a capacity row)."""
-        link_ids = self.lp.arcs["link_id"].to_numpy()
-        rows = self.lp.rows
-        cap_rows = np.flatnonzero((rows["block"] == CAPACITY).to_numpy())
-        arc_of_row = rows["arc"].to_numpy()[cap_rows].astype(int)
+        lp = self.lp
+        link_ids = lp.net.link_ids[lp.arc_link]
+        cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
+        arc_of_row = lp.row_arc[cap_rows]
         wanted = pd.Series(capacities, dtype="float64")
         values = wanted.reindex(link_ids[arc_of_row]).to_numpy()
         hit = ~np.isnan(values)

@@ -1,0 +1,1 @@
+"""Transit time and cost: route skims and the Caspian crossing simulation."""
