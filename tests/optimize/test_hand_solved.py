@@ -159,6 +159,7 @@ def test_outage_re_solves_warm_with_the_same_answer_as_a_rebuild(tmp_path: Path)
             capacity_canonical=net.links["capacity_canonical"].where(net.links.index != "L1", 0.0)
         )
     )
+    assert "compiled" not in closed.cache  # a changed copy compiles afresh, never stale arrays
     cold = solve(closed, options=OPTS)
     assert warm.objective == pytest.approx(cold.objective)
 

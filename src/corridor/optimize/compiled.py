@@ -19,6 +19,7 @@ __all__ = [
     "CompiledNetwork",
     "active_links",
     "commodity_positions",
+    "compile_network",
     "compiled",
     "great_circle_km",
     "incidence",
@@ -201,7 +202,8 @@ def _codes(values: pd.Series, labels: pd.Index) -> np.ndarray:
     return np.asarray(labels.get_indexer(values.astype(object)), dtype=np.int64)
 
 
-def _compile(network: Network) -> CompiledNetwork:
+def compile_network(network: Network) -> CompiledNetwork:
+    """Compile ``network`` (uncached; :func:`compiled` caches)."""
     nodes = pd.Index(network.nodes.index, name="node_id")
     cs = _carried(network)
     c_index = pd.Index(cs)
@@ -297,6 +299,6 @@ def compiled(network: Network) -> CompiledNetwork:
     found = network.cache.get("compiled")
     if isinstance(found, CompiledNetwork):
         return found
-    result = _compile(network)
+    result = compile_network(network)
     network.cache["compiled"] = result
     return result
