@@ -12,7 +12,7 @@ import pandas as pd
 
 from corridor.errors import ValidationError
 from corridor.schema import TABLES
-from corridor.units import CANONICAL_UNIT, UNITS, convert
+from corridor.units import CANONICAL_UNIT, TRANSIT_UNITS, UNITS, convert
 from corridor.validate.cells import parse_table
 from corridor.validate.dataset import validate_dataset, validate_tables
 from corridor.validate.report import ValidationReport
@@ -48,6 +48,7 @@ class Network:
     demand: pd.DataFrame
     agreements: pd.DataFrame
     groups: pd.DataFrame
+    transit: pd.DataFrame
     sources: pd.DataFrame
     provenance: pd.DataFrame
     path: Path | None = None
@@ -183,6 +184,12 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
             conversions,
             commodities,
         )
+    transit = indexed["transit"]
+    scale = transit["unit"].map(lambda u: TRANSIT_UNITS.get(str(u), ("", np.nan)))
+    transit["canonical_unit"] = scale.map(lambda pair: pair[0] or None)
+    transit["value_canonical"] = transit["value"].astype("float64") * scale.map(
+        lambda pair: pair[1]
+    ).astype("float64")
     agreements = indexed["agreements"]
     agreements["canonical_unit"] = agreements["commodity"].map(units)
     for column in ("min_volume", "max_volume"):

@@ -30,6 +30,7 @@ from corridor.errors import UnitError
 __all__ = [
     "CANONICAL_UNIT",
     "DAYS_PER_YEAR",
+    "TRANSIT_UNITS",
     "UNITS",
     "Unit",
     "convert",
@@ -70,6 +71,17 @@ UNITS: Final[dict[str, Unit]] = {
         Unit("mcm/d", GAS_VOLUME, 1e6 * DAYS_PER_YEAR, "million cubic metres per day"),
         Unit("TEU/yr", TEU, 1.0, "twenty-foot equivalent units per year"),
     ]
+}
+
+#: Units of the transit table (times, speeds, fleet): unit -> (canonical unit, factor to it).
+TRANSIT_UNITS: Final[dict[str, tuple[str, float]]] = {
+    "h": ("h", 1.0),
+    "d": ("h", 24.0),
+    "km/h": ("km/h", 1.0),
+    "km/d": ("km/h", 1.0 / 24.0),
+    "vessels": ("vessels", 1.0),
+    "wagons": ("wagons", 1.0),
+    "TEU": ("TEU", 1.0),
 }
 
 #: The unit every commodity's quantities are converted to when a dataset is loaded.

@@ -32,9 +32,6 @@ def write_dataset(
     supply/demand: (node, commodity, value in the commodity's canonical unit); a demand may
     add a fourth item, its price in USD/t
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("sources", "commodities", "conversions", "groups"):
-        shutil.copy(TINY / f"{name}.csv", folder / f"{name}.csv")
     all_commodities = "crude_oil;oil_products;general_freight"
     nodes = pd.DataFrame(
         {
@@ -103,6 +100,18 @@ def write_dataset(
         "demand": dem,
         "agreements": pd.DataFrame(list(agreements)),
     }
+    return write_tables(folder, tables, strict=strict)
+
+
+def write_tables(
+    folder: Path, tables: dict[str, pd.DataFrame], *, strict: bool = True
+) -> corridor.Network:
+    """Write ``tables`` (plus the tiny fixture's sources, commodities, conversions and groups
+    where not given) with a provenance row for every figure, and load the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("sources", "commodities", "conversions", "groups"):
+        if name not in tables:
+            shutil.copy(TINY / f"{name}.csv", folder / f"{name}.csv")
     prov = []
     for name, frame in tables.items():
         spec = TABLES[name]

@@ -17,6 +17,8 @@ from corridor.schema.vocabulary import (
     QUANTITY_UNITS,
     SOURCED_TABLES,
     TARIFF_UNITS,
+    TRANSIT_COMPONENTS,
+    TRANSIT_UNIT_NAMES,
 )
 
 __all__ = ["TABLES", "TABLE_ORDER"]
@@ -396,6 +398,38 @@ PROVENANCE = TableSpec(
     ),
 )
 
+TRANSIT = TableSpec(
+    "transit",
+    "Time parameters of route skims and of the Caspian crossing simulation, each sourced.",
+    "param_id",
+    (
+        Column("param_id", "str", "Unique id, `T_` prefix.", required=True),
+        Column(
+            "component",
+            "str",
+            "What it measures: " + ", ".join(TRANSIT_COMPONENTS) + ".",
+            required=True,
+            allowed=tuple(TRANSIT_COMPONENTS),
+        ),
+        Column("mode", "str", "Applies to every link of this mode (speeds).", allowed=MODES),
+        Column("country", "str", "With `mode`: only in this country (ISO alpha-2)."),
+        Column(
+            "node_id", "str", "Applies at this node (border, port).", references="nodes.node_id"
+        ),
+        Column("link_id", "str", "Applies to this link (fleet).", references="links.link_id"),
+        Column("value", "float", "The default value.", unit="@unit", minimum=0, sourced=True),
+        Column("unit", "str", "Unit of `value`.", required=True, allowed=TRANSIT_UNIT_NAMES),
+        Column("note", "str", "Free text."),
+    ),
+    required_file=False,
+    notes=(
+        "Each row applies to exactly one of `mode` (with an optional `country`), `node_id` or "
+        "`link_id`; a node's or country's own value wins over the mode's.",
+        "Line-haul and sailing times of single links are the links' `transit_time_h`.",
+        "`corridor.load` adds `value_canonical` in h, km/h, vessels, wagons or TEU.",
+    ),
+)
+
 TABLES: Final[dict[str, TableSpec]] = {
     t.name: t
     for t in (
@@ -408,6 +442,7 @@ TABLES: Final[dict[str, TableSpec]] = {
         DEMAND,
         AGREEMENTS,
         GROUPS,
+        TRANSIT,
         PROVENANCE,
     )
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from corridor.units import CANONICAL_UNIT, UNITS
+from corridor.units import CANONICAL_UNIT, TRANSIT_UNITS, UNITS
 
 COMMODITIES: Final = tuple(CANONICAL_UNIT)
 NODE_KINDS: Final = (
@@ -27,4 +27,15 @@ GROUP_ROLES: Final = ("member", "observer")
 QUANTITY_UNITS: Final = tuple(UNITS)
 TARIFF_UNITS: Final = ("USD/bbl", "USD/t", "USD/1000m3", "USD/TEU", "USD/t-km")
 CONVERSION_UNITS: Final = ("t", "bbl", "TEU")
-SOURCED_TABLES: Final = ("nodes", "links", "supply", "demand", "agreements")
+SOURCED_TABLES: Final = ("nodes", "links", "supply", "demand", "agreements", "transit")
+#: What a transit parameter measures, and the canonical units it may be given in.
+TRANSIT_COMPONENTS: Final[dict[str, tuple[str, ...]]] = {
+    "speed": ("km/h",),  # line-haul commercial speed of a mode (in a country)
+    "border_crossing": ("h",),  # time to clear a border crossing point
+    "gauge_change": ("h",),  # transshipment or bogie exchange between track gauges
+    "port_dwell": ("h",),  # time in port per call (handling, formalities)
+    "ferry_wait": ("h",),  # waiting for a vessel at a port of loading
+    "vessels": ("vessels",),  # vessels serving a sea link
+    "vessel_capacity": ("wagons", "TEU"),  # capacity of one vessel on a sea link
+}
+TRANSIT_UNIT_NAMES: Final = tuple(TRANSIT_UNITS)

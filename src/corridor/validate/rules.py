@@ -14,8 +14,8 @@ from scipy.sparse.csgraph import breadth_first_order
 from corridor.geo.basemap import country_distances_km
 from corridor.issues import ERROR, WARNING, Issue, make_issue
 from corridor.schema import TABLES
-from corridor.schema.vocabulary import SOURCED_TABLES
-from corridor.units import UNITS
+from corridor.schema.vocabulary import SOURCED_TABLES, TRANSIT_COMPONENTS
+from corridor.units import TRANSIT_UNITS, UNITS
 
 __all__ = ["RULES", "Tables"]
 
@@ -134,6 +134,7 @@ def check_country_codes(t: Tables) -> list[Issue]:
         ("links", "countries", True),
         ("groups", "country", False),
         ("agreements", "avoid_countries", True),
+        ("transit", "country", False),
     ]
     issues = []
     for name, column, is_list in places:
@@ -628,6 +629,54 @@ def check_sources(t: Tables) -> list[Issue]:
     ]
 
 
+def check_transit(t: Tables) -> list[Issue]:
+    """Each transit parameter names one target (a mode, a node or a link) and a unit that fits
+    its component."""
+    transit = t["transit"]
+    if transit.empty:
+        return []
+    issues = []
+    targets = transit[["mode", "node_id", "link_id"]].notna().sum(axis=1)
+    stray_country = transit["country"].notna() & transit["mode"].isna()
+    bad = (targets != 1) | stray_country
+    if bad.any():
+        issues.append(
+            make_issue(
+                "bad-transit-target",
+                ERROR,
+                "transit",
+                f"{bad.sum()} parameter(s) do not name exactly one of mode, node_id, link_id "
+                "(or give a country without a mode)",
+                "fill exactly one of mode, node_id and link_id; country only with mode",
+                column="mode",
+                rows=_lines(transit.index[bad]),
+                ids=transit.loc[bad, "param_id"],
+            )
+        )
+    canonical = transit["unit"].map(lambda u: TRANSIT_UNITS.get(str(u), ("",))[0])
+    fits = [
+        c in TRANSIT_COMPONENTS.get(str(k), ())
+        for k, c in zip(transit["component"], canonical, strict=True)
+    ]
+    wrong = ~pd.Series(fits, index=transit.index) & transit["unit"].notna()
+    if wrong.any():
+        issues.append(
+            make_issue(
+                "unit-mismatch",
+                ERROR,
+                "transit",
+                f"{wrong.sum()} parameter(s) have a unit that does not fit their component",
+                "speeds in km/h or km/d; times in h or d; fleets in vessels; vessel capacity "
+                "in wagons or TEU",
+                column="unit",
+                rows=_lines(transit.index[wrong]),
+                ids=transit.loc[wrong, "param_id"],
+                values=transit.loc[wrong, "unit"].astype(str),
+            )
+        )
+    return issues
+
+
 RULES: tuple[Rule, ...] = (
     check_duplicate_ids,
     check_references,
@@ -641,4 +690,5 @@ RULES: tuple[Rule, ...] = (
     check_reachability,
     check_conversions,
     check_sources,
+    check_transit,
 )

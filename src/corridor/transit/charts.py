@@ -1,0 +1,51 @@
+"""Charts of a Caspian simulation for slides and reports: transit-time histogram, queues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no screen
+
+import matplotlib.pyplot as plt
+
+from corridor.transit.simulate import SimulationResult
+
+__all__ = ["save_charts"]
+
+
+def save_charts(result: SimulationResult, folder: Path) -> list[Path]:
+    """Write transit_time.png (histogram of door-to-door time across the Caspian) and
+    queues.png (units waiting on each quay over time) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    days = result.units["total_h"].dropna() / 24.0
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.hist(days, bins=60, color="#2a6f97")
+    summary = result.summary()
+    for name, style in (("p50_transit_days", "--"), ("p90_transit_days", ":")):
+        ax.axvline(summary[name], color="black", linestyle=style, label=name.split("_")[0].upper())
+    ax.set_xlabel("days from arrival at the port of loading to leaving Alat by rail")
+    ax.set_ylabel("units")
+    ax.set_title("Caspian crossing: transit time")
+    ax.legend()
+    fig.tight_layout()
+    hist = folder / "transit_time.png"
+    fig.savefig(hist, dpi=120)
+    plt.close(fig)
+
+    queues = result.queues[result.queues["queue"] == "quay"]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for port, q in queues.groupby("port"):
+        ax.step(q["time_h"] / 24.0, q["units"], where="post", label=str(port))
+    for row in result.closures.itertuples():
+        ax.axvspan(row.start_h / 24.0, row.end_h / 24.0, color="grey", alpha=0.2, lw=0)
+    ax.set_xlabel("day (grey: storm closures)")
+    ax.set_ylabel("units waiting on the quay")
+    ax.set_title("Caspian crossing: queues")
+    ax.legend()
+    fig.tight_layout()
+    queue_png = folder / "queues.png"
+    fig.savefig(queue_png, dpi=120)
+    plt.close(fig)
+    return [hist, queue_png]

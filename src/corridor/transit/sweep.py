@@ -1,0 +1,81 @@
+"""Sweeps of the Caspian simulation (volumes x fleets x handling), run on Dask distributed."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from corridor.network import Network
+from corridor.transit.caspian import caspian_setup
+from corridor.transit.simulate import CrossingParams, simulate
+
+__all__ = ["sweep"]
+
+
+def _scaled(params: CrossingParams, factor: float, handling: float) -> CrossingParams:
+    """The same crossing with every port's volume times ``factor`` and handling times
+    ``handling``."""
+    ports = [
+        dataclasses.replace(
+            p,
+            annual_tonnes=p.annual_tonnes * factor,
+            handling_units_per_hour=p.handling_units_per_hour * handling,
+        )
+        for p in params.ports
+    ]
+    return dataclasses.replace(params, ports=ports)
+
+
+def _run(params: CrossingParams, years: float, seed: int, warmup_days: float) -> dict[str, float]:
+    return simulate(params, years=years, seed=seed, warmup_days=warmup_days).summary()
+
+
+def sweep(
+    network: Network,
+    *,
+    volumes_mt: Sequence[float],
+    ferries: Sequence[int],
+    handling: Sequence[float] = (1.0,),
+    year: int = 2024,
+    years: float = 1.0,
+    seeds: Sequence[int] = (0,),
+    warmup_days: float = 30.0,
+    workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Simulate every combination on a local Dask cluster; one row per (volume, ferries,
+    handling, seed) with the simulation's summary. Same seeds = same arrivals and storms in
+    every case (common random numbers), so cases compare fairly."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    base = {n: caspian_setup(network, year=year, volume_mt=1.0, ferries=n) for n in ferries}
+    cases = list(itertools.product(volumes_mt, ferries, handling, seeds))
+    rows: list[dict[str, float]] = []
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        futures = {
+            client.submit(
+                _run,
+                _scaled(base[n].params, v, h),
+                years,
+                s,
+                warmup_days,
+                pure=False,
+            ): (v, n, h, s)
+            for v, n, h, s in cases
+        }
+        for done, future in enumerate(as_completed(futures), start=1):  # type: ignore[no-untyped-call]
+            v, n, h, s = futures[future]
+            rows.append({"volume_mt": v, "ferries": n, "handling": h, "seed": s, **future.result()})
+            if progress is not None:
+                progress(done, len(cases))
+    order = ["volume_mt", "ferries", "handling", "seed"]
+    return pd.DataFrame(rows).sort_values(order).reset_index(drop=True)
+

@@ -1,0 +1,63 @@
+"""The Caspian crossing built from the shipped dataset, its simulation and sweeps."""
+
+from __future__ import annotations
+
+import pytest
+
+import corridor
+from corridor.errors import CorridorError
+from corridor.transit.caspian import caspian_setup
+from corridor.transit.simulate import simulate
+from corridor.transit.sweep import sweep
+
+
+@pytest.fixture(scope="module")
+def net() -> corridor.Network:
+    return corridor.load()
+
+
+def test_setup_takes_volumes_from_the_flow_engine_and_figures_from_the_dataset(
+    net: corridor.Network,
+) -> None:
+    s = caspian_setup(net, year=2024)
+    # 2024 general freight: 3.2 Mt Kazakh exports (Kuryk) + 1.284 Mt from China (Aktau)
+    assert s.volume_t["P_KURYK"] == pytest.approx(3.2e6)
+    assert s.volume_t["P_AKTAU"] == pytest.approx(1.284e6)
+    assert sum(s.ferries.values()) == 16  # ASCO's ferry and ro-ro fleet, 2023
+    # one slot: Kuryk 2023, 1.5 Mt in 480 calls = 3,125 t a call, over 56 slots
+    assert s.params.unit_tonnes == pytest.approx(1.5e6 / 480 / 56)
+    assert {v.capacity_units for v in s.params.vessels} == {56}
+    assert {v.sailing_hours for v in s.params.vessels} == {21.0, 22.0}
+    # 56 slots in 14 h of port time
+    assert s.params.ports[0].handling_units_per_hour == pytest.approx(4.0)
+    # storms: 7.5 episodes of 4 days in Nov-Dec (30 days closed) and one in the rest of the year
+    assert s.params.weather.episodes_per_year == pytest.approx(8.5)
+    scaled = caspian_setup(net, volume_mt=11.0, ferries=32, handling_factor=2.0)
+    assert sum(scaled.volume_t.values()) == pytest.approx(11e6)
+    assert scaled.volume_t["P_KURYK"] / scaled.volume_t["P_AKTAU"] == pytest.approx(3.2 / 1.284)
+    assert sum(scaled.ferries.values()) == 32
+    assert scaled.params.ports[0].handling_units_per_hour == pytest.approx(8.0)
+    with pytest.raises(CorridorError, match="at least 2 ferries"):
+        caspian_setup(net, ferries=1)
+
+
+def test_more_ferries_never_lengthen_the_wait_on_the_calibrated_crossing(
+    net: corridor.Network,
+) -> None:
+    waits = [
+        simulate(caspian_setup(net, ferries=n).params, years=0.2, seed=3).summary()["mean_wait_h"]
+        for n in (6, 10, 16)
+    ]
+    assert waits[0] >= waits[1] >= waits[2]
+    assert waits[0] > 2 * waits[2]  # six ferries cannot carry the 2024 volume
+
+
+def test_sweep_on_dask_matches_direct_runs(net: corridor.Network) -> None:
+    table = sweep(net, volumes_mt=[0.5], ferries=[4, 8], years=0.05, seeds=[1], warmup_days=0)
+    assert list(table["ferries"]) == [4, 8]
+    direct = simulate(
+        caspian_setup(net, volume_mt=0.5, ferries=8).params, years=0.05, seed=1, warmup_days=0
+    ).summary()
+    row = table[table["ferries"] == 8].iloc[0]
+    assert row["mean_wait_h"] == pytest.approx(direct["mean_wait_h"])
+    assert row["units_arrived"] == direct["units_arrived"]
