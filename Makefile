@@ -24,6 +24,7 @@ run: $(STAMP_RUN)
 	$(BIN)/corridor validate
 	$(BIN)/corridor data show
 	$(BIN)/corridor solve --year 2024 --out out/solve-2024
+	$(BIN)/corridor transit skim --from C_XIAN --to C_DUISBURG --by-family --out out/skim-2024
 
 ## test: install corridor with its test dependencies into .venv and run the test suite
 test: $(STAMP_TEST)

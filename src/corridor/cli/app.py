@@ -44,11 +44,10 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(message)s",
-        handlers=[RichHandler(console=err_console, show_path=False)],
-    )
+    level = logging.INFO if verbose else logging.WARNING
+    # the handler's level too: libraries that set their own loggers' levels (Dask) stay quiet
+    handler = RichHandler(console=err_console, show_path=False, level=level)
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
 
 
 def main() -> None:

@@ -175,6 +175,10 @@ def simulate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     warmup_days: Annotated[float, typer.Option("--warmup-days", help="Warm-up left out.")] = 30.0,
     storms: Annotated[bool, typer.Option("--storms/--no-storms", help="Storm closures.")] = True,
+    policy: Annotated[
+        str, typer.Option("--policy", help="fill: sail when full; schedule: every --headway h.")
+    ] = "fill",
+    headway: Annotated[float, typer.Option("--headway", help="Hours between sailings.")] = 24.0,
     out: OutOption = None,
     data: DataOption = None,
 ) -> None:
@@ -182,7 +186,7 @@ def simulate(
     network = load(data)
     setup = caspian_setup(
         network, year=year, volume_mt=volume, ferries=ferries, handling_factor=handling,
-        storms=storms,
+        storms=storms, policy=policy, headway_hours=headway,
     )  # fmt: skip
     volumes = ", ".join(f"{p} {v / 1e6:.3f} Mt/yr" for p, v in setup.volume_t.items())
     fleet = ", ".join(f"{p} {n}" for p, n in setup.ferries.items())

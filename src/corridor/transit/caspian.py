@@ -103,6 +103,8 @@ def caspian_setup(
     ferries: int | None = None,
     handling_factor: float = 1.0,
     max_wait_hours: float = 48.0,
+    policy: str = "fill",
+    headway_hours: float = 24.0,
     storms: bool = True,
 ) -> CaspianSetup:
     """Parameters of the Aktau/Kuryk -> Alat ferry crossing in ``year``.
@@ -119,9 +121,14 @@ def caspian_setup(
         Multiplies the ports' handling rate (2 = handling twice as fast).
     max_wait_hours
         A ferry sails when full, or this long after berthing with cargo aboard (an assumption).
+    policy, headway_hours
+        ``"fill"`` (the default, as operators describe it) or ``"schedule"``: every ferry sails
+        every ``headway_hours`` with what is aboard.
     storms
         Model storm closures (see the module docstring).
     """
+    if policy not in ("fill", "schedule"):
+        raise CorridorError(f"policy must be 'fill' or 'schedule', got {policy!r}")
     if handling_factor <= 0:
         raise CorridorError(f"handling factor must be above 0, got {handling_factor}")
     volumes = _port_volumes(network, year)
@@ -166,7 +173,9 @@ def caspian_setup(
             alat,
             capacity_units=slots,
             sailing_hours=sailing[p],
+            policy="schedule" if policy == "schedule" else "fill",
             max_wait_hours=max_wait_hours,
+            headway_hours=headway_hours,
         )
         for p in CASPIAN_LINKS
         for i in range(per_port[p])

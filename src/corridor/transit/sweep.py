@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import logging
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -56,7 +57,11 @@ def sweep(
     rows: list[dict[str, float]] = []
     with (
         LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.WARNING,
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
