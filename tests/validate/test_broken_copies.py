@@ -141,3 +141,14 @@ def test_missing_capacity_is_a_warning_not_an_error(tiny_copy: Path) -> None:
     report, _ = validate_dataset(tiny_copy)
     assert report.ok
     assert [i.code for i in report.warnings] == ["missing-capacity"]
+
+
+def test_a_row_with_more_fields_than_the_header_is_reported(tiny_copy: Path) -> None:
+    # found by the fuzz test: pandas would take the first column as an index and carry on
+    nodes = tiny_copy / "nodes.csv"
+    lines = nodes.read_text(encoding="utf-8").split("\n")
+    lines[1] = "," + lines[1]
+    nodes.write_text("\n".join(lines), encoding="utf-8")
+    report, _ = validate_dataset(tiny_copy)
+    assert [i.code for i in report.errors] == ["unreadable-file"]
+    assert "more fields than the header" in report.errors[0].message

@@ -77,6 +77,13 @@ def _read_one(file: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, Issue |
             f"{file.name} cannot be read: {err.strerror}",
             "check the file's permissions",
         )
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took a column as the index
+        return fail(
+            "unreadable-file",
+            f"{file.name} is not a well-formed CSV: its first data row has more fields than "
+            f"the header's {len(frame.columns)} names",
+            "check quoting and the number of fields on each line",
+        )
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, None
 
