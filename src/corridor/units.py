@@ -82,6 +82,8 @@ TRANSIT_UNITS: Final[dict[str, tuple[str, float]]] = {
     "vessels": ("vessels", 1.0),
     "wagons": ("wagons", 1.0),
     "TEU": ("TEU", 1.0),
+    "USD": ("USD", 1.0),
+    "USD/TEU-km": ("USD/TEU-km", 1.0),
 }
 
 #: The unit every commodity's quantities are converted to when a dataset is loaded.

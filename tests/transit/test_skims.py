@@ -34,7 +34,7 @@ def _network(folder: Path) -> corridor.Network:
     rows = [  # id, from, to, mode, length, transit_time_h
         ("L0", 0, 1, "rail", 100, ""),
         ("L1", 1, 2, "rail", 50, ""),
-        ("L2", 2, 3, "ferry", 40, 10),
+        ("L2", 2, 3, "ferry", 40, 10),  # tariff 200 USD/TEU
         ("L3", 3, 4, "rail", 200, ""),
         ("L4", 0, 4, "rail", 3000, ""),
         ("L5", 0, 4, "road", 10, ""),  # no road speed in the data: never used
@@ -45,6 +45,7 @@ def _network(folder: Path) -> corridor.Network:
                 "link_id": i, "name": i, "from_node": f"N{a}", "to_node": f"N{b}", "mode": m,
                 "commodities": FREIGHT, "bidirectional": "false", "length_km": km,
                 "transit_time_h": t, "status": "operating",
+                "tariff": 200 if i == "L2" else "", "tariff_unit": "USD/TEU" if i == "L2" else "",
             }
             for i, a, b, m, km, t in rows
         ]
@@ -56,6 +57,8 @@ def _network(folder: Path) -> corridor.Network:
             ("T_DWELL", "port_dwell", "ferry", "", "", 5, "h"),
             ("T_WAIT", "ferry_wait", "ferry", "", "", 20, "h"),
             ("T_GAUGE", "gauge_change", "", "N3", "", 3, "h"),
+            ("T_RAIL_COST", "cost_rate", "rail", "", "", 0.5, "USD/TEU-km"),
+            ("T_BORDER_COST", "border_cost", "", "N1", "", 100, "USD"),
         ],
         columns=["param_id", "component", "mode", "node_id", "link_id", "value", "unit"],
     )
@@ -91,6 +94,12 @@ def test_route_times_match_the_hand_computation(tmp_path: Path) -> None:
     assert second["total_h"] == pytest.approx(60.0)
     assert second["family"] == "Overland"
     assert len(s.routes) == 2
+    # cost per TEU: rail 350 km x 0.5 USD = 175, border fee 100, ferry tariff 200; no figure
+    # for port charges or the gauge change, so those are listed as gaps
+    assert first["known_cost_usd_per_teu"] == pytest.approx(475.0)
+    assert first["cost_gaps"] == "N2:port_dwell; N3:gauge_change; N3:port_dwell"
+    assert second["known_cost_usd_per_teu"] == pytest.approx(1500.0)  # 3,000 km x 0.5
+    assert second["cost_gaps"] == ""
     steps = s.steps[s.steps["rank"] == 1]
     assert steps["hours"].sum() == pytest.approx(56.0)
     assert set(steps.loc[steps["place"] == "N2", "basis"]) == {"T_DWELL", "T_WAIT"}

@@ -83,8 +83,9 @@ def skim(
         routes[name] = routes[c] / 24
     routes["days"] = routes["total_days"]
     routes["km"] = routes["distance_km"]
-    shown = ["rank", "family", "days", "km", *short.values()]
-    formats = dict.fromkeys(shown[2:], ".1f") | {"km": ",.0f"}
+    routes["USD/TEU*"] = routes["known_cost_usd_per_teu"]
+    shown = ["rank", "family", "days", "km", *short.values(), "USD/TEU*"]
+    formats = dict.fromkeys(shown[2:], ".1f") | {"km": ",.0f", "USD/TEU*": ",.0f"}
     out_console.print(
         _table(
             f"Routes {origin} → {destination} ({year}): days in total and by component",
@@ -96,9 +97,14 @@ def skim(
         out_console.print(f"[bold]{row.rank}[/] {row.family}: {row.nodes}")
         if row.gaps:
             out_console.print(f"   [yellow]no sourced time for[/] {row.gaps}")
+        missing = [g for g in str(row.cost_gaps).split("; ") if g]
+        if missing:
+            shown_gaps = "; ".join(missing[:6]) + (" …" if len(missing) > 6 else "")
+            label = f"no sourced cost for {len(missing)} steps:"
+            out_console.print(f"   [yellow]{label}[/] {shown_gaps}")
     out_console.print(
-        "Times are the dataset's sourced figures (`corridor transit skim ... --out DIR` writes "
-        "every step with its source); places with no figure add nothing."
+        "Times and costs are the dataset's sourced figures (`--out DIR` writes every step with "
+        "its source); places with no figure add nothing. *USD/TEU: the known part of the cost."
     )
     if out is not None:
 

@@ -37,5 +37,8 @@ TRANSIT_COMPONENTS: Final[dict[str, tuple[str, ...]]] = {
     "ferry_wait": ("h",),  # waiting for a vessel at a port of loading
     "vessels": ("vessels",),  # vessels serving a sea link
     "vessel_capacity": ("wagons", "TEU"),  # capacity of one vessel on a sea link
+    "cost_rate": ("USD/TEU-km",),  # line-haul cost of a mode (in a country)
+    "border_cost": ("USD",),  # fees of one border crossing
+    "gauge_cost": ("USD",),  # cost of one gauge change
 }
 TRANSIT_UNIT_NAMES: Final = tuple(TRANSIT_UNITS)

@@ -58,10 +58,13 @@ class Skims:
     ----------
     routes
         One row per route: rank, family, total_h, total_days, distance_km, the time components
-        (``COMPONENTS``), countries, nodes, links, and gaps (places whose time no source gives).
+        (``COMPONENTS``), countries, nodes, links, gaps (places whose time no source gives),
+        known_cost_usd_per_teu (the sum of the costs the data gives) and cost_gaps (the steps
+        without one: the known cost is complete only when that is empty).
     steps
-        One row per step of every route: rank, place (link or node id), component, hours, and
-        basis (the transit parameter or link figure it comes from).
+        One row per step of every route: rank, place (link or node id), component, hours, basis
+        (the transit parameter or link figure it comes from), usd_per_teu (NaN where no tariff,
+        cost rate or fee is in the data) and usd_basis.
     """
 
     origin: str
@@ -84,13 +87,11 @@ class _Times:
             return None
         return float(hit["value_canonical"].iloc[0]), str(hit.index[0])
 
-    def speed(self, mode: str, country: str) -> tuple[float, str] | None:
-        """Speed (km/h) of ``mode`` in ``country``, else of ``mode`` anywhere."""
+    def by_mode(self, component: str, mode: str, country: str) -> tuple[float, str] | None:
+        """``component`` (a speed or cost rate) of ``mode`` in ``country``, else anywhere."""
         t = self.rows
-        is_speed = (t["component"] == "speed") & (t["mode"] == mode)
-        return self._pick(is_speed & (t["country"] == country)) or self._pick(
-            is_speed & t["country"].isna()
-        )
+        of = (t["component"] == component) & (t["mode"] == mode)
+        return self._pick(of & (t["country"] == country)) or self._pick(of & t["country"].isna())
 
     def at_node(self, component: str, node: str, mode: str | None) -> tuple[float, str] | None:
         """Time (h) of ``component`` at ``node``, else for ``mode`` anywhere."""
@@ -111,6 +112,8 @@ class _Arcs:
     hours: np.ndarray
     basis: list[str]
     km: np.ndarray
+    usd: np.ndarray  # USD per TEU (NaN: no tariff or cost rate in the data)
+    usd_basis: list[str]
 
 
 def _arcs(network: Network, year: int, rules: RouteRules, commodity: str) -> _Arcs:
@@ -124,14 +127,24 @@ def _arcs(network: Network, year: int, rules: RouteRules, commodity: str) -> _Ar
     nodes = c.nodes.to_numpy(dtype=object)
     countries = network.nodes["country"].to_numpy(dtype=object)
     times = _Times(network)
-    hours, basis = [], []
+    hours, basis, usd, usd_basis = [], [], [], []
     own = links["transit_time_h"].to_numpy(dtype=float, na_value=np.nan)
+    tariff = links["tariff"].to_numpy(dtype=float, na_value=np.nan)
+    tariff_unit = links["tariff_unit"].to_numpy(dtype=object)
     for i, (mode, km) in enumerate(zip(links["mode"], c.link_length_km[arc_link], strict=True)):
+        country = str(countries[tail[i]])
+        if str(tariff_unit[i]) == "USD/TEU" and not np.isnan(tariff[i]):
+            usd.append(tariff[i])
+            usd_basis.append(f"{ids[i]}.tariff")
+        else:
+            rate = times.by_mode("cost_rate", str(mode), country)
+            usd.append(km * rate[0] if rate else np.nan)
+            usd_basis.append(f"{ids[i]}.length_km x {rate[1]}" if rate else "")
         if not np.isnan(own[i]):
             hours.append(own[i])
             basis.append(f"{ids[i]}.transit_time_h")
             continue
-        speed = times.speed(str(mode), str(countries[tail[i]]))
+        speed = times.by_mode("speed", str(mode), country)
         hours.append(km / speed[0] if speed else np.nan)
         basis.append(f"{ids[i]}.length_km / {speed[1]}" if speed else "")
     return _Arcs(
@@ -142,33 +155,44 @@ def _arcs(network: Network, year: int, rules: RouteRules, commodity: str) -> _Ar
         hours=np.asarray(hours, dtype=float),
         basis=basis,
         km=c.link_length_km[arc_link],
+        usd=np.asarray(usd, dtype=float),
+        usd_basis=usd_basis,
     )
+
+
+Step = tuple[str, float, str, float, str]  # component, hours, basis, USD per TEU, its basis
 
 
 def _node_steps(
     times: _Times, node: str, kind: str, came: str | None, goes: str | None
-) -> list[tuple[str, float, str]]:
-    """(component, hours, basis) spent at ``node`` between a link of mode ``came`` and one of
-    mode ``goes`` (None at the route's ends)."""
-    steps: list[tuple[str, float, str]] = []
+) -> list[Step]:
+    """Steps at ``node`` between a link of mode ``came`` and one of mode ``goes`` (None at the
+    route's ends): (component, hours, basis, USD per TEU, basis of the cost)."""
+    steps: list[Step] = []
 
-    def add(component: str, mode: str | None) -> None:
+    def add(component: str, mode: str | None, cost: str | None = None) -> None:
         found = times.at_node(component, node, mode)
-        steps.append((f"{component}_h", *found) if found else (f"{component}_h", 0.0, ""))
+        hours, basis = found if found else (0.0, "")
+        usd, usd_basis = np.nan, ""
+        if cost is None:
+            usd, usd_basis = 0.0, "no charge"
+        elif priced := times.at_node(cost, node, mode):
+            usd, usd_basis = priced
+        steps.append((f"{component}_h", hours, basis, usd, usd_basis))
 
     if came is not None and goes is not None:
         if kind == "border_crossing":
-            add("border_crossing", came)
-        if times.at_node("gauge_change", node, None):
-            add("gauge_change", None)
+            add("border_crossing", came, "border_cost")
+        if times.at_node("gauge_change", node, None) or times.at_node("gauge_cost", node, None):
+            add("gauge_change", None, "gauge_cost")
     boards = goes in WATER_MODES and came not in WATER_MODES
     leaves = came in WATER_MODES and goes not in WATER_MODES
     if boards:
-        add("port_dwell", goes)
+        add("port_dwell", goes, "port_cost")
         if goes == "ferry":
             add("ferry_wait", goes)
     elif leaves or (came in WATER_MODES and goes in WATER_MODES):
-        add("port_dwell", came)
+        add("port_dwell", came, "port_cost")
     return steps
 
 
@@ -220,8 +244,8 @@ def skim(
         out_of.setdefault(tail, []).append(i)
     usable = ~np.isnan(arcs.hours)
 
-    def cost(steps: list[tuple[str, float, str]]) -> float:
-        return float(sum(h for _, h, _ in steps))
+    def cost(steps: list[Step]) -> float:
+        return float(sum(step[1] for step in steps))
 
     for i in (int(a) for a in np.flatnonzero(usable)):
         if arcs.tail[i] == origin:
@@ -265,7 +289,10 @@ def skim(
         origin,
         destination,
         pd.DataFrame(routes),
-        pd.DataFrame(steps, columns=["rank", "place", "component", "hours", "basis"]),
+        pd.DataFrame(
+            steps,
+            columns=["rank", "place", "component", "hours", "basis", "usd_per_teu", "usd_basis"],
+        ),
     )
 
 
@@ -275,10 +302,12 @@ def _route_steps(
     steps: list[dict[str, object]] = []
 
     def at_node(node: str, came: str | None, goes: str | None) -> None:
-        for component, hours, basis in _node_steps(times, node, str(kinds[node]), came, goes):
+        for component, hours, basis, usd, usd_basis in _node_steps(
+            times, node, str(kinds[node]), came, goes
+        ):
             steps.append(
                 {"rank": rank, "place": node, "component": component, "hours": hours,
-                 "basis": basis}
+                 "basis": basis, "usd_per_teu": usd, "usd_basis": usd_basis}
             )  # fmt: skip
 
     at_node(arcs.tail[path[0]], None, arcs.mode[path[0]])
@@ -286,7 +315,8 @@ def _route_steps(
         component = "sailing_h" if arcs.mode[i] in WATER_MODES else "line_haul_h"
         steps.append(
             {"rank": rank, "place": arcs.link[i], "component": component,
-             "hours": float(arcs.hours[i]), "basis": arcs.basis[i]}
+             "hours": float(arcs.hours[i]), "basis": arcs.basis[i],
+             "usd_per_teu": float(arcs.usd[i]), "usd_basis": arcs.usd_basis[i]}
         )  # fmt: skip
         goes = arcs.mode[path[n + 1]] if n + 1 < len(path) else None
         at_node(arcs.head[i], arcs.mode[i], goes)
@@ -320,4 +350,10 @@ def _route_row(
         "nodes": " > ".join(nodes),
         "links": " > ".join(arcs.link[i] for i in path),
         "gaps": "; ".join(gaps),
+        "known_cost_usd_per_teu": float(frame["usd_per_teu"].sum(skipna=True)),
+        "cost_gaps": "; ".join(
+            frame.loc[frame["usd_per_teu"].isna(), "place"]
+            + ":"
+            + frame.loc[frame["usd_per_teu"].isna(), "component"].str.removesuffix("_h")
+        ),
     }

@@ -667,7 +667,7 @@ def check_transit(t: Tables) -> list[Issue]:
                 "transit",
                 f"{wrong.sum()} parameter(s) have a unit that does not fit their component",
                 "speeds in km/h or km/d; times in h or d; fleets in vessels; vessel capacity "
-                "in wagons or TEU",
+                "in wagons or TEU; cost rates in USD/TEU-km; border and gauge costs in USD",
                 column="unit",
                 rows=_lines(transit.index[wrong]),
                 ids=transit.loc[wrong, "param_id"],
