@@ -17,7 +17,14 @@ from corridor.validate.cells import parse_table
 from corridor.validate.dataset import validate_dataset, validate_tables
 from corridor.validate.report import ValidationReport
 
-__all__ = ["Network", "canonical_units", "conversion_factor", "from_frames", "load"]
+__all__ = [
+    "Network",
+    "canonical_units",
+    "commodity_factors",
+    "conversion_factor",
+    "from_frames",
+    "load",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +120,11 @@ def conversion_factor(
     return None
 
 
-def _factors(
+def commodity_factors(
     conversions: pd.DataFrame, commodities: pd.DataFrame, commodity: str
 ) -> dict[str, float | None]:
+    """The dataset's ``bbl_per_t`` and ``t_per_teu`` for a commodity (its default grade),
+    as keyword arguments of :func:`corridor.units.convert`."""
     grade = None
     if commodity in commodities.index:
         value = commodities.at[commodity, "default_grade"]
@@ -140,7 +149,7 @@ def _to_canonical(
     for (unit, target, commodity), group in values[ok].groupby(
         [units[ok], targets[ok], commodity_of_row[ok]]
     ):
-        factors = _factors(conversions, commodities, str(commodity))
+        factors = commodity_factors(conversions, commodities, str(commodity))
         try:
             out[group.index] = convert(
                 group.to_numpy(dtype=float), str(unit), str(target), **factors

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corridor.transit.simulate import (
+    UNIT_TIME_COLUMNS,
     CrossingParams,
     OnwardParams,
     PortParams,
@@ -22,14 +23,7 @@ from corridor.transit.simulate import (
     simulate,
 )
 
-TIME_COLUMNS = [
-    "arrival_h",
-    "boarding_h",
-    "departure_h",
-    "arrival_discharge_h",
-    "unloaded_h",
-    "onward_departure_h",
-]
+TIME_COLUMNS = list(UNIT_TIME_COLUMNS)
 
 
 def busy_crossing(

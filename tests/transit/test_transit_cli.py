@@ -13,7 +13,7 @@ from tests.cli.test_cli import run
 from tests.transit.test_skims import _network
 
 
-def test_skim_prints_routes_and_writes_steps(tmp_path: Path) -> None:
+def test_skim_without_a_route_for_the_commodity_is_a_clear_error(tmp_path: Path) -> None:
     _network(tmp_path / "data")
     # the fixture carries general freight only; containers have no route there
     result = run("transit", "skim", "--from", "N0", "--to", "N4", "--data", str(tmp_path / "data"))
@@ -52,7 +52,7 @@ def test_simulate_writes_tables_summary_and_charts(tmp_path: Path) -> None:
         with Image.open(out / png) as image:
             pixels = np.asarray(image.convert("L"))
             assert image.size[0] > 400 and len(np.unique(pixels)) > 10
-    bad = run("transit", "simulate", "--handling", "0")
+    bad = run("transit", "simulate", "--handling", "0", "--out", str(tmp_path / "never"))
     assert bad.returncode == 2 and "handling factor must be above 0" in bad.stderr
     assert not (tmp_path / "never").exists()
 

@@ -7,38 +7,14 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.table import Table
 
-from corridor.cli.console import DataOption, out_console
+from corridor.cli.console import DataOption, comma_list, out_console, rich_table
 from corridor.io.results import write_results
 from corridor.network import load
 from corridor.optimize import Results, RouteRules, SolveOptions
 from corridor.optimize import solve as run_solve
 
 _WIDE = 120  # narrower consoles get the agreements as lines instead of a table
-
-
-def _split(text: str | None) -> list[str]:
-    return [t.strip() for t in (text or "").split(",") if t.strip()]
-
-
-def _table(title: str, frame: pd.DataFrame, formats: dict[str, str]) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        table.add_column(column, justify="right" if column in formats else "left", overflow="fold")
-    for row in frame.itertuples(index=False):
-        cells = []
-        for column, value in zip(frame.columns, row, strict=True):
-            if column in formats and isinstance(value, int | float) and pd.notna(value):
-                cells.append(format(value, formats[column]))
-            else:
-                cells.append(
-                    ""
-                    if value is None or (isinstance(value, float) and pd.isna(value))
-                    else str(value)
-                )
-        table.add_row(*cells)
-    return table
 
 
 def print_results(results: Results, *, top: int = 15) -> None:
@@ -54,7 +30,7 @@ def print_results(results: Results, *, top: int = 15) -> None:
     links["direction"] = links["from_node"] + " → " + links["to_node"]
     busiest = links.sort_values("used", ascending=False).head(top)
     out_console.print(
-        _table(
+        rich_table(
             "Flows on the main corridors",
             busiest[["link_id", "name", "direction", "used", "capacity", "unit", "utilisation"]],
             {"used": ",.3f", "capacity": ",.3f", "utilisation": ".0%"},
@@ -63,7 +39,7 @@ def print_results(results: Results, *, top: int = 15) -> None:
     reached = results.markets[results.markets["delivered"] > 0]
     if not reached.empty:
         out_console.print(
-            _table(
+            rich_table(
                 "Delivered to world markets (open-market nodes)",
                 reached[["node_id", "commodity", "delivered", "unit"]],
                 {"delivered": ",.3f"},
@@ -74,7 +50,7 @@ def print_results(results: Results, *, top: int = 15) -> None:
         out_console.print("No link capacity limits the result.")
     else:
         out_console.print(
-            _table(
+            rich_table(
                 "Bottlenecks: value of one more unit of capacity per year (shadow price)",
                 binding[["link_id", "name", "capacity", "unit", "shadow_price"]],
                 {"capacity": ",.3f", "shadow_price": ",.4g"},
@@ -85,7 +61,7 @@ def print_results(results: Results, *, top: int = 15) -> None:
         out_console.print("[green]All demand is met.[/]")
     else:
         out_console.print(
-            _table(
+            rich_table(
                 "Unmet demand",
                 unmet[
                     ["node_id", "commodity", "demand", "delivered", "unmet", "unit", "limited_by"]
@@ -107,7 +83,7 @@ def print_results(results: Results, *, top: int = 15) -> None:
             "blocked_by",
         ]
         out_console.print(
-            _table(
+            rich_table(
                 "Agreements and their routes",
                 results.agreements[columns],
                 {"delivered": ",.3f", "max_volume": ",.3f", "shortfall": ",.3f"},
@@ -158,10 +134,12 @@ def solve(
     results = run_solve(
         network,
         year=year,
-        avoid=_split(avoid),
-        only_groups=_split(only_groups),
+        avoid=comma_list(avoid),
+        only_groups=comma_list(only_groups),
         options=SolveOptions(
-            year=year, method=method, rules=RouteRules(avoid_links=frozenset(_split(avoid_links)))
+            year=year,
+            method=method,
+            rules=RouteRules(avoid_links=frozenset(comma_list(avoid_links))),
         ),
     )
     print_results(results)

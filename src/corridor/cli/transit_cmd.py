@@ -9,8 +9,7 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from corridor.cli.console import DataOption, err_console, out_console
-from corridor.cli.solve_cmd import _split, _table
+from corridor.cli.console import DataOption, comma_list, err_console, out_console, rich_table
 from corridor.errors import CorridorError
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
@@ -34,7 +33,7 @@ OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Folder to w
 
 def _floats(text: str, name: str) -> list[float]:
     try:
-        return [float(t) for t in _split(text)]
+        return [float(t) for t in comma_list(text)]
     except ValueError as err:
         raise CorridorError(f"--{name} takes numbers separated by commas, got {text!r}") from err
 
@@ -63,9 +62,9 @@ def skim(
         raise CorridorError(f"--k must be 1 or more, got {k}")
     network = load(data)
     rules = RouteRules(
-        avoid_countries=frozenset(_split(avoid)),
-        only_groups=frozenset(_split(only_groups)),
-        avoid_links=frozenset(_split(avoid_links)),
+        avoid_countries=frozenset(comma_list(avoid)),
+        only_groups=frozenset(comma_list(only_groups)),
+        avoid_links=frozenset(comma_list(avoid_links)),
     )
     skims = run_skim(
         network, origin, destination, year=year, rules=rules, k=k, one_per_family=by_family
@@ -87,7 +86,7 @@ def skim(
     shown = ["rank", "family", "days", "km", *short.values(), "USD/TEU*"]
     formats = dict.fromkeys(shown[2:], ".1f") | {"km": ",.0f", "USD/TEU*": ",.0f"}
     out_console.print(
-        _table(
+        rich_table(
             f"Routes {origin} → {destination} ({year}): days in total and by component",
             routes[shown],
             formats,
@@ -139,7 +138,7 @@ def _print_simulation(result: SimulationResult, title: str) -> None:
             ],
         }
     )
-    out_console.print(_table("Caspian crossing", summary, {"value": ",.2f"}))
+    out_console.print(rich_table("Caspian crossing", summary, {"value": ",.2f"}))
     units = result.units
     by_port = (
         units.groupby("port")
@@ -151,11 +150,11 @@ def _print_simulation(result: SimulationResult, title: str) -> None:
         .reset_index()
     )
     formats = {"mean_wait_h": ".1f", "p90_total_h": ".1f", "units": ","}
-    out_console.print(_table("By port of loading", by_port, formats))
+    out_console.print(rich_table("By port of loading", by_port, formats))
     fleet = result.fleet
     shares = [c for c in fleet.columns if c.endswith("_share")]
     out_console.print(
-        _table(
+        rich_table(
             "Fleet: mean share of time per state",
             fleet[shares].mean().rename("share").rename_axis("state").reset_index(),
             {"share": ".0%"},
@@ -260,7 +259,7 @@ def sweep(
     ].mean()
     shown["throughput_mt"] = shown.pop("throughput_tonnes_per_year") / 1e6
     out_console.print(
-        _table(
+        rich_table(
             "Caspian crossing by volume, fleet and handling (mean over seeds)",
             shown,
             {

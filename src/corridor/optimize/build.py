@@ -28,7 +28,6 @@ from corridor.optimize.compiled import (
     commodity_positions,
     compiled,
     node_positions,
-    usd_per_canonical_unit,
 )
 from corridor.optimize.layers import Layer, allowed_arcs, build_layers, layers_frame
 from corridor.optimize.options import SolveOptions
@@ -39,8 +38,6 @@ __all__ = [
     "REQUIRE",
     "LinearProgram",
     "build_model",
-    "tariff_per_unit",
-    "usd_per_canonical_unit",
 ]
 
 logger = logging.getLogger(__name__)
@@ -133,20 +130,6 @@ def _labels(labels: pd.Index | tuple[str, ...], codes: np.ndarray) -> np.ndarray
     names = np.empty(len(labels) + 1, dtype=object)  # the last name (None) stands for -1
     names[:-1] = list(labels)
     out: np.ndarray = names[np.where(codes == _NONE, len(labels), codes)]
-    return out
-
-
-def tariff_per_unit(network: Network, arcs: pd.DataFrame, commodity: pd.Series) -> np.ndarray:
-    """Published tariff in USD per canonical unit of the commodity (0 where none)."""
-    out = np.zeros(len(commodity))
-    for i in np.flatnonzero(arcs["tariff"].notna().to_numpy()):
-        unit = str(arcs["tariff_unit"].iloc[i])
-        value = usd_per_canonical_unit(
-            network, str(commodity.iloc[i]), float(arcs["tariff"].iloc[i]), unit
-        )
-        if unit == "USD/t-km":
-            value *= float(arcs["length_km"].iloc[i])
-        out[i] = 0.0 if np.isnan(value) else value
     return out
 
 

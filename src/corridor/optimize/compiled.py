@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.network import Network, canonical_units, conversion_factor
+from corridor.network import Network, canonical_units, commodity_factors, conversion_factor
 from corridor.units import UNITS, convert
 
 __all__ = [
@@ -135,12 +135,7 @@ def incidence(cells: pd.Series | np.ndarray) -> tuple[np.ndarray, tuple[str, ...
 
 
 def _commodity_factors(network: Network, commodity: str) -> dict[str, float | None]:
-    grade = network.commodities["default_grade"].get(commodity)
-    grade = grade if isinstance(grade, str) else None
-    return {
-        "bbl_per_t": conversion_factor(network.conversions, commodity, "t", "bbl", grade),
-        "t_per_teu": conversion_factor(network.conversions, commodity, "TEU", "t", grade),
-    }
+    return commodity_factors(network.conversions, network.commodities, commodity)
 
 
 def usd_per_canonical_unit(network: Network, commodity: str, price: float, unit: str) -> float:

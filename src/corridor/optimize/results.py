@@ -11,7 +11,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from corridor.network import Network, canonical_units
-from corridor.optimize.build import CAPACITY, LinearProgram, tariff_per_unit
+from corridor.optimize.build import CAPACITY, LinearProgram
 from corridor.optimize.layers import allowed_arcs
 from corridor.optimize.options import SolveOptions
 from corridor.optimize.paths import decompose_paths
@@ -154,7 +154,7 @@ def extract_results(
     fx = x[is_x]
     a_x = arcs.iloc[arc_of]
     unit_cost = lp.c[is_x]
-    tariff = tariff_per_unit(network, a_x, xcols["commodity"].reset_index(drop=True))
+    tariff = lp.net.tariff[lp.arc_link[arc_of], lp.col_commodity[is_x]]
 
     # flows
     flows = pd.DataFrame(

@@ -40,5 +40,6 @@ TRANSIT_COMPONENTS: Final[dict[str, tuple[str, ...]]] = {
     "cost_rate": ("USD/TEU-km",),  # line-haul cost of a mode (in a country)
     "border_cost": ("USD",),  # fees of one border crossing
     "gauge_cost": ("USD",),  # cost of one gauge change
+    "port_cost": ("USD",),  # port charges of one call (loading or unloading)
 }
 TRANSIT_UNIT_NAMES: Final = tuple(TRANSIT_UNITS)

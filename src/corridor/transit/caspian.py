@@ -27,7 +27,9 @@ from corridor.errors import CorridorError
 from corridor.network import Network
 from corridor.optimize import solve
 from corridor.optimize.compiled import active_links, compiled
+from corridor.transit.lookup import TransitLookup
 from corridor.transit.simulate import (
+    DAYS_IN_MONTH,
     CrossingParams,
     OnwardParams,
     PortParams,
@@ -35,7 +37,7 @@ from corridor.transit.simulate import (
     WeatherParams,
 )
 
-__all__ = ["CASPIAN_LINKS", "CaspianSetup", "caspian_setup"]
+__all__ = ["CASPIAN_LINKS", "CaspianSetup", "caspian_setup", "port_volumes"]
 
 #: Ferry links of the crossing, by port of loading (all discharge at Alat).
 CASPIAN_LINKS = {"P_AKTAU": "L_AKTAU_ALAT", "P_KURYK": "L_KURYK_ALAT"}
@@ -61,17 +63,14 @@ class CaspianSetup:
     basis: dict[str, str]
 
 
-def _transit_value(network: Network, link_id: str, component: str) -> tuple[float, str]:
-    t = network.transit
-    hit = t[(t["link_id"] == link_id) & (t["component"] == component)]
-    if hit.empty:
-        hit = t[(t["mode"] == "ferry") & (t["component"] == component)]
-    if hit.empty:
+def _ferry_figure(network: Network, link_id: str, component: str) -> tuple[float, str]:
+    found = TransitLookup(network).at_link(component, link_id, "ferry")
+    if found is None:
         raise CorridorError(f"the dataset's transit table has no {component} for {link_id}")
-    return float(hit["value_canonical"].iloc[0]), str(hit.index[0])
+    return found
 
 
-def _port_volumes(network: Network, year: int) -> dict[str, float]:
+def port_volumes(network: Network, year: int) -> dict[str, float]:
     """General-freight tonnes a year on each crossing link in the flow engine's optimum."""
     flows = solve(network, year=year).flows
     out = {}
@@ -106,6 +105,7 @@ def caspian_setup(
     policy: str = "fill",
     headway_hours: float = 24.0,
     storms: bool = True,
+    flow_volumes_t: dict[str, float] | None = None,
 ) -> CaspianSetup:
     """Parameters of the Aktau/Kuryk -> Alat ferry crossing in ``year``.
 
@@ -126,12 +126,15 @@ def caspian_setup(
         every ``headway_hours`` with what is aboard.
     storms
         Model storm closures (see the module docstring).
+    flow_volumes_t
+        The flow engine's tonnes per port of loading, if already known (:func:`port_volumes`;
+        a sweep computes them once).
     """
     if policy not in ("fill", "schedule"):
         raise CorridorError(f"policy must be 'fill' or 'schedule', got {policy!r}")
     if handling_factor <= 0:
         raise CorridorError(f"handling factor must be above 0, got {handling_factor}")
-    volumes = _port_volumes(network, year)
+    volumes = flow_volumes_t if flow_volumes_t is not None else port_volumes(network, year)
     total = sum(volumes.values())
     if total <= 0 and volume_mt is None:
         raise CorridorError(f"no general freight crosses the Caspian in {year} in the dataset")
@@ -142,8 +145,8 @@ def caspian_setup(
         volumes = {
             p: volume_mt * 1e6 * (shares[p] if shares else 1 / len(volumes)) for p in volumes
         }
-    capacity, capacity_id = _transit_value(network, CASPIAN_LINKS["P_KURYK"], "vessel_capacity")
-    dwell, dwell_id = _transit_value(network, CASPIAN_LINKS["P_KURYK"], "port_dwell")
+    capacity, capacity_id = _ferry_figure(network, CASPIAN_LINKS["P_KURYK"], "vessel_capacity")
+    dwell, dwell_id = _ferry_figure(network, CASPIAN_LINKS["P_KURYK"], "port_dwell")
     slots = int(capacity)
     unit_tonnes = TONNES_PER_CALL / slots
     rate = slots / dwell * handling_factor
@@ -180,7 +183,7 @@ def caspian_setup(
         for p in CASPIAN_LINKS
         for i in range(per_port[p])
     ]
-    month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
+    month_days = np.asarray(DAYS_IN_MONTH, dtype=float)
     per_month = np.where(np.arange(12) >= 10, STORMS_NOV_DEC / 2, STORMS_REST / 10)
     episodes = float(per_month.sum())
     rate_per_day = per_month / month_days

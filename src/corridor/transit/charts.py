@@ -9,10 +9,21 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no screen
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from corridor.transit.simulate import SimulationResult
 
 __all__ = ["save_charts"]
+
+
+def _save(fig: Figure, ax: Axes, title: str, path: Path) -> Path:
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
 
 
 def save_charts(result: SimulationResult, folder: Path) -> list[Path]:
@@ -27,12 +38,7 @@ def save_charts(result: SimulationResult, folder: Path) -> list[Path]:
         ax.axvline(summary[name], color="black", linestyle=style, label=name.split("_")[0].upper())
     ax.set_xlabel("days from arrival at the port of loading to leaving Alat by rail")
     ax.set_ylabel("units")
-    ax.set_title("Caspian crossing: transit time")
-    ax.legend()
-    fig.tight_layout()
-    hist = folder / "transit_time.png"
-    fig.savefig(hist, dpi=120)
-    plt.close(fig)
+    hist = _save(fig, ax, "Caspian crossing: transit time", folder / "transit_time.png")
 
     queues = result.queues[result.queues["queue"] == "quay"]
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -42,10 +48,4 @@ def save_charts(result: SimulationResult, folder: Path) -> list[Path]:
         ax.axvspan(row.start_h / 24.0, row.end_h / 24.0, color="grey", alpha=0.2, lw=0)
     ax.set_xlabel("day (grey: storm closures)")
     ax.set_ylabel("units waiting on the quay")
-    ax.set_title("Caspian crossing: queues")
-    ax.legend()
-    fig.tight_layout()
-    queue_png = folder / "queues.png"
-    fig.savefig(queue_png, dpi=120)
-    plt.close(fig)
-    return [hist, queue_png]
+    return [hist, _save(fig, ax, "Caspian crossing: queues", folder / "queues.png")]

@@ -30,6 +30,7 @@ from corridor.optimize.arcs import arc_ends, build_arcs
 from corridor.optimize.compiled import compiled
 from corridor.optimize.layers import Layer, allowed_arcs
 from corridor.optimize.options import RouteRules
+from corridor.transit.lookup import TransitLookup
 
 __all__ = ["COMPONENTS", "SkimError", "Skims", "skim"]
 
@@ -73,36 +74,6 @@ class Skims:
     steps: pd.DataFrame
 
 
-class _Times:
-    """Look-ups of the transit table: mode speeds and node times, most specific first."""
-
-    def __init__(self, network: Network) -> None:
-        t = network.transit
-        self.rows = t
-        self.nodes = network.nodes
-
-    def _pick(self, mask: pd.Series) -> tuple[float, str] | None:
-        hit = self.rows[mask & self.rows["value_canonical"].notna()]
-        if hit.empty:
-            return None
-        return float(hit["value_canonical"].iloc[0]), str(hit.index[0])
-
-    def by_mode(self, component: str, mode: str, country: str) -> tuple[float, str] | None:
-        """``component`` (a speed or cost rate) of ``mode`` in ``country``, else anywhere."""
-        t = self.rows
-        of = (t["component"] == component) & (t["mode"] == mode)
-        return self._pick(of & (t["country"] == country)) or self._pick(of & t["country"].isna())
-
-    def at_node(self, component: str, node: str, mode: str | None) -> tuple[float, str] | None:
-        """Time (h) of ``component`` at ``node``, else for ``mode`` anywhere."""
-        t = self.rows
-        of = t["component"] == component
-        found = self._pick(of & (t["node_id"] == node))
-        if found or mode is None:
-            return found
-        return self._pick(of & (t["mode"] == mode) & t["country"].isna())
-
-
 @dataclass(frozen=True)
 class _Arcs:
     link: list[str]
@@ -126,7 +97,7 @@ def _arcs(network: Network, year: int, rules: RouteRules, commodity: str) -> _Ar
     links = network.links.loc[ids]
     nodes = c.nodes.to_numpy(dtype=object)
     countries = network.nodes["country"].to_numpy(dtype=object)
-    times = _Times(network)
+    times = TransitLookup(network)
     hours, basis, usd, usd_basis = [], [], [], []
     own = links["transit_time_h"].to_numpy(dtype=float, na_value=np.nan)
     tariff = links["tariff"].to_numpy(dtype=float, na_value=np.nan)
@@ -164,7 +135,7 @@ Step = tuple[str, float, str, float, str]  # component, hours, basis, USD per TE
 
 
 def _node_steps(
-    times: _Times, node: str, kind: str, came: str | None, goes: str | None
+    times: TransitLookup, node: str, kind: str, came: str | None, goes: str | None
 ) -> list[Step]:
     """Steps at ``node`` between a link of mode ``came`` and one of mode ``goes`` (None at the
     route's ends): (component, hours, basis, USD per TEU, basis of the cost)."""
@@ -236,7 +207,7 @@ def skim(
             raise SkimError(f"unknown {name} node {node!r}; see `corridor data show` for node ids")
     rules = rules or RouteRules()
     arcs = _arcs(network, year, rules, commodity)
-    times = _Times(network)
+    times = TransitLookup(network)
     kinds = network.nodes["kind"]
     graph = nx.DiGraph()
     out_of: dict[str, list[int]] = {}
@@ -297,7 +268,7 @@ def skim(
 
 
 def _route_steps(
-    arcs: _Arcs, times: _Times, kinds: pd.Series, path: list[int], rank: int
+    arcs: _Arcs, times: TransitLookup, kinds: pd.Series, path: list[int], rank: int
 ) -> list[dict[str, object]]:
     steps: list[dict[str, object]] = []
 

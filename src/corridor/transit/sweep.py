@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import logging
 from collections.abc import Callable, Sequence
@@ -10,24 +9,10 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from corridor.network import Network
-from corridor.transit.caspian import caspian_setup
+from corridor.transit.caspian import caspian_setup, port_volumes
 from corridor.transit.simulate import CrossingParams, simulate
 
 __all__ = ["sweep"]
-
-
-def _scaled(params: CrossingParams, factor: float, handling: float) -> CrossingParams:
-    """The same crossing with every port's volume times ``factor`` and handling times
-    ``handling``."""
-    ports = [
-        dataclasses.replace(
-            p,
-            annual_tonnes=p.annual_tonnes * factor,
-            handling_units_per_hour=p.handling_units_per_hour * handling,
-        )
-        for p in params.ports
-    ]
-    return dataclasses.replace(params, ports=ports)
 
 
 def _run(params: CrossingParams, years: float, seed: int, warmup_days: float) -> dict[str, float]:
@@ -52,7 +37,7 @@ def sweep(
     every case (common random numbers), so cases compare fairly."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    base = {n: caspian_setup(network, year=year, volume_mt=1.0, ferries=n) for n in ferries}
+    flow_volumes = port_volumes(network, year)  # one flow solve for every case
     cases = list(itertools.product(volumes_mt, ferries, handling, seeds))
     rows: list[dict[str, float]] = []
     with (
@@ -68,7 +53,14 @@ def sweep(
         futures = {
             client.submit(
                 _run,
-                _scaled(base[n].params, v, h),
+                caspian_setup(
+                    network,
+                    year=year,
+                    volume_mt=v,
+                    ferries=n,
+                    handling_factor=h,
+                    flow_volumes_t=flow_volumes,
+                ).params,
                 years,
                 s,
                 warmup_days,
