@@ -173,8 +173,8 @@ def render(
         "priced. Times are build + solve (first solve, HiGHS dual simplex with presolve rule "
         "1024 off), peak memory is the process's max RSS. Every tool reached the same objective. "
         "Cells are the median of 3 runs, except PyPSA and 100,000 links (one run). corridor's "
-        "build starts from a loaded network: `corridor.load` compiles the tables to arrays once "
-        "(the 'compile' column, paid once per dataset, not per solve).",
+        "build starts from a loaded network whose tables are compiled to arrays (the 'compile' "
+        "column: paid by the first build of a network, cached for every later build).",
         "",
         "| links | K | highspy floor | corridor | compile | linopy | PyPSA "
         "| corridor / floor | PyPSA / corridor | linopy / corridor |",

@@ -210,12 +210,7 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
             conversions,
             commodities,
         )
-    network = Network(**indexed, path=path, report=report)
-    if report.ok:  # compile the solver's arrays once, at load (see corridor.optimize.compiled)
-        from corridor.optimize.compiled import compiled
-
-        compiled(network)
-    return network
+    return Network(**indexed, path=path, report=report)
 
 
 def load(path: Path | str | None = None, *, strict: bool = True) -> Network:
