@@ -35,6 +35,10 @@ def _input_hash(network: Network) -> str:
     return digest.hexdigest()[:16]
 
 
+def _rules_dict(rules: RouteRules) -> dict[str, list[str]]:
+    return {k: sorted(v) for k, v in dataclasses.asdict(rules).items()}
+
+
 def solve_model(network: Network, model: FlowModel, options: SolveOptions) -> Results:
     """Solve (or re-solve) a held model, check the solution and extract results."""
     solution = model.solve()
@@ -53,7 +57,8 @@ def solve_model(network: Network, model: FlowModel, options: SolveOptions) -> Re
             "dataset": str(network.path),
             "input_hash": _input_hash(network),
             "year": options.year,
-            "rules": {k: sorted(v) for k, v in dataclasses.asdict(options.rules).items()},
+            "rules": _rules_dict(options.rules),
+            "commodity_rules": {c: _rules_dict(r) for c, r in options.commodity_rules.items()},
         },
     )
 

@@ -163,7 +163,7 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     n_nodes, n_c = len(net.nodes), max(len(net.commodities), 1)
     arc_link, arc_reverse = build_arcs(net, year)
     arc_tail, arc_head = arc_ends(net, arc_link, arc_reverse)
-    layers = build_layers(network, net, year, options.rules)
+    layers = build_layers(network, net, year, options.rules, options.commodity_rules)
     layer_commodity = commodity_positions(net, [x.commodity for x in layers])
     default_penalty = np.array(
         [float(options.unmet_penalty.get(c, 1e10)) for c in net.commodities] or [1e10]

@@ -45,11 +45,20 @@ def agreement_rules(row: pd.Series) -> RouteRules:
 
 
 def build_layers(
-    network: Network, c: CompiledNetwork, year: int, rules: RouteRules
+    network: Network,
+    c: CompiledNetwork,
+    year: int,
+    rules: RouteRules,
+    commodity_rules: dict[str, RouteRules] | None = None,
 ) -> tuple[Layer, ...]:
     """Commodity layers (in ``c.commodities`` order), then one layer per agreement valid in
-    ``year`` whose commodity some link carries."""
-    layers = [Layer("commodity", commodity, rules) for commodity in c.commodities]
+    ``year`` whose commodity some link carries. ``commodity_rules`` apply to one commodity's
+    layers on top of ``rules``."""
+    scoped = commodity_rules or {}
+    layers = [
+        Layer("commodity", commodity, rules.for_commodity(commodity, scoped))
+        for commodity in c.commodities
+    ]
     a = network.agreements
     if a.empty:
         return tuple(layers)
@@ -63,7 +72,7 @@ def build_layers(
             Layer(
                 "agreement",
                 str(row["commodity"]),
-                rules.merged(agreement_rules(row)),
+                rules.for_commodity(str(row["commodity"]), scoped).merged(agreement_rules(row)),
                 str(agreement_id),
                 str(row["origin"]),
                 tuple(row["destinations"]),

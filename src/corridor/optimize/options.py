@@ -50,6 +50,10 @@ class RouteRules:
             self.require_links | other.require_links,
         )
 
+    def for_commodity(self, commodity: str, scoped: dict[str, RouteRules]) -> RouteRules:
+        """These rules plus those scoped to ``commodity``."""
+        return self.merged(scoped[commodity]) if commodity in scoped else self
+
     @property
     def empty(self) -> bool:
         """True when no rule is set."""
@@ -69,6 +73,9 @@ class SolveOptions:
         that year apply.
     rules
         Route rules for every flow of the run.
+    commodity_rules
+        Route rules for the flows of one commodity only (its free flows and its agreements),
+        e.g. ``{"containers": RouteRules(avoid_countries=frozenset({"RU"}))}``.
     unmet_penalty
         Penalty per canonical unit of unmet demand, by commodity.
     agreement_weight
@@ -91,6 +98,7 @@ class SolveOptions:
 
     year: int = 2024
     rules: RouteRules = field(default_factory=RouteRules)
+    commodity_rules: dict[str, RouteRules] = field(default_factory=dict)
     unmet_penalty: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_UNMET_PENALTY))
     agreement_weight: float = 0.5
     market_weight: float = 0.01
