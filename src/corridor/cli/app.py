@@ -10,7 +10,7 @@ import typer
 from rich.logging import RichHandler
 
 from corridor import __version__
-from corridor.cli import data_cmd, transit_cmd
+from corridor.cli import data_cmd, scenario_cmd, transit_cmd
 from corridor.cli.console import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, err_console
 from corridor.cli.solve_cmd import solve
 from corridor.cli.validate_cmd import validate
@@ -29,6 +29,8 @@ app.command()(validate)
 app.command()(solve)
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(transit_cmd.app, name="transit")
+app.add_typer(scenario_cmd.app, name="scenario")
+app.command()(scenario_cmd.compare)
 
 
 def _version(value: bool) -> None:

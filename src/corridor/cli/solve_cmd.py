@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from corridor.io.results import write_results
 from corridor.network import load
 from corridor.optimize import Results, RouteRules, SolveOptions
 from corridor.optimize import solve as run_solve
+from corridor.scenario import apply_scenario, read_scenario
 
 _WIDE = 120  # narrower consoles get the agreements as lines instead of a table
 
@@ -105,7 +107,21 @@ def print_results(results: Results, *, top: int = 15) -> None:
 
 
 def solve(
-    year: Annotated[int, typer.Option("--year", "-y", help="Year modelled.")] = 2024,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            "-y",
+            help="Year modelled (default 2024, or the scenario's).",
+            show_default=False,
+        ),
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Scenario name or YAML file (corridor scenario list)."
+        ),
+    ] = None,
     avoid: Annotated[
         str | None,
         typer.Option(
@@ -131,16 +147,18 @@ def solve(
 ) -> None:
     """Optimise the flows of a year: routes, bottlenecks, unmet demand, agreements."""
     network = load(data)
+    options = SolveOptions(year=year or 2024)
+    if scenario is not None:
+        run = apply_scenario(read_scenario(scenario), network)
+        network, options = run.network, run.options
+        out_console.print(f"scenario [bold]{run.name}[/]: {run.scenario.spec.title}")
+    rules = RouteRules(avoid_links=frozenset(comma_list(avoid_links)))
     results = run_solve(
         network,
         year=year,
         avoid=comma_list(avoid),
         only_groups=comma_list(only_groups),
-        options=SolveOptions(
-            year=year,
-            method=method,
-            rules=RouteRules(avoid_links=frozenset(comma_list(avoid_links))),
-        ),
+        options=dataclasses.replace(options, method=method, rules=options.rules.merged(rules)),
     )
     print_results(results)
     if out is not None:

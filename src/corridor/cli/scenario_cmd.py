@@ -1,0 +1,146 @@
+"""`corridor scenario list|show|validate` and `corridor compare`: what-if files and their deltas."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from corridor.cli.console import EXIT_INVALID, DataOption, err_console, out_console, rich_table
+from corridor.io.atomic import atomic_write_dir
+from corridor.network import Network, load
+from corridor.scenario import (
+    AppliedScenario,
+    ScenarioError,
+    apply_scenario,
+    read_scenario,
+    shipped_scenarios,
+    solve_scenario,
+)
+from corridor.scenario.compare import Comparison, compare_results
+
+app = typer.Typer(help="What-if scenarios: list, show and validate scenario files.")
+
+ScenarioArg = Annotated[str, typer.Argument(help="Shipped scenario name or path to a YAML file.")]
+
+
+def applied(name: str, network: Network) -> AppliedScenario:
+    """Read a scenario by name or path and apply it to ``network``."""
+    return apply_scenario(read_scenario(name), network)
+
+
+@app.command("list")
+def list_scenarios() -> None:
+    """List the shipped scenarios."""
+    rows = []
+    for file in shipped_scenarios():
+        scenario = read_scenario(file)
+        parent = scenario.lineage[-2].stem if len(scenario.lineage) > 1 else ""
+        rows.append((scenario.name, scenario.year, parent, scenario.spec.title))
+    frame = pd.DataFrame(rows, columns=["name", "year", "extends", "title"])
+    out_console.print(rich_table("Shipped scenarios (corridor scenario show NAME)", frame, {}))
+
+
+@app.command()
+def show(scenario: ScenarioArg, data: DataOption = None) -> None:
+    """Describe a scenario: its year, what it extends, its sources and every change it makes."""
+    network = load(data)
+    run = applied(scenario, network)
+    spec = run.scenario.spec
+    out_console.print(f"[bold]{run.name}[/]: {spec.title} ({run.scenario.year})")
+    out_console.print(" -> ".join(p.stem for p in run.scenario.lineage), highlight=False)
+    out_console.print(spec.description.strip(), markup=False, highlight=False)
+    out_console.print("[bold]Changes to the dataset[/]")
+    for change in run.changes or ("none: the dataset as shipped",):
+        out_console.print(f"  - {change}", markup=False, highlight=False)
+    if run.source_ids:
+        sources = run.network.sources.loc[
+            list(run.source_ids), ["publisher", "title", "url", "date"]
+        ]
+        out_console.print(
+            rich_table("Sources of the scenario's figures", sources.reset_index(), {})
+        )
+
+
+@app.command()
+def validate(
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(help="Scenario names or files (default: every shipped scenario)."),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Check scenario files and apply them to the dataset; exit 1 if any has a problem."""
+    network = load(data)
+    names = scenarios or [str(p) for p in shipped_scenarios()]
+    failed = 0
+    for name in names:
+        try:
+            run = applied(name, network)
+        except ScenarioError as err:
+            failed += 1
+            err_console.print(f"[red]✗ {name}[/]")
+            for problem in err.problems:
+                err_console.print(f"    {problem}", markup=False, highlight=False)
+            continue
+        out_console.print(
+            f"[green]✓[/] {run.name} ({run.scenario.year}): {len(run.changes)} change(s)",
+            highlight=False,
+        )
+    if failed:
+        err_console.print(f"{failed} of {len(names)} scenario(s) have problems")
+        raise typer.Exit(EXIT_INVALID)
+
+
+_FORMATS = {"float": ",.4g"}
+
+
+def _print_comparison(comparison: Comparison, *, show_all: bool) -> None:
+    for title, table in comparison.tables.items():
+        shown = table if show_all else comparison.changed(title)
+        if shown.empty:
+            out_console.print(f"[dim]{title}: no change[/]")
+            continue
+        numbers = {c: ",.4g" for c in shown.columns if pd.api.types.is_float_dtype(shown[c])}
+        out_console.print(rich_table(title, shown, numbers))
+
+
+def _file_name(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") + ".csv"
+
+
+def write_comparison(comparison: Comparison, folder: Path) -> None:
+    """Write every comparison table as CSV into ``folder`` (atomically)."""
+
+    def write(tmp: Path) -> None:
+        for title, table in comparison.tables.items():
+            table.to_csv(tmp / _file_name(title), index=False)
+
+    atomic_write_dir(folder, write)
+
+
+def compare(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(help="Two or more scenario names or files; the first is the reference."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write the tables as CSV.")
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Show unchanged rows too.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Solve scenarios and show their differences side by side (Δ = scenario - first)."""
+    if len(scenarios) < 2:
+        raise typer.BadParameter("give at least two scenarios", param_hint="SCENARIOS")
+    network = load(data)
+    runs = [applied(name, network) for name in scenarios]
+    solved = [(run.name, solve_scenario(run)) for run in runs]
+    comparison = compare_results(solved)
+    _print_comparison(comparison, show_all=show_all)
+    if out is not None:
+        write_comparison(comparison, out)
+        out_console.print(f"comparison written to {out}")

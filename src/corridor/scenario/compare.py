@@ -1,0 +1,192 @@
+"""Compare solved scenarios side by side: one column per scenario and its change from the first.
+
+Each table has key columns, then per scenario its value, and for every scenario after the first a
+``Δ name`` column (its value minus the first's). Tables cover deliveries, unmet demand, binding
+links with their shadow prices, link loadings, transit by country, agreement routes and costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from corridor.optimize import Results
+
+__all__ = ["Comparison", "compare_results"]
+
+_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Side-by-side tables of several solved scenarios (the first is the reference)."""
+
+    names: tuple[str, ...]
+    tables: dict[str, pd.DataFrame]
+
+    def changed(self, title: str) -> pd.DataFrame:
+        """Rows of a table where some scenario differs from the reference."""
+        table = self.tables[title]
+        deltas = [c for c in table.columns if str(c).startswith("Δ ")]
+        texts = [c for c in table.columns if str(c).startswith("changed")]
+        if not deltas and not texts:
+            return table
+        mask = pd.Series(False, index=table.index)
+        for column in deltas:
+            mask |= table[column].abs().fillna(0) > _TOL
+        for column in texts:
+            mask |= table[column].astype(bool)
+        return table[mask]
+
+
+def _side_by_side(
+    frames: dict[str, pd.DataFrame], keys: list[str], value: str, names: Sequence[str]
+) -> pd.DataFrame:
+    """Outer-join one value column of each scenario on ``keys``; add Δ columns."""
+    out: pd.DataFrame | None = None
+    for name in names:
+        part = frames[name][[*keys, value]].groupby(keys, dropna=False, as_index=False).sum()
+        part = part.rename(columns={value: name})
+        out = part if out is None else out.merge(part, on=keys, how="outer")
+    assert out is not None
+    values = out[list(names)].astype("float64").fillna(0.0)
+    out[list(names)] = values
+    for name in names[1:]:
+        out[f"Δ {name}"] = values[name] - values[names[0]]
+    return out.sort_values(keys).reset_index(drop=True)
+
+
+def _deliveries(results: Results) -> pd.DataFrame:
+    demand = results.unmet[["node_id", "commodity", "unit", "delivered"]]
+    markets = results.markets[["node_id", "commodity", "unit", "delivered"]]
+    both = pd.concat([demand.assign(kind="demand"), markets.assign(kind="world market")])
+    return both[both["delivered"].abs() > _TOL]
+
+
+def _labels(runs: Sequence[tuple[str, Results]]) -> pd.DataFrame:
+    """Name and flow unit of each link across the runs."""
+    names = pd.concat([r.links[["link_id", "name"]] for _, r in runs])
+    units = pd.concat(
+        [r.flows[["link_id", "unit"]] for _, r in runs]
+        + [r.links[["link_id", "unit"]].dropna() for _, r in runs]
+    )
+    labels = names.drop_duplicates("link_id").set_index("link_id")
+    labels["unit"] = units.drop_duplicates("link_id").set_index("link_id")["unit"]
+    return labels
+
+
+def _links(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
+    used = {n: r.links.groupby("link_id", as_index=False)["used"].sum() for n, r in runs}
+    table = _side_by_side(used, ["link_id"], "used", names)
+    labels = _labels(runs)
+    table.insert(1, "name", table["link_id"].map(labels["name"]))
+    table.insert(2, "unit", table["link_id"].map(labels["unit"]))
+    return table
+
+
+def _binding(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
+    """Links binding in any scenario: shadow price per scenario (0 where not binding)."""
+    prices = {}
+    for name, r in runs:
+        b = r.links[r.links["binding"]].groupby("link_id", as_index=False)["shadow_price"].max()
+        prices[name] = b
+    table = _side_by_side(prices, ["link_id"], "shadow_price", names)
+    labels = _labels(runs)
+    table.insert(1, "name", table["link_id"].map(labels["name"]))
+    table.insert(2, "unit", table["link_id"].map(labels["unit"]))
+    for name, r in runs:
+        binding = set(r.links.loc[r.links["binding"], "link_id"])
+        table[f"binds in {name}"] = table["link_id"].isin(binding)
+    reference = table[f"binds in {names[0]}"]
+    table["changed"] = np.logical_or.reduce(
+        [table[f"binds in {n}"] != reference for n in names[1:]] or [reference & False]
+    )
+    return table
+
+
+def _agreements(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
+    delivered = {n: r.agreements for n, r in runs}
+    table = _side_by_side(delivered, ["agreement_id", "commodity", "unit"], "delivered", names)
+    reference = None
+    for name, r in runs:
+        routes = r.agreements.set_index("agreement_id")["route"].fillna("")
+        table[f"route in {name}"] = table["agreement_id"].map(routes).fillna("(not in force)")
+        reference = table[f"route in {names[0]}"] if reference is None else reference
+    assert reference is not None
+    table["changed route"] = np.logical_or.reduce(
+        [table[f"route in {n}"] != reference for n in names[1:]] or [reference != reference]
+    )
+    return table
+
+
+def _unmet(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
+    frames = {n: r.unmet for n, r in runs}
+    table = _side_by_side(frames, ["node_id", "commodity", "unit"], "unmet", names)
+    for name, r in runs:
+        reasons = r.unmet.set_index(["node_id", "commodity"])["limited_by"]
+        keys = pd.MultiIndex.from_frame(table[["node_id", "commodity"]])
+        table[f"limited by in {name}"] = reasons.reindex(keys).fillna("").to_numpy()
+    return table
+
+
+def _summary(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
+    rows = {}
+    for name, r in runs:
+        frame = pd.concat(
+            [
+                _deliveries(r)
+                .groupby(["commodity", "unit"], as_index=False)["delivered"]
+                .sum()
+                .assign(measure="delivered"),
+                r.unmet.groupby(["commodity", "unit"], as_index=False)["unmet"]
+                .sum()
+                .rename(columns={"unmet": "delivered"})
+                .assign(measure="unmet"),
+            ]
+        )
+        rows[name] = frame.rename(columns={"delivered": "value"})
+    table = _side_by_side(rows, ["measure", "commodity", "unit"], "value", names)
+    return table
+
+
+def compare_results(runs: Sequence[tuple[str, Results]]) -> Comparison:
+    """Compare solved scenarios (name, results); the first is the reference.
+
+    Raises
+    ------
+    ValueError
+        With fewer than two runs or repeated names.
+    """
+    names = [name for name, _ in runs]
+    if len(names) < 2:
+        raise ValueError("compare needs at least two scenarios")
+    if len(set(names)) != len(names):
+        raise ValueError(f"scenario names repeat: {names}")
+    frames = {name: _deliveries(r) for name, r in runs}
+    costs = {name: r.costs for name, r in runs}
+    transit = {name: r.transit for name, r in runs}
+    revenue = {  # the revenue column is a country total, repeated on its commodity rows
+        name: r.transit.groupby("country", as_index=False)["tariff_revenue_usd"].first().fillna(0.0)
+        for name, r in runs
+    }
+    tables = {
+        "Totals by commodity": _summary(runs, names),
+        "Delivered volumes": _side_by_side(
+            frames, ["node_id", "commodity", "unit", "kind"], "delivered", names
+        ),
+        "Unmet demand": _unmet(runs, names),
+        "Binding links (shadow price)": _binding(runs, names),
+        "Link loadings": _links(runs, names),
+        "Transit volume by country": _side_by_side(
+            transit, ["country", "commodity", "unit"], "volume", names
+        ),
+        "Transit revenue by country (USD/yr, known tariffs)": _side_by_side(
+            revenue, ["country"], "tariff_revenue_usd", names
+        ),
+        "Agreements and their routes": _agreements(runs, names),
+        "Costs (objective terms)": _side_by_side(costs, ["item"], "value", names),
+    }
+    return Comparison(tuple(names), tables)
