@@ -87,6 +87,18 @@ def _links(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.Data
     return table
 
 
+def _by_scenario(texts: dict[str, pd.Series]) -> pd.Series:
+    """One text per row: the shared text, or ``name: text`` for each scenario where they differ."""
+    frame = pd.DataFrame(texts).fillna("")
+
+    def one(row: pd.Series) -> str:
+        if row.nunique() == 1:
+            return str(row.iloc[0])
+        return " | ".join(f"{name}: {text or '-'}" for name, text in row.items())
+
+    return frame.apply(one, axis=1)
+
+
 def _binding(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
     """Links binding in any scenario: shadow price per scenario (0 where not binding)."""
     prices = {}
@@ -97,38 +109,37 @@ def _binding(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.Da
     labels = _labels(runs)
     table.insert(1, "name", table["link_id"].map(labels["name"]))
     table.insert(2, "unit", table["link_id"].map(labels["unit"]))
-    for name, r in runs:
-        binding = set(r.links.loc[r.links["binding"], "link_id"])
-        table[f"binds in {name}"] = table["link_id"].isin(binding)
-    reference = table[f"binds in {names[0]}"]
-    table["changed"] = np.logical_or.reduce(
-        [table[f"binds in {n}"] != reference for n in names[1:]] or [reference & False]
-    )
+    binds = {
+        n: table["link_id"].isin(set(r.links.loc[r.links["binding"], "link_id"])) for n, r in runs
+    }
+    table["binds in"] = [", ".join(n for n in names if binds[n].iloc[i]) for i in range(len(table))]
+    table["changed"] = np.logical_or.reduce([binds[n] != binds[names[0]] for n in names])
     return table
 
 
 def _agreements(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
     delivered = {n: r.agreements for n, r in runs}
     table = _side_by_side(delivered, ["agreement_id", "commodity", "unit"], "delivered", names)
-    reference = None
+    routes = {}
     for name, r in runs:
-        routes = r.agreements.set_index("agreement_id")["route"].fillna("")
-        table[f"route in {name}"] = table["agreement_id"].map(routes).fillna("(not in force)")
-        reference = table[f"route in {names[0]}"] if reference is None else reference
-    assert reference is not None
-    table["changed route"] = np.logical_or.reduce(
-        [table[f"route in {n}"] != reference for n in names[1:]] or [reference != reference]
-    )
+        by_id = r.agreements.set_index("agreement_id")["route"].fillna("")
+        routes[name] = table["agreement_id"].map(by_id).fillna("(not in force)")
+    table["route"] = _by_scenario(routes)
+    table["changed route"] = np.logical_or.reduce([routes[n] != routes[names[0]] for n in names])
     return table
 
 
 def _unmet(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
     frames = {n: r.unmet for n, r in runs}
     table = _side_by_side(frames, ["node_id", "commodity", "unit"], "unmet", names)
+    keys = pd.MultiIndex.from_frame(table[["node_id", "commodity"]])
+    reasons = {}
     for name, r in runs:
-        reasons = r.unmet.set_index(["node_id", "commodity"])["limited_by"]
-        keys = pd.MultiIndex.from_frame(table[["node_id", "commodity"]])
-        table[f"limited by in {name}"] = reasons.reindex(keys).fillna("").to_numpy()
+        short = r.unmet[r.unmet["unmet"] > _TOL].set_index(["node_id", "commodity"])
+        reasons[name] = pd.Series(
+            short["limited_by"].reindex(keys).fillna("").to_numpy(), index=table.index
+        )
+    table["limited by"] = _by_scenario(reasons)
     return table
 
 

@@ -78,8 +78,12 @@ class Scenario:
         return self.spec.year
 
     def where(self, key: str) -> tuple[Path, int | None]:
-        """File and line of an entry's key path (the scenario's own file if unknown)."""
-        return self.marks.get(key, (self.lineage[-1], None))
+        """File and line of a key path: its entry's (``outages[0]`` for ``outages[0].link``)."""
+        while key:
+            if key in self.marks:
+                return self.marks[key]
+            key = key[: max(key.rfind("."), key.rfind("["), 0)]
+        return self.lineage[-1], None
 
 
 def _key(loc: Sequence[int | str]) -> str:
@@ -90,14 +94,16 @@ def _key(loc: Sequence[int | str]) -> str:
 
 
 def _node_at(root: yaml.Node | None, loc: Sequence[int | str]) -> yaml.Node | None:
-    """The YAML node at a key path, or the deepest one found on the way."""
+    """The YAML node of a key path (the last key itself), or the deepest one on the way."""
     node = root
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
-            values = [v for k, v in node.value if getattr(k, "value", None) == part]
-            if not values:
+            pairs = [(k, v) for k, v in node.value if getattr(k, "value", None) == part]
+            if not pairs:
                 return node
-            node = values[0]
+            key, node = pairs[0]
+            if i == len(loc) - 1:  # the key itself: where a reader looks for it
+                return key
         elif (
             isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
         ):

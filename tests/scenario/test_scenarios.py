@@ -1,0 +1,273 @@
+"""Scenario files: every shipped one applies and solves, the region's logic holds, bad files are
+reported by file, key and line, and comparisons subtract correctly."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import corridor
+from corridor.network import Network
+from corridor.optimize import Results
+from corridor.scenario import (
+    ScenarioError,
+    apply_scenario,
+    outage_factor,
+    read_scenario,
+    shipped_scenarios,
+    solve_scenario,
+)
+from corridor.scenario.compare import compare_results
+from corridor.scenario.model import Outage
+
+SHIPPED = [p.stem for p in shipped_scenarios()]
+
+
+@cache
+def base() -> Network:
+    return corridor.load()
+
+
+@cache
+def solved(name: str) -> Results:
+    return solve_scenario(apply_scenario(read_scenario(name), base()))
+
+
+def used(results: Results, link: str) -> float:
+    return float(results.links.loc[results.links["link_id"] == link, "used"].sum())
+
+
+def binds(results: Results, link: str) -> bool:
+    return bool(results.links.loc[results.links["link_id"] == link, "binding"].any())
+
+
+def delivered(results: Results, node: str, commodity: str) -> float:
+    d = results.unmet[
+        (results.unmet["node_id"] == node) & (results.unmet["commodity"] == commodity)
+    ]
+    m = results.markets[
+        (results.markets["node_id"] == node) & (results.markets["commodity"] == commodity)
+    ]
+    return float(d["delivered"].sum() + m["delivered"].sum())
+
+
+def test_the_issue_s_scenarios_are_shipped() -> None:
+    assert len(SHIPPED) >= 16
+    for name in ("baseline-2023", "baseline-2024", "cpc-closed", "tanap-31", "tcgp-10", "tcgp-30"):
+        assert name in SHIPPED
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_scenario_applies_solves_and_cites_sources(name: str) -> None:
+    scenario = read_scenario(name)
+    assert len(scenario.spec.description) > 100, "each scenario has a one-paragraph description"
+    run = apply_scenario(scenario, base())
+    assert run.network.report is not None and run.network.report.ok
+    known = set(run.network.sources.index)
+    assert set(run.source_ids) <= known
+    results = solved(name)
+    assert results.status == "Optimal"
+    assert results.year == scenario.year
+    # every figure the scenario set or changed has a provenance row naming a scenario
+    keys = ["table", "row_id", "column", "value"]
+    old = base().provenance[keys].astype(str).agg("|".join, axis=1)
+    new = run.network.provenance
+    changed = new[~new[keys].astype(str).agg("|".join, axis=1).isin(set(old))]
+    lineage = tuple(f"scenario {p.stem}" for p in scenario.lineage)
+    assert all(str(note).startswith(lineage) for note in changed["note"].fillna(""))
+
+
+def test_cpc_closure_raises_aktau_and_azerbaijan_transit_and_cuts_kazakh_exports() -> None:
+    before, after = solved("baseline-2023"), solved("cpc-closed")
+    assert used(after, "L_CPC") == 0 and used(before, "L_CPC") > 40
+    assert used(after, "L_AKTAU_BERTHS") > used(before, "L_AKTAU_BERTHS") + 3
+    assert binds(after, "L_AKTAU_BERTHS") and not binds(before, "L_AKTAU_BERTHS")
+    assert used(after, "L_BTC") >= used(before, "L_BTC") - 1e-6
+    az = {
+        name: r.transit.query("country == 'AZ' and commodity == 'crude_oil'")["volume"].sum()
+        for name, r in (("before", before), ("after", after))
+    }
+    assert az["after"] > az["before"] + 3
+    kazakh_fields = ["L_TENGIZ_ATY", "L_KASH_ATY", "L_KARACH_ATY"]
+    exported_before = sum(used(before, link) for link in kazakh_fields)
+    exported_after = sum(used(after, link) for link in kazakh_fields)
+    assert exported_after < exported_before - 20
+
+
+def test_the_2022_storm_cuts_cpc_capacity_by_its_share_of_the_year() -> None:
+    run = apply_scenario(read_scenario("cpc-storm-2022"), base())
+    expected = 72.5 * (1 - 0.67 * 46 / 365)
+    assert run.network.links.at["L_CPC", "capacity"] == pytest.approx(expected)
+    prov = run.network.provenance
+    row = prov[(prov["row_id"] == "L_CPC") & (prov["column"] == "capacity")].iloc[0]
+    assert row["value"] == pytest.approx(expected)
+    assert "S_ARGUS_CPC_20220328" in row["source_ids"]
+
+
+def test_tanap_expansion_helps_europe_only_as_far_as_tap_allows() -> None:
+    today, tanap, tap20 = solved("eu-20bcm-2027"), solved("tanap-31"), solved("tap-20")
+    europe = {
+        n: delivered(r, "M_MELENDUGNO", "natural_gas")
+        for n, r in (("today", today), ("tanap", tanap), ("tap20", tap20))
+    }
+    tap = base().links.at["L_TAP_C", "capacity_canonical"]
+    assert europe["today"] == pytest.approx(tap)  # TAP full at 10 bcm/yr
+    assert europe["tanap"] == pytest.approx(europe["today"])  # more TANAP, TAP still binds
+    assert binds(tanap, "L_TAP_A") or binds(tanap, "L_TAP_B") or binds(tanap, "L_TAP_C")
+    assert tap < europe["tap20"] <= 20 + 1e-6  # doubling TAP lets the expansion through
+
+
+def test_tap_expansion_alone_is_held_back_by_tanap_phase_1() -> None:
+    today, tap12 = solved("eu-20bcm-2027"), solved("tap-plus-1.2")
+    assert delivered(tap12, "M_MELENDUGNO", "natural_gas") == pytest.approx(
+        delivered(today, "M_MELENDUGNO", "natural_gas")
+    )
+    assert binds(tap12, "L_TANAP_1")
+
+
+def test_northern_route_rule_applies_to_freight_only() -> None:
+    closed = solved("northern-closed-eu-freight")
+    assert used(closed, "L_NORTHERN") == 0
+    assert used(closed, "L_CPC") > 0  # crude may still cross Russia
+    boxes = closed.markets.query("commodity == 'containers'")["delivered"].sum()
+    assert boxes == pytest.approx(
+        solved("baseline-2024").markets.query("commodity == 'containers'")["delivered"].sum()
+    )  # all 2024 boxes still move
+
+
+def test_trans_caspian_gas_reaches_sangachal_only_when_built() -> None:
+    assert used(solved("eu-20bcm-2027"), "L_TCGP") == 0
+    assert used(solved("tcgp-30"), "L_TCGP") > 0
+
+
+def test_outage_share_of_the_year() -> None:
+    assert outage_factor(Outage(link="L", sources=["S"])) == (0.0, 365)
+    factor, days = outage_factor(Outage(link="L", sources=["S"], cut_percent=50, days=73))
+    assert days == 73 and factor == pytest.approx(0.9)
+    factor, days = outage_factor(
+        Outage(link="L", sources=["S"], start="12-01", end="01-31")  # over the new year
+    )
+    assert days == 62 and factor == pytest.approx(1 - 62 / 365)
+
+
+def test_extends_merges_the_parent_first(tmp_path: Path) -> None:
+    file = tmp_path / "child.yaml"
+    file.write_text(
+        "title: Child\ndescription: TANAP-31 plus a 10% cut of BTC for the whole year, as a test\n"
+        "extends: tanap-31\noutages:\n  - {link: L_BTC, cut_percent: 10, sources: [S_BP_BTC]}\n",
+        encoding="utf-8",
+    )
+    scenario = read_scenario(file)
+    assert scenario.year == 2027
+    assert [p.stem for p in scenario.lineage] == [
+        "baseline-2024",
+        "eu-20bcm-2027",
+        "tanap-31",
+        "child",
+    ]
+    run = apply_scenario(scenario, base())
+    assert run.network.links.at["L_TANAP_0", "capacity"] == 31
+    assert run.network.links.at["L_BTC", "capacity"] == pytest.approx(45)
+
+
+def write(tmp_path: Path, text: str, name: str = "bad.yaml") -> Path:
+    file = tmp_path / name
+    file.write_text(text, encoding="utf-8")
+    return file
+
+
+GOOD_HEAD = "title: T\ndescription: a scenario written to test error messages here\nyear: 2024\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "line", "words"),
+    [
+        (
+            "outages:\n  - {link: L_CPC, cut_percent: lots, sources: [S_BP_BTC]}\n",
+            "outages[0].cut_percent",
+            5,
+            "number",
+        ),
+        (
+            "outages:\n  - link: L_CPC\n    cut_percent: 150\n    sources: [S_BP_BTC]\n",
+            "outages[0].cut_percent",
+            6,
+            "less than or equal to 100",
+        ),
+        ("expansion:\n  - {link: L_TAP_A}\n", "expansion", 4, "unknown key"),
+        (
+            "expansions:\n  - {link: L_TAP_A, year: 2026, sources: [S_BP_BTC]}\n",
+            "expansions[0]",
+            5,
+            "exactly one of capacity",
+        ),
+        ("outages:\n  - {link: L_NOPE, sources: [S_BP_BTC]}\n", "outages[0].link", 5, "no link"),
+        ("outages:\n  - {link: L_CPC, sources: [S_NOPE]}\n", "outages[0].sources", 5, "no source"),
+        (
+            "outages:\n  - {link: L_CPC, start: 3-22, end: 04-20, sources: [S_BP_BTC]}\n",
+            "outages[0].start",
+            5,
+            "MM-DD",
+        ),
+        (
+            "supply:\n  - {node: F_SD, commodity: natural_gas, value: 3, sources: [S_BP_BTC]}\n",
+            "supply[0]",
+            5,
+            "need a unit",
+        ),
+        ("rules:\n  - {avoid_countries: [XX]}\n", "rules[0].avoid_countries", 5, "country"),
+        ("agreements:\n  remove: [A_NOPE]\n", "agreements.remove[0]", 5, "no agreement"),
+    ],
+)
+def test_bad_scenarios_name_file_key_and_line(
+    tmp_path: Path, body: str, key: str, line: int, words: str
+) -> None:
+    file = write(tmp_path, GOOD_HEAD + body)
+    with pytest.raises(ScenarioError) as err:
+        apply_scenario(read_scenario(file), base())
+    problem = err.value.problems[0]
+    assert problem.file == file.resolve() and problem.key == key and problem.line == line, problem
+    assert words in problem.message + str(problem.value), problem
+
+
+def test_yaml_syntax_errors_and_missing_parents_are_reported(tmp_path: Path) -> None:
+    broken = write(tmp_path, GOOD_HEAD + "outages: [\n")
+    with pytest.raises(ScenarioError) as err:
+        read_scenario(broken)
+    assert "not valid YAML" in str(err.value) and err.value.problems[0].line is not None
+    orphan = write(tmp_path, GOOD_HEAD + "extends: no-such-scenario\n", "orphan.yaml")
+    with pytest.raises(ScenarioError) as err:
+        read_scenario(orphan)
+    assert err.value.problems[0].key == "extends" and err.value.problems[0].line == 4
+    loop = write(tmp_path, GOOD_HEAD + "extends: loop.yaml\n", "loop.yaml")
+    with pytest.raises(ScenarioError, match="extends itself"):
+        read_scenario(loop)
+
+
+def test_a_scenario_that_breaks_the_dataset_fails_its_validation(tmp_path: Path) -> None:
+    file = write(
+        tmp_path,
+        GOOD_HEAD + "links:\n  - {link_id: L_X, name: X, from_node: F_SD, to_node: C_DUISBURG,"
+        " mode: pipeline, commodities: [containers], sources: [S_BP_BTC]}\n",
+    )
+    with pytest.raises(ScenarioError, match="dataset after the scenario"):
+        apply_scenario(read_scenario(file), base())
+
+
+def test_comparison_deltas_are_differences_from_the_first() -> None:
+    names = ["baseline-2023", "cpc-closed", "baku-supsa-restart"]
+    comparison = compare_results([(n, solved(n)) for n in names])
+    loads = comparison.tables["Link loadings"].set_index("link_id")
+    for name in names[1:]:
+        assert (loads[f"Δ {name}"] == loads[name] - loads[names[0]]).all()
+    assert loads.at["L_CPC", "Δ cpc-closed"] == pytest.approx(
+        -used(solved("baseline-2023"), "L_CPC")
+    )
+    binding = comparison.tables["Binding links (shadow price)"].set_index("link_id")
+    assert binding.at["L_AKTAU_BERTHS", "binds in"] == "cpc-closed, baku-supsa-restart"
+    changed = comparison.changed("Delivered volumes")
+    assert "T_SUPSA" in set(changed["node_id"]) and "F_SD" not in set(changed["node_id"])
+    with pytest.raises(ValueError, match="at least two"):
+        compare_results([(names[0], solved(names[0]))])
