@@ -57,12 +57,16 @@ def show(scenario: ScenarioArg, data: DataOption = None) -> None:
     for change in run.changes or ("none: the dataset as shipped",):
         out_console.print(f"  - {change}", markup=False, highlight=False)
     if run.source_ids:
-        sources = run.network.sources.loc[
-            list(run.source_ids), ["publisher", "title", "url", "date"]
-        ]
-        out_console.print(
-            rich_table("Sources of the scenario's figures", sources.reset_index(), {})
-        )
+        out_console.print("[bold]Sources of the scenario's figures[/]")
+        sources = run.network.sources
+        for source_id in run.source_ids:
+            s = sources.loc[source_id]
+            out_console.print(
+                f"  {source_id}: {s['publisher']}, {s['title']} ({s['date']})",
+                markup=False,
+                highlight=False,
+            )
+            out_console.print(f"    {s['url']}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

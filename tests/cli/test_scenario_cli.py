@@ -1,0 +1,73 @@
+"""`corridor scenario`, `solve --scenario` and `compare` as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from tests.cli.test_cli import run
+
+
+def test_scenario_list_and_show() -> None:
+    listed = run("scenario", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "cpc-closed" in listed.stdout and "tcgp-30" in listed.stdout
+    shown = run("scenario", "show", "tanap-31")
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    assert "baseline-2024 -> eu-20bcm-2027 -> tanap-31" in out
+    assert "L_TANAP_1: capacity 10 bcm/yr -> 25 bcm/yr from 2027" in out
+    assert "https://www.azernews.az/oil_and_gas/204598.html" in out
+
+
+def test_scenario_validate_all_shipped() -> None:
+    result = run("scenario", "validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("✓") >= 16
+
+
+def test_scenario_validate_reports_bad_file_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "title: Bad\ndescription: a scenario with a typo in a link id, for the test\n"
+        "year: 2024\noutages:\n  - link: L_CPCC\n    sources: [S_BP_BTC]\n",
+        encoding="utf-8",
+    )
+    result = run("scenario", "validate", str(bad))
+    assert result.returncode == 1
+    assert f"{bad.resolve()}:5: outages[0].link" in result.stderr
+    assert "L_CPCC" in result.stderr and "Traceback" not in result.stderr + result.stdout
+    solved = run("solve", "--scenario", str(bad))
+    assert solved.returncode == 2 and "outages[0].link" in solved.stderr
+    assert "Traceback" not in solved.stderr
+
+
+def test_unknown_scenario_name_lists_the_shipped_ones() -> None:
+    result = run("solve", "--scenario", "cpc-closd")
+    assert result.returncode == 2
+    assert "cpc-closed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_solve_with_a_scenario_uses_its_year_and_rules(tmp_path: Path) -> None:
+    result = run("solve", "--scenario", "cpc-closed", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "year 2023" in result.stdout and "cpc-closed" in result.stdout
+    links = pd.read_csv(tmp_path / "out" / "links.csv").set_index("link_id")
+    assert links.at["L_CPC", "used"] == 0 and links.at["L_AKTAU_BERTHS", "binding"]
+
+
+def test_compare_prints_and_writes_deltas(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    result = run("compare", "baseline-2023", "cpc-closed", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Δ cpc-closed" in result.stdout and "L_AKTAU_BERTHS" in result.stdout
+    loads = pd.read_csv(out / "link_loadings.csv").set_index("link_id")
+    assert loads.at["L_CPC", "Δ cpc-closed"] < -40
+    assert {p.name for p in out.iterdir()} >= {
+        "delivered_volumes.csv",
+        "unmet_demand.csv",
+        "binding_links_shadow_price.csv",
+    }
+    single = run("compare", "baseline-2023")
+    assert single.returncode == 2 and "at least two" in single.stderr
