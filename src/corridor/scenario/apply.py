@@ -246,6 +246,11 @@ def _apply_links(ed: _Editor, rules: set[str]) -> None:
         if change.status is not None:
             ed.frames["links"].at[row, "status"] = change.status
             ed.changes.append(f"{change.link}: status {change.status}")
+        if change.bidirectional is not None:
+            ed.frames["links"].at[row, "bidirectional"] = str(change.bidirectional).lower()
+            ed.changes.append(
+                f"{change.link}: {'both directions' if change.bidirectional else 'one direction'}"
+            )
         if change.commodities is not None:
             ed.frames["links"].at[row, "commodities"] = _join(change.commodities)
             ed.changes.append(f"{change.link}: carries {', '.join(change.commodities)}")

@@ -179,12 +179,11 @@ class NewLink(Sourced):
 
 
 class LinkChange(_Strict):
-    """A link's non-numeric settings: its status, or the commodities it may carry."""
+    """A link's non-numeric settings: its status, direction, or the commodities it carries."""
 
     link: str
-    status: (
-        Literal["operating", "under_construction", "planned", "proposed", "suspended"] | None
-    ) = None
+    status: _LinkStatus | None = None
+    bidirectional: bool | None = None
     commodities: list[str] | None = None
     note: str | None = None
 
