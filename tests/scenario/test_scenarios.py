@@ -19,7 +19,7 @@ from corridor.scenario import (
     shipped_scenarios,
     solve_scenario,
 )
-from corridor.scenario.compare import compare_results
+from corridor.scenario.compare import compare_inputs, compare_results
 from corridor.scenario.model import Outage
 
 SHIPPED = [p.stem for p in shipped_scenarios()]
@@ -271,3 +271,22 @@ def test_comparison_deltas_are_differences_from_the_first() -> None:
     assert "T_SUPSA" in set(changed["node_id"]) and "F_SD" not in set(changed["node_id"])
     with pytest.raises(ValueError, match="at least two"):
         compare_results([(names[0], solved(names[0]))])
+
+
+def test_input_comparison_shows_what_each_scenario_changed() -> None:
+    runs = [
+        apply_scenario(read_scenario(n), base())
+        for n in ("baseline-2024", "northern-closed-eu-freight", "tanap-31")
+    ]
+    inputs = compare_inputs([(r.name, r.network, r.options) for r in runs])
+    cell = inputs.set_index(["table", "row_id", "column"])
+    assert list(cell.loc[("links", "L_TANAP_1", "capacity")]) == ["10", "10", "25"]
+    assert list(cell.loc[("run", "", "year")]) == ["2024", "2024", "2027"]
+    assert list(cell.loc[("run", "containers", "avoid_countries")]) == [
+        "(absent)",
+        "RU",
+        "(absent)",
+    ]
+    new_supply = cell.loc[("supply", "SUP_F_SD_natural_gas_2027_SCENARIO", "(row)")]
+    assert list(new_supply) == ["(absent)", "(absent)", "F_SD natural_gas 2027 28 bcm/yr"]
+    assert ("links", "L_BTC", "capacity") not in cell.index  # unchanged cells stay out

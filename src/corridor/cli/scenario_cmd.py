@@ -20,7 +20,7 @@ from corridor.scenario import (
     shipped_scenarios,
     solve_scenario,
 )
-from corridor.scenario.compare import Comparison, compare_results
+from corridor.scenario.compare import Comparison, compare_inputs, compare_results
 
 app = typer.Typer(help="What-if scenarios: list, show and validate scenario files.")
 
@@ -143,7 +143,8 @@ def compare(
     network = load(data)
     runs = [applied(name, network) for name in scenarios]
     solved = [(run.name, solve_scenario(run)) for run in runs]
-    comparison = compare_results(solved)
+    inputs = compare_inputs([(run.name, run.network, run.options) for run in runs])
+    comparison = compare_results(solved, inputs)
     _print_comparison(comparison, show_all=show_all)
     if out is not None:
         write_comparison(comparison, out)

@@ -370,7 +370,7 @@ def _apply_quantities(ed: _Editor, table: str) -> None:
             continue
         new = amount + (old or 0.0) if ch.add is not None else amount
         if row_id is None:
-            row_id = f"{prefix}_{ch.node}_{ch.commodity}_{year}_{ed.scenario.name}"
+            row_id = f"{prefix}_{ch.node}_{ch.commodity}_{year}_SCENARIO"
             ed.append(
                 table,
                 {

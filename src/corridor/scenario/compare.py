@@ -13,9 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.optimize import Results
+from corridor.io.export import tables_to_csv_frames
+from corridor.network import Network
+from corridor.optimize import Results, RouteRules, SolveOptions
 
-__all__ = ["Comparison", "compare_results"]
+__all__ = ["Comparison", "compare_inputs", "compare_results"]
+
+#: Tables whose cells are compared as inputs (notes and provenance follow their figures).
+_INPUT_TABLES = ("nodes", "links", "supply", "demand", "agreements", "transit")
+_ABSENT = "(absent)"
 
 _TOL = 1e-6
 
@@ -163,8 +169,92 @@ def _summary(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.Da
     return table
 
 
-def compare_results(runs: Sequence[tuple[str, Results]]) -> Comparison:
+def _cells(network: Network, options: SolveOptions) -> pd.Series:
+    """Every input cell as text, indexed by (table, row_id, column); plus the run's settings."""
+    parts = []
+    for name, frame in tables_to_csv_frames(network).items():
+        if name not in _INPUT_TABLES:
+            continue
+        keep = [c for c in frame.columns[1:] if c != "note"]
+        long = frame.set_index(frame.columns[0])[keep].astype(object).stack(future_stack=True)
+        long.index = pd.MultiIndex.from_tuples(
+            [(name, str(r), str(c)) for r, c in long.index], names=["table", "row_id", "column"]
+        )
+        parts.append(long.map(_text))
+    rules = {"year": str(options.year), **_rule_cells("all flows", options.rules)}
+    for commodity, scoped in options.commodity_rules.items():
+        rules.update(_rule_cells(commodity, scoped))
+    settings = pd.Series(rules)
+    settings.index = pd.MultiIndex.from_tuples(
+        [
+            ("run", *str(k).split(":", 1)) if ":" in str(k) else ("run", "", str(k))
+            for k in settings.index
+        ],
+        names=["table", "row_id", "column"],
+    )
+    return pd.concat([*parts, settings])
+
+
+def _rule_cells(scope: str, rules: RouteRules) -> dict[str, str]:
+    return {
+        f"{scope}:{field}": ", ".join(sorted(values))
+        for field, values in (
+            ("avoid_countries", rules.avoid_countries),
+            ("only_groups", rules.only_groups),
+            ("avoid_links", rules.avoid_links),
+        )
+        if values
+    }
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+def compare_inputs(runs: Sequence[tuple[str, Network, SolveOptions]]) -> pd.DataFrame:
+    """Input cells that differ between scenarios (table, row_id, column, one column each).
+
+    Rows present in one scenario only show ``(absent)`` in the others; the run's year and route
+    rules are compared as table ``run``. The answer to "did my scenario change what I meant?".
+    """
+    names = [name for name, _, _ in runs]
+    cells = pd.concat([_cells(n, o).rename(name) for name, n, o in runs], axis=1)
+    cells = cells.astype(object).where(cells.notna(), _ABSENT)
+    differs = cells[cells.nunique(axis=1) > 1]
+    rows = differs.index.droplevel("column")
+    partial = (
+        cells.index.droplevel("column").isin(rows)
+        & (cells == _ABSENT).any(axis=1)
+        & (cells.index.get_level_values("table") != "run")
+    )
+    # a row some scenarios lack is one line: what it holds, or (absent)
+    whole = cells[partial].groupby(level=["table", "row_id"], sort=False).agg(_row_summary)
+    whole.index = pd.MultiIndex.from_tuples(
+        [(t, r, "(row)") for t, r in whole.index], names=["table", "row_id", "column"]
+    )
+    changed = differs[~differs.index.droplevel("column").isin(whole.index.droplevel("column"))]
+    return pd.concat([changed, whole]).reset_index()[["table", "row_id", "column", *names]]
+
+
+def _row_summary(cells: pd.Series) -> str:
+    """A row's main cells in one text (node, commodity, year, value and unit; or its name)."""
+    values = dict(zip(cells.index.get_level_values("column"), cells, strict=True))
+    if all(v == _ABSENT for v in values.values()):
+        return _ABSENT
+    keys = ("node_id", "commodity", "year", "name", "value", "unit", "capacity", "capacity_unit")
+    return " ".join(values[k] for k in keys if values.get(k)) or "present"
+
+
+def compare_results(
+    runs: Sequence[tuple[str, Results]], inputs: pd.DataFrame | None = None
+) -> Comparison:
     """Compare solved scenarios (name, results); the first is the reference.
+
+    ``inputs`` (from :func:`compare_inputs`) is added as the table "Inputs that differ".
 
     Raises
     ------
@@ -200,4 +290,6 @@ def compare_results(runs: Sequence[tuple[str, Results]]) -> Comparison:
         "Agreements and their routes": _agreements(runs, names),
         "Costs (objective terms)": _side_by_side(costs, ["item"], "value", names),
     }
+    if inputs is not None:
+        tables = {"Inputs that differ": inputs, **tables}
     return Comparison(tuple(names), tables)
