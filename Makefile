@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint docs clean
+.PHONY: run test lint docs clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,15 @@ run: $(STAMP_RUN)
 	$(BIN)/corridor solve --year 2024 --out out/solve-2024
 	$(BIN)/corridor transit skim --from C_XIAN --to C_DUISBURG --by-family --out out/skim-2024
 
+## chromium: install Debian's chromium for the report's browser test when it is missing
+chromium:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
 ## test: install corridor with its test dependencies into .venv and run the test suite
-test: $(STAMP_TEST)
+test: $(STAMP_TEST) chromium
 	$(BIN)/python -m pytest -q
 
 ## lint: ruff and mypy (needs the dev extra)

@@ -30,3 +30,17 @@ def test_every_validation_code_is_documented() -> None:
     documented = set(re.findall(r"`([a-z]+(?:-[a-z]+)+)`", page))
     assert codes - documented == set()
     assert len(codes) > 25
+
+
+def test_every_scenario_key_is_documented() -> None:
+    from corridor.scenario import model
+
+    page = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_]+)`", page))
+    models = [
+        v
+        for v in vars(model).values()
+        if isinstance(v, type) and issubclass(v, model.BaseModel) and v.__module__ == model.__name__
+    ]
+    keys = {key for m in models for key in m.model_fields}
+    assert keys - documented == set()

@@ -1,0 +1,156 @@
+"""One self-contained, offline HTML report of one or more runs, and static figures for slides.
+
+Example
+-------
+>>> import corridor
+>>> from corridor.report import ReportRun, write_report
+>>> net = corridor.load()
+>>> run = ReportRun("baseline-2024", "Baseline 2024", "The shipped dataset.", net,
+...                 corridor.solve(net, year=2024))
+>>> write_report([run], Path("out/report.html"), figures_dir=Path("out/figures"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from corridor import __version__
+from corridor.network import Network
+from corridor.optimize import Results
+from corridor.report.data import SourceIndex, build_run_data
+from corridor.report.html import RunSection, render_page, write_page
+from corridor.report.palette import MODE_COLORS
+from corridor.report.region import basemap_to_json, clip_basemap, region_bounds
+from corridor.report.static import write_figures
+from corridor.report.tables import (
+    agreements_table,
+    bottlenecks_table,
+    costs_table,
+    transit_table,
+    unmet_table,
+)
+
+__all__ = ["ReportRun", "write_report"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """One scenario of a report: its network, its results and how to present it.
+
+    Attributes
+    ----------
+    name
+        Short id, e.g. ``"baseline-2024"``.
+    title
+        Title shown in the page, e.g. ``"Baseline 2024"``.
+    description
+        One paragraph of plain text.
+    network
+        The network solved.
+    results
+        The results of the solve.
+    source_ids
+        Further sources of the scenario itself (ids in ``network.sources``).
+    """
+
+    name: str
+    title: str
+    description: str
+    network: Network
+    results: Results
+    source_ids: tuple[str, ...] = ()
+
+
+def _section(run: ReportRun, data: Mapping[str, Any], generated: str) -> RunSection:
+    res, index = run.results, SourceIndex.from_network(run.network)
+    facts = {
+        "year": str(res.year),
+        "solve status": str(res.status),
+        "corridor version": str(res.provenance.get("corridor_version", __version__)),
+        "generated": generated,
+        "input hash": str(res.provenance.get("input_hash", "–")),
+    }
+    tables = {
+        "Bottlenecks: links whose capacity binds": bottlenecks_table(res, index, run.name),
+        "Unmet demand": unmet_table(run.network, res, index, run.name),
+        "Agreements and their routes": agreements_table(res, index, run.name),
+        "Transit by country": transit_table(res),
+        "Costs": costs_table(res),
+    }
+    return RunSection(run.name, run.title, run.description, facts, tables, data["sources"])
+
+
+def write_report(
+    runs: Sequence[ReportRun],
+    path: Path,
+    *,
+    comparison: Mapping[str, pd.DataFrame] | None = None,
+    figures_dir: Path | None = None,
+    title: str = "corridor report",
+) -> list[Path]:
+    """Write report.html (atomically) and, if figures_dir, static PNG+SVG map and charts.
+
+    Parameters
+    ----------
+    runs
+        The scenarios shown; the page gets a scenario selector when there are several.
+    path
+        The HTML file to write.
+    comparison
+        Tables comparing the runs (title -> DataFrame); ``delta`` columns are coloured.
+    figures_dir
+        Folder for map.png, map.svg, bottlenecks.png (first run; other runs get a
+        ``-<name>`` suffix) and, with several runs, deliveries.png.
+    title
+        Title of the page.
+
+    Returns
+    -------
+    list[Path]
+        The files written, the HTML page first.
+
+    Raises
+    ------
+    ValueError
+        If ``runs`` is empty, names repeat, or a source id is not in the network's sources.
+    """
+    if not runs:
+        raise ValueError("runs is empty: give at least one ReportRun")
+    names = [r.name for r in runs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"run names must be unique, got {names}")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    bounds = region_bounds(r.network.nodes for r in runs)
+    basemap = clip_basemap(bounds)
+    run_data = []
+    for r in runs:
+        data = build_run_data(r.name, r.network, r.results, r.source_ids)
+        run_data.append({**data, "title": r.title})
+    page = render_page(
+        title=title,
+        generated=generated,
+        version=__version__,
+        runs=[_section(r, d, generated) for r, d in zip(runs, run_data, strict=True)],
+        data={
+            "title": title,
+            "bounds": list(bounds),
+            "basemap": basemap_to_json(basemap),
+            "modes": dict(MODE_COLORS),
+            "runs": run_data,
+        },
+        comparison=comparison,
+    )
+    written = [write_page(page, Path(path))]
+    logger.info("report: wrote %s (%d runs, %d kB)", path, len(runs), len(page) // 1024)
+    if figures_dir is not None:
+        written += write_figures(runs, Path(figures_dir), basemap)
+    return written

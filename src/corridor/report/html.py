@@ -1,0 +1,183 @@
+"""The report page: body sections rendered in Python, data, script and style inlined."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from corridor.io.atomic import atomic_write_file
+from corridor.report.palette import BINDING_COLOR, UNUSED_COLOR, mode_color
+from corridor.report.tables import comparison_tables
+
+__all__ = ["RunSection", "data_to_script_json", "render_page", "write_page"]
+
+
+@dataclass(frozen=True)
+class RunSection:
+    """What the page shows of one run besides the scripted figures: header facts and tables."""
+
+    name: str
+    title: str
+    description: str
+    facts: Mapping[str, str]
+    tables: Mapping[str, str]  # title -> HTML
+    sources: Sequence[Mapping[str, Any]]
+
+
+def _asset(name: str) -> str:
+    return resources.files("corridor.report").joinpath("assets", name).read_text("utf-8")
+
+
+def data_to_script_json(data: Mapping[str, Any]) -> str:
+    """JSON safe inside a ``<script>`` element (``</`` written ``<\\/``; NaN not allowed)."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+
+
+def _blocks(runs: Sequence[RunSection], render: Any) -> str:
+    """One ``run-block`` per run; all but the first hidden until the selector shows them."""
+    return "".join(
+        f'<div class="run-block{" hidden" if i else ""}" data-run="{escape(r.name)}">'
+        f"{render(r)}</div>"
+        for i, r in enumerate(runs)
+    )
+
+
+def _header(title: str, generated: str, version: str, runs: Sequence[RunSection]) -> str:
+    selector = ""
+    if len(runs) > 1:
+        options = "".join(
+            f'<option value="{escape(r.name)}">{escape(r.title)}</option>' for r in runs
+        )
+        selector = f'<label>Scenario <select id="run-select">{options}</select></label>'
+    return (
+        f'<header class="top"><h1>{escape(title)}</h1>'
+        f'<span class="meta">corridor {escape(version)} · generated {escape(generated)}</span>'
+        f"{selector}</header>"
+    )
+
+
+def _scenario(run: RunSection) -> str:
+    facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in run.facts.items())
+    return (
+        f"<h2>{escape(run.title)}</h2>"
+        f'<p class="description">{escape(run.description)}</p>'
+        f'<dl class="facts">{facts}</dl>'
+    )
+
+
+def _legend(modes: Sequence[str]) -> str:
+    items = "".join(
+        f'<li><span class="swatch" style="background:{mode_color(m)}"></span>{escape(m)}</li>'
+        for m in modes
+    )
+    items += (
+        '<li><span class="swatch binding"></span>capacity binds</li>'
+        f'<li><span class="swatch unused" style="background:{UNUSED_COLOR}"></span>no flow</li>'
+    )
+    return (
+        f'<div class="legend" id="map-legend"><ul>{items}</ul>'
+        "<p>Line width: utilisation of capacity (or flow relative to the largest flow in the "
+        "same unit where a link has no capacity). Dark dots: suppliers, markets and ends of "
+        "binding links. Scroll to zoom, drag to pan, hover for details.</p></div>"
+    )
+
+
+def _tables(run: RunSection) -> str:
+    return "".join(f"<h3>{escape(t)}</h3>{html}" for t, html in run.tables.items())
+
+
+def _sources(run: RunSection) -> str:
+    items = []
+    for s in run.sources:
+        url = escape(str(s["url"]))
+        link = f' <a href="{url}" rel="noreferrer">{url}</a>' if url else ""
+        date = f" ({escape(str(s['date']))})" if s["date"] else ""
+        items.append(
+            f'<li id="src-{escape(run.name)}-{escape(str(s["id"]))}">'
+            f"<code>{escape(str(s['id']))}</code> {escape(str(s['publisher']))}: "
+            f"<cite>{escape(str(s['title']))}</cite>{date}.{link}</li>"
+        )
+    return (
+        f"<p class=note>{len(items)} sources behind the links, nodes, supply, demand and "
+        f'agreements shown.</p><ol class="sources">{"".join(items)}</ol>'
+    )
+
+
+def _body(
+    title: str,
+    generated: str,
+    version: str,
+    runs: Sequence[RunSection],
+    modes: Sequence[str],
+    comparison: Mapping[str, pd.DataFrame] | None,
+) -> str:
+    compare = (
+        f'<section id="comparison"><h2>Comparison</h2>{comparison_tables(comparison)}</section>'
+        if comparison
+        else ""
+    )
+    return (
+        _header(title, generated, version, runs)
+        + "<main>"
+        + f'<section id="scenario">{_blocks(runs, _scenario)}</section>'
+        + '<section id="map-section"><h2>Flows on the network</h2>'
+        + '<div id="map" class="map" aria-label="map of links and flows">'
+        + '<div class="map-tools"><button type="button" id="map-reset">reset view</button></div>'
+        + "</div>"
+        + _legend(modes)
+        + "</section>"
+        + '<section id="sankey-section"><h2>From supplier through transit countries to market</h2>'
+        + '<div class="toolbar"><label>Commodity <select id="commodity-select"></select></label>'
+        + '<span id="sankey-unit" class="note"></span></div>'
+        + '<div id="sankey" class="sankey"></div>'
+        + "<p class=note>Band width: volume shipped along the routes found by the solve, "
+        + "grouped by supplier, countries crossed between supplier and market, and market.</p>"
+        + "</section>"
+        + f'<section id="tables">{_blocks(runs, _tables)}</section>'
+        + compare
+        + f'<section id="sources"><h2>Sources</h2>{_blocks(runs, _sources)}</section>'
+        + "</main>"
+    )
+
+
+def render_page(
+    *,
+    title: str,
+    generated: str,
+    version: str,
+    runs: Sequence[RunSection],
+    data: Mapping[str, Any],
+    comparison: Mapping[str, pd.DataFrame] | None = None,
+) -> str:
+    """The whole page as one HTML string with its data, script and style inline."""
+    modes = sorted({link["mode"] for run in data["runs"] for link in run["links"]})
+    parts = {
+        "title": escape(title),
+        "css": _asset("report.css"),
+        "js": _asset("report.js"),
+        "body": _body(title, generated, version, runs, modes, comparison),
+        "data": data_to_script_json(
+            {**data, "colors": {"binding": BINDING_COLOR, "unused": UNUSED_COLOR}}
+        ),
+    }
+    template = _asset("template.html")
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], template)
+
+
+def write_page(page: str, path: Path) -> Path:
+    """Write the page atomically (UTF-8)."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(page, encoding="utf-8")
+
+    atomic_write_file(path, write)
+    return path

@@ -1,0 +1,222 @@
+"""HTML tables of a run's results and of the comparison between runs, rendered in Python."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from corridor.network import Network
+from corridor.optimize import Results
+from corridor.report.data import SourceIndex
+
+__all__ = [
+    "agreements_table",
+    "bottlenecks_table",
+    "comparison_tables",
+    "costs_table",
+    "format_number",
+    "transit_table",
+    "unmet_table",
+]
+
+Cell = str  # an HTML fragment
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: Any) -> str:
+    """A number for readers: 56,500 · 18.2 · 0.053 · 1.00×10<sup>10</sup> (HTML); '–' if missing."""
+    if _missing(value):
+        return "–"
+    x = float(value)
+    if x == 0:
+        return "0"
+    if abs(x) >= 1e6:
+        exponent = math.floor(math.log10(abs(x)))
+        mantissa = round(x / 10**exponent, 2)
+        if abs(mantissa) >= 10:  # 9.999e9 is 1.00×10^10, not 10.00×10^9
+            mantissa, exponent = mantissa / 10, exponent + 1
+        return f"{mantissa:.2f}×10<sup>{exponent}</sup>"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        return f"{x:,.2f}".rstrip("0").rstrip(".")
+    return f"{x:.2g}"
+
+
+def _percent(value: Any) -> str:
+    return "–" if _missing(value) else f"{100 * float(value):.0f} %"
+
+
+def _text(value: Any) -> str:
+    return "" if _missing(value) else escape(str(value))
+
+
+def _source_refs(ids: Iterable[str], run: str) -> Cell:
+    """Links to the run's source list, e.g. [S_BP_BTC] [S_TREND_20230324]."""
+    return " ".join(
+        f'<a class="src" href="#src-{escape(run)}-{escape(s)}">{escape(s)}</a>' for s in ids
+    )
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[Cell]], numeric: set[int]) -> str:
+    head = "".join(
+        f"<th{' class=num' if i in numeric else ''}>{escape(h)}</th>" for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{' class=num' if i in numeric else ''}>{c}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def bottlenecks_table(results: Results, sources: SourceIndex, run: str) -> str:
+    """Links whose capacity binds, highest shadow price first, with their sources."""
+    binding = results.binding
+    if binding.empty:
+        return '<p class="empty">No link capacity binds.</p>'
+    rows = [
+        (
+            f"<code>{_text(r.link_id)}</code>",
+            _text(r.name),
+            format_number(r.capacity),
+            _text(r.unit),
+            format_number(r.shadow_price),
+            _source_refs(sources.of("links", str(r.link_id)), run),
+        )
+        for r in binding.itertuples()
+    ]
+    headers = ("link", "name", "capacity", "unit", "shadow price", "sources")
+    return _table(headers, rows, {2, 4})
+
+
+def _demand_ids(network: Network, year: int) -> dict[tuple[str, str], list[str]]:
+    demand = network.demand[network.demand["year"] == year]
+    out: dict[tuple[str, str], list[str]] = {}
+    for demand_id, node, commodity in zip(
+        demand.index, demand["node_id"], demand["commodity"], strict=True
+    ):
+        out.setdefault((str(node), str(commodity)), []).append(str(demand_id))
+    return out
+
+
+def unmet_table(network: Network, results: Results, sources: SourceIndex, run: str) -> str:
+    """Demand left unmet and what limits it; a sentence when all demand is met."""
+    unmet = results.unmet[results.unmet["unmet"] > 1e-9]
+    if unmet.empty:
+        return '<p class="empty">All demand is met.</p>'
+    names = network.nodes["name"]
+    ids = _demand_ids(network, results.year)
+    rows = [
+        (
+            _text(names.get(r.node_id, r.node_id)),
+            _text(r.commodity),
+            format_number(r.demand),
+            format_number(r.delivered),
+            format_number(r.unmet),
+            _text(r.unit),
+            _text(r.limited_by),
+            _source_refs(
+                sources.of_rows("demand", ids.get((str(r.node_id), str(r.commodity)), [])), run
+            ),
+        )
+        for r in unmet.itertuples()
+    ]
+    headers = (
+        "node", "commodity", "demand", "delivered", "unmet", "unit", "limited by", "sources"
+    )  # fmt: skip
+    return _table(headers, rows, {2, 3, 4})
+
+
+def agreements_table(results: Results, sources: SourceIndex, run: str) -> str:
+    """Agreements valid in the year: delivered against their maximum, route and blockers."""
+    table = results.agreements
+    if table.empty:
+        return '<p class="empty">No agreement is valid in this year.</p>'
+    rows = [
+        (
+            f"<code>{_text(r.agreement_id)}</code>",
+            format_number(r.delivered),
+            format_number(r.max_volume),
+            format_number(r.shortfall),
+            _text(r.unit),
+            _text(r.route).replace(" -&gt; ", " → "),
+            _text(r.countries).replace(";", " · "),
+            _text(r.blocked_by),
+            _source_refs(sources.of("agreements", str(r.agreement_id)), run),
+        )
+        for r in table.itertuples()
+    ]
+    headers = (
+        "agreement", "delivered", "max volume", "shortfall", "unit", "route", "countries",
+        "blocked by", "sources",
+    )  # fmt: skip
+    return _table(headers, rows, {1, 2, 3})
+
+
+def transit_table(results: Results) -> str:
+    """Volume crossing each transit country by commodity, and known tariff revenue."""
+    table = results.transit
+    if table.empty:
+        return '<p class="empty">No flow crosses a transit country.</p>'
+    rows = [
+        (
+            _text(r.country),
+            _text(r.commodity),
+            format_number(r.volume),
+            _text(r.unit),
+            format_number(r.tariff_revenue_usd),
+        )
+        for r in table.itertuples()
+    ]
+    headers = ("country", "commodity", "volume", "unit", "tariff revenue (USD/yr)")
+    return _table(headers, rows, {2, 4})
+
+
+def costs_table(results: Results) -> str:
+    """The objective's cost breakdown."""
+    rows = [(_text(r.item), format_number(r.value)) for r in results.costs.itertuples()]
+    return _table(("item", "value (USD-equivalent/yr)"), rows, {1})
+
+
+def _delta_cell(value: Any) -> Cell:
+    if _missing(value):
+        return "–"
+    x = float(value)
+    css = "pos" if x > 1e-12 else "neg" if x < -1e-12 else "zero"
+    sign = "+" if x > 1e-12 else ""
+    return f'<span class="{css}">{sign}{format_number(x)}</span>'
+
+
+def _frame_table(frame: pd.DataFrame) -> str:
+    """Any DataFrame as a table: numbers formatted, ``delta`` columns coloured by sign."""
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    columns = [str(c) for c in frame.columns]
+    numeric = {
+        i for i, c in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame[c].dtype)
+    }
+    formatters: list[Callable[[Any], Cell]] = [
+        (_delta_cell if "delta" in name.lower() else format_number) if i in numeric else _text
+        for i, name in enumerate(columns)
+    ]
+    rows = [
+        [fmt(v) for fmt, v in zip(formatters, row, strict=True)]
+        for row in frame.itertuples(index=False)
+    ]
+    return _table(columns, rows, numeric)
+
+
+def comparison_tables(comparison: Mapping[str, pd.DataFrame]) -> str:
+    """Each comparison table under its title."""
+    return "".join(
+        f"<h3>{escape(title)}</h3>{_frame_table(frame)}" for title, frame in comparison.items()
+    )
