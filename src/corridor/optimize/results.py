@@ -47,7 +47,8 @@ class Results:
         Path decomposition of every layer: route, volume, countries, cost.
     transit
         Volume crossing each transit country (not where the route starts or ends), by
-        commodity; and tariff revenue where tariffs are known.
+        commodity; and the tariff revenue of each country's share of tariffed links (the
+        tariff split equally over the countries a link crosses), where tariffs are known.
     costs
         Cost breakdown: tariffs, distance tie-break, unmet-demand penalty, agreement reward.
     """
@@ -342,14 +343,17 @@ def extract_results(
         revenue["usd"] = (
             revenue["flow"] * revenue["tariff_usd_per_unit"] / revenue["countries"].map(len)
         )
-        revenue = revenue.explode("countries").groupby("countries")["usd"].sum()
+        revenue = revenue.explode("countries").groupby(["countries", "commodity"])["usd"].sum()
         transit = transit.merge(
-            revenue.rename("tariff_revenue_usd").rename_axis("country").reset_index(),
-            on="country",
+            revenue.rename("tariff_revenue_usd")
+            .rename_axis(["country", "commodity"])
+            .reset_index(),
+            on=["country", "commodity"],
             how="outer",
         )
     else:
         transit["tariff_revenue_usd"] = 0.0
+    transit["volume"] = transit["volume"].fillna(0.0)  # hosts a tariffed link, not a transit
     transit["unit"] = transit["commodity"].map(units)
 
     # costs

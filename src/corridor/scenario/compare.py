@@ -269,10 +269,7 @@ def compare_results(
     frames = {name: _deliveries(r) for name, r in runs}
     costs = {name: r.costs for name, r in runs}
     transit = {name: r.transit for name, r in runs}
-    revenue = {  # the revenue column is a country total, repeated on its commodity rows
-        name: r.transit.groupby("country", as_index=False)["tariff_revenue_usd"].first().fillna(0.0)
-        for name, r in runs
-    }
+    revenue = {name: r.transit.fillna({"tariff_revenue_usd": 0.0}) for name, r in runs}
     tables = {
         "Totals by commodity": _summary(runs, names),
         "Delivered volumes": _side_by_side(
@@ -285,7 +282,7 @@ def compare_results(
             transit, ["country", "commodity", "unit"], "volume", names
         ),
         "Transit revenue by country (USD/yr, known tariffs)": _side_by_side(
-            revenue, ["country"], "tariff_revenue_usd", names
+            revenue, ["country", "commodity"], "tariff_revenue_usd", names
         ),
         "Agreements and their routes": _agreements(runs, names),
         "Costs (objective terms)": _side_by_side(costs, ["item"], "value", names),
