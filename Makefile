@@ -19,12 +19,16 @@ $(STAMP_TEST): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-## run: install corridor into .venv and run the main job on the shipped dataset
+## run: install corridor into .venv and run the main job on the shipped dataset (solve, skim,
+## scenarios, a comparison and the HTML report)
 run: $(STAMP_RUN)
 	$(BIN)/corridor validate
 	$(BIN)/corridor data show
 	$(BIN)/corridor solve --year 2024 --out out/solve-2024
 	$(BIN)/corridor transit skim --from C_XIAN --to C_DUISBURG --by-family --out out/skim-2024
+	$(BIN)/corridor scenario validate
+	$(BIN)/corridor compare baseline-2023 cpc-closed --out out/compare-cpc
+	$(BIN)/corridor report --scenario baseline-2023 --scenario cpc-closed -o out/report.html
 
 ## chromium: install Debian's chromium for the report's browser test when it is missing
 chromium:

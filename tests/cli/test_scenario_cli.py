@@ -71,3 +71,23 @@ def test_compare_prints_and_writes_deltas(tmp_path: Path) -> None:
     }
     single = run("compare", "baseline-2023")
     assert single.returncode == 2 and "at least two" in single.stderr
+
+
+def test_report_of_two_scenarios_writes_html_and_figures(tmp_path: Path) -> None:
+    page = tmp_path / "r" / "report.html"
+    result = run("report", "-s", "baseline-2023", "-s", "cpc-closed", "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "Inputs that differ" in html and "Δ cpc-closed" in html
+    assert "http://" not in html.split("<body", 1)[0]  # nothing loaded from outside
+    figures = tmp_path / "r" / "report-figures"
+    assert (figures / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (figures / "map-cpc-closed.svg").exists() and (figures / "deliveries.png").exists()
+
+
+def test_report_with_a_bad_scenario_writes_nothing(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = run("report", "-s", "baseline-2023", "-s", "no-such-scenario", "-o", str(page))
+    assert result.returncode == 2 and "no-such-scenario" in result.stderr
+    assert "Traceback" not in result.stderr and not page.exists()
+    assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ from rich.logging import RichHandler
 from corridor import __version__
 from corridor.cli import data_cmd, scenario_cmd, transit_cmd
 from corridor.cli.console import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, err_console
+from corridor.cli.report_cmd import report
 from corridor.cli.solve_cmd import solve
 from corridor.cli.validate_cmd import validate
 from corridor.errors import CorridorError, ValidationError
@@ -31,6 +32,7 @@ app.add_typer(data_cmd.app, name="data")
 app.add_typer(transit_cmd.app, name="transit")
 app.add_typer(scenario_cmd.app, name="scenario")
 app.command()(scenario_cmd.compare)
+app.command()(report)
 
 
 def _version(value: bool) -> None:

@@ -187,6 +187,11 @@ def costs_table(results: Results) -> str:
     return _table(("item", "value (USD-equivalent/yr)"), rows, {1})
 
 
+def _is_delta(column: str) -> bool:
+    """Change columns: ``Δ name`` (corridor compare) or any name with "delta"."""
+    return column.startswith("Δ") or "delta" in column.lower()
+
+
 def _delta_cell(value: Any) -> Cell:
     if _missing(value):
         return "–"
@@ -205,7 +210,7 @@ def _frame_table(frame: pd.DataFrame) -> str:
         i for i, c in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame[c].dtype)
     }
     formatters: list[Callable[[Any], Cell]] = [
-        (_delta_cell if "delta" in name.lower() else format_number) if i in numeric else _text
+        (_delta_cell if _is_delta(name) else format_number) if i in numeric else _text
         for i, name in enumerate(columns)
     ]
     rows = [

@@ -1,0 +1,70 @@
+"""`corridor report`: one offline HTML report of one or more scenarios, with slides' figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from corridor.cli.console import DataOption, out_console
+from corridor.network import load
+from corridor.report import ReportRun, write_report
+from corridor.scenario import apply_scenario, read_scenario, solve_scenario
+from corridor.scenario.compare import compare_inputs, compare_results
+
+_FLAGS = ("changed", "changed route")
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="Scenario name or YAML file; repeat to compare (the first is the reference). "
+            "Default: baseline-2024.",
+        ),
+    ] = None,
+    figures: Annotated[
+        Path | None,
+        typer.Option(
+            "--figures", help="Folder for the PNG/SVG map and charts (default: <out>-figures)."
+        ),
+    ] = None,
+    title: Annotated[str, typer.Option(help="Title of the report.")] = "corridor report",
+    data: DataOption = None,
+) -> None:
+    """Write a self-contained HTML report: flow map, Sankey, bottlenecks, agreements, sources."""
+    names = scenario or ["baseline-2024"]
+    if len(set(names)) != len(names):
+        raise typer.BadParameter("a scenario is given twice", param_hint="--scenario")
+    network = load(data)
+    applied = [apply_scenario(read_scenario(name), network) for name in names]
+    runs = [
+        ReportRun(
+            a.name,
+            a.scenario.spec.title,
+            " ".join(a.scenario.spec.description.split()),
+            a.network,
+            solve_scenario(a),
+            a.source_ids,
+        )
+        for a in applied
+    ]
+    comparison: dict[str, pd.DataFrame] | None = None
+    if len(runs) > 1:
+        inputs = compare_inputs([(a.name, a.network, a.options) for a in applied])
+        full = compare_results([(r.name, r.results) for r in runs], inputs)
+        comparison = {
+            title: full.changed(title).drop(columns=[c for c in _FLAGS if c in full.tables[title]])
+            for title in full.tables
+        }
+    folder = figures or out.with_name(f"{out.stem}-figures")
+    written = write_report(runs, out, comparison=comparison, figures_dir=folder, title=title)
+    out_console.print(f"report written to {written[0]}")
+    out_console.print(f"figures for slides in {folder} ({len(written) - 1} files)")
