@@ -11,8 +11,8 @@ import typer
 from corridor.cli.console import DataOption, out_console
 from corridor.network import load
 from corridor.report import ReportRun, write_report
-from corridor.scenario import apply_scenario, read_scenario, solve_scenario
-from corridor.scenario.compare import compare_inputs, compare_results
+from corridor.scenario import apply_scenario, solve_scenario
+from corridor.scenario.compare import compare_scenarios
 
 _FLAGS = ("changed", "changed route")
 
@@ -44,22 +44,21 @@ def report(
     if len(set(names)) != len(names):
         raise typer.BadParameter("a scenario is given twice", param_hint="--scenario")
     network = load(data)
-    applied = [apply_scenario(read_scenario(name), network) for name in names]
+    solved = [(a, solve_scenario(a)) for a in (apply_scenario(n, network) for n in names)]
     runs = [
         ReportRun(
             a.name,
             a.scenario.spec.title,
             " ".join(a.scenario.spec.description.split()),
             a.network,
-            solve_scenario(a),
+            results,
             a.source_ids,
         )
-        for a in applied
+        for a, results in solved
     ]
     comparison: dict[str, pd.DataFrame] | None = None
     if len(runs) > 1:
-        inputs = compare_inputs([(a.name, a.network, a.options) for a in applied])
-        full = compare_results([(r.name, r.results) for r in runs], inputs)
+        full = compare_scenarios(solved)
         comparison = {
             title: full.changed(title).drop(columns=[c for c in _FLAGS if c in full.tables[title]])
             for title in full.tables

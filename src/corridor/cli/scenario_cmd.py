@@ -11,25 +11,19 @@ import typer
 
 from corridor.cli.console import EXIT_INVALID, DataOption, err_console, out_console, rich_table
 from corridor.io.atomic import atomic_write_dir
-from corridor.network import Network, load
+from corridor.network import load
 from corridor.scenario import (
-    AppliedScenario,
     ScenarioError,
     apply_scenario,
     read_scenario,
     shipped_scenarios,
     solve_scenario,
 )
-from corridor.scenario.compare import Comparison, compare_inputs, compare_results
+from corridor.scenario.compare import Comparison, compare_scenarios
 
 app = typer.Typer(help="What-if scenarios: list, show and validate scenario files.")
 
 ScenarioArg = Annotated[str, typer.Argument(help="Shipped scenario name or path to a YAML file.")]
-
-
-def applied(name: str, network: Network) -> AppliedScenario:
-    """Read a scenario by name or path and apply it to ``network``."""
-    return apply_scenario(read_scenario(name), network)
 
 
 @app.command("list")
@@ -48,7 +42,7 @@ def list_scenarios() -> None:
 def show(scenario: ScenarioArg, data: DataOption = None) -> None:
     """Describe a scenario: its year, what it extends, its sources and every change it makes."""
     network = load(data)
-    run = applied(scenario, network)
+    run = apply_scenario(scenario, network)
     spec = run.scenario.spec
     out_console.print(f"[bold]{run.name}[/]: {spec.title} ({run.scenario.year})")
     out_console.print(" -> ".join(p.stem for p in run.scenario.lineage), highlight=False)
@@ -83,7 +77,7 @@ def validate(
     failed = 0
     for name in names:
         try:
-            run = applied(name, network)
+            run = apply_scenario(name, network)
         except ScenarioError as err:
             failed += 1
             err_console.print(f"[red]✗ {name}[/]")
@@ -141,10 +135,8 @@ def compare(
     if len(scenarios) < 2:
         raise typer.BadParameter("give at least two scenarios", param_hint="SCENARIOS")
     network = load(data)
-    runs = [applied(name, network) for name in scenarios]
-    solved = [(run.name, solve_scenario(run)) for run in runs]
-    inputs = compare_inputs([(run.name, run.network, run.options) for run in runs])
-    comparison = compare_results(solved, inputs)
+    runs = [apply_scenario(name, network) for name in scenarios]
+    comparison = compare_scenarios([(run, solve_scenario(run)) for run in runs])
     _print_comparison(comparison, show_all=show_all)
     if out is not None:
         write_comparison(comparison, out)

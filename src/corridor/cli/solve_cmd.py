@@ -14,7 +14,7 @@ from corridor.io.results import write_results
 from corridor.network import load
 from corridor.optimize import Results, RouteRules, SolveOptions
 from corridor.optimize import solve as run_solve
-from corridor.scenario import apply_scenario, read_scenario
+from corridor.scenario import apply_scenario
 
 _WIDE = 120  # narrower consoles get the agreements as lines instead of a table
 
@@ -149,7 +149,7 @@ def solve(
     network = load(data)
     options = SolveOptions(year=year or 2024)
     if scenario is not None:
-        run = apply_scenario(read_scenario(scenario), network)
+        run = apply_scenario(scenario, network)
         network, options = run.network, run.options
         out_console.print(f"scenario [bold]{run.name}[/]: {run.scenario.spec.title}")
     rules = RouteRules(avoid_links=frozenset(comma_list(avoid_links)))

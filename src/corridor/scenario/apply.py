@@ -11,7 +11,8 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -19,8 +20,8 @@ from corridor.errors import ValidationError
 from corridor.io.export import tables_to_csv_frames
 from corridor.network import Network, from_frames, load
 from corridor.optimize import Results, RouteRules, SolveOptions, solve
-from corridor.scenario.files import Scenario, ScenarioError, ScenarioProblem
-from corridor.scenario.model import Expansion, Outage, QuantityChange, Sourced
+from corridor.scenario.files import Scenario, ScenarioError, ScenarioProblem, read_scenario
+from corridor.scenario.model import Expansion, Outage, QuantityChange
 
 __all__ = ["AppliedScenario", "apply_scenario", "outage_factor", "solve_scenario"]
 
@@ -56,6 +57,19 @@ def outage_factor(outage: Outage) -> tuple[float, float]:
     return 1.0 - outage.cut_percent / 100.0 * days / _DAYS_IN_YEAR, days
 
 
+class _Provenance(Protocol):
+    """What a scenario entry says of the figures it sets."""
+
+    @property
+    def sources(self) -> list[str]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def confidence(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+
+
 class _Editor:
     """The dataset's tables in file form, changed in place, each figure with its provenance."""
 
@@ -86,12 +100,20 @@ class _Editor:
         return self.frames[table].at[self.row(table, row_id), column]
 
     def known(self, table: str, value: str, key: str, what: str) -> bool:
+        """True if ``table`` has the id; else a problem at ``key``."""
         if value in self.ids(table):
             return True
         self.problem(key, f"no {what} with this id in the dataset", value)
         return False
 
-    def check_sources(self, entry: Sourced | Any, key: str) -> None:
+    def new(self, table: str, value: str, key: str, what: str) -> bool:
+        """True if ``table`` lacks the id (a row may be added); else a problem at ``key``."""
+        if value not in self.ids(table):
+            return True
+        self.problem(key, f"the dataset already has a {what} with this id", value)
+        return False
+
+    def check_sources(self, entry: _Provenance, key: str) -> None:
         known = self.ids("sources")
         for source in getattr(entry, "sources", []):
             if source not in known:
@@ -109,7 +131,7 @@ class _Editor:
         row_id: str,
         column: str,
         value: float | None,
-        entry: Sourced | Any,
+        entry: _Provenance | None,
         *,
         scale: float | None = None,
     ) -> None:
@@ -119,7 +141,7 @@ class _Editor:
         match = prov.index[
             (prov["table"] == table) & (prov["row_id"] == row_id) & (prov["column"] == column)
         ]
-        if value is None:
+        if value is None or entry is None:
             self.frames["provenance"] = prov.drop(index=match)
             return
         old = prov.loc[match[0]].to_dict() if len(match) else {}
@@ -174,10 +196,7 @@ def _join(values: Iterable[str]) -> str:
 def _apply_new_rows(ed: _Editor) -> None:
     spec = ed.scenario.spec
     for i, source in enumerate(spec.sources):
-        if source.id in ed.ids("sources"):
-            ed.problem(
-                f"sources[{i}].id", "the dataset already has a source with this id", source.id
-            )
+        if not ed.new("sources", source.id, f"sources[{i}].id", "source"):
             continue
         ed.append(
             "sources",
@@ -193,10 +212,7 @@ def _apply_new_rows(ed: _Editor) -> None:
     for i, node in enumerate(spec.nodes):
         key = f"nodes[{i}]"
         ed.check_sources(node, key)
-        if node.node_id in ed.ids("nodes"):
-            ed.problem(
-                f"{key}.node_id", "the dataset already has a node with this id", node.node_id
-            )
+        if not ed.new("nodes", node.node_id, f"{key}.node_id", "node"):
             continue
         ed.append(
             "nodes",
@@ -212,10 +228,7 @@ def _apply_new_rows(ed: _Editor) -> None:
     for i, link in enumerate(spec.links):
         key = f"links[{i}]"
         ed.check_sources(link, key)
-        if link.link_id in ed.ids("links"):
-            ed.problem(
-                f"{key}.link_id", "the dataset already has a link with this id", link.link_id
-            )
+        if not ed.new("links", link.link_id, f"{key}.link_id", "link"):
             continue
         for end in ("from_node", "to_node"):
             ed.known("nodes", getattr(link, end), f"{key}.{end}", "node")
@@ -426,12 +439,7 @@ def _apply_agreements(ed: _Editor) -> None:
     for i, new in enumerate(spec.add):
         key = f"agreements.add[{i}]"
         ed.check_sources(new, key)
-        if new.agreement_id in ed.ids("agreements"):
-            ed.problem(
-                f"{key}.agreement_id",
-                "the dataset already has an agreement with this id; change it instead",
-                new.agreement_id,
-            )
+        if not ed.new("agreements", new.agreement_id, f"{key}.agreement_id", "agreement"):
             continue
         values = new.model_dump(exclude={"sources", "status", "confidence", "agreement_status"})
         lists = {k: _join(v) for k, v in values.items() if isinstance(v, list)}
@@ -501,8 +509,11 @@ def _revalidate(ed: _Editor) -> Network:
         raise ScenarioError(problems) from None
 
 
-def apply_scenario(scenario: Scenario, network: Network | None = None) -> AppliedScenario:
-    """Apply a scenario to ``network`` (the shipped dataset by default).
+def apply_scenario(
+    scenario: Scenario | str | Path, network: Network | None = None
+) -> AppliedScenario:
+    """Apply a scenario (read, or a shipped name or file to read) to ``network`` (the shipped
+    dataset by default).
 
     Raises
     ------
@@ -510,6 +521,8 @@ def apply_scenario(scenario: Scenario, network: Network | None = None) -> Applie
         Every reference to an unknown link, node, agreement, source, country or group, with its
         file, key and line; and any validation error of the changed dataset.
     """
+    if not isinstance(scenario, Scenario):
+        scenario = read_scenario(scenario)
     base = network if network is not None else load()
     ed = _Editor(base, scenario)
     closed: set[str] = set()

@@ -16,8 +16,9 @@ import pandas as pd
 from corridor.io.export import tables_to_csv_frames
 from corridor.network import Network
 from corridor.optimize import Results, RouteRules, SolveOptions
+from corridor.scenario.apply import AppliedScenario
 
-__all__ = ["Comparison", "compare_inputs", "compare_results"]
+__all__ = ["Comparison", "compare_inputs", "compare_results", "compare_scenarios"]
 
 #: Tables whose cells are compared as inputs (notes and provenance follow their figures).
 _INPUT_TABLES = ("nodes", "links", "supply", "demand", "agreements", "transit")
@@ -290,3 +291,9 @@ def compare_results(
     if inputs is not None:
         tables = {"Inputs that differ": inputs, **tables}
     return Comparison(tuple(names), tables)
+
+
+def compare_scenarios(solved: Sequence[tuple[AppliedScenario, Results]]) -> Comparison:
+    """Applied scenarios and their results side by side, inputs that differ first."""
+    inputs = compare_inputs([(a.name, a.network, a.options) for a, _ in solved])
+    return compare_results([(a.name, r) for a, r in solved], inputs)

@@ -307,9 +307,11 @@ def _route_row(
     total = float(frame["hours"].sum())
     nodes = [arcs.tail[path[0]], *(arcs.head[i] for i in path)]
     countries = list(dict.fromkeys(network.nodes.loc[nodes, "country"].astype(str)))
-    gaps = frame.loc[frame["basis"] == "", "place"] + ":" + frame.loc[
-        frame["basis"] == "", "component"
-    ].str.removesuffix("_h")
+    gaps = (
+        frame.loc[frame["basis"] == "", "place"]
+        + ":"
+        + frame.loc[frame["basis"] == "", "component"].str.removesuffix("_h")
+    )
     return {
         "rank": rank,
         "family": family,

@@ -75,4 +75,3 @@ def sweep(
                 progress(done, len(cases))
     order = ["volume_mt", "ferries", "handling", "seed"]
     return pd.DataFrame(rows).sort_values(order).reset_index(drop=True)
-
