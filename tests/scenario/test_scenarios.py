@@ -252,8 +252,9 @@ def test_a_scenario_that_breaks_the_dataset_fails_its_validation(tmp_path: Path)
         GOOD_HEAD + "links:\n  - {link_id: L_X, name: X, from_node: F_SD, to_node: C_DUISBURG,"
         " mode: pipeline, commodities: [containers], sources: [S_BP_BTC]}\n",
     )
-    with pytest.raises(ScenarioError, match="dataset after the scenario"):
+    with pytest.raises(ScenarioError, match="changed dataset fails") as err:
         apply_scenario(read_scenario(file), base())
+    assert err.value.problems[0].key == "links[0]"
 
 
 def test_comparison_deltas_are_differences_from_the_first() -> None:
@@ -290,3 +291,39 @@ def test_input_comparison_shows_what_each_scenario_changed() -> None:
     new_supply = cell.loc[("supply", "SUP_F_SD_natural_gas_2027_SCENARIO", "(row)")]
     assert list(new_supply) == ["(absent)", "(absent)", "F_SD natural_gas 2027 28 bcm/yr"]
     assert ("links", "L_BTC", "capacity") not in cell.index  # unchanged cells stay out
+
+
+NEW_TERMINAL = """title: A new Black Sea oil outlet
+description: a hypothetical terminal with a rail link, to test new nodes and links
+extends: cpc-closed
+nodes:
+  - {{node_id: T_TEST_KULEVI, name: Kulevi oil terminal, kind: terminal, country: GE,
+     lat: {lat}, lon: {lon}, commodities: [crude_oil], open_market: true, sources: [S_BP_BTC]}}
+links:
+  - {{link_id: L_TEST_KULEVI, name: Rail to Kulevi, from_node: C_TBILISI, to_node: T_TEST_KULEVI,
+     mode: rail, commodities: [crude_oil], capacity: 1, capacity_unit: Mt/yr,
+     link_status: operating, countries: [GE], sources: [S_BP_BTC]}}
+"""
+
+
+def test_new_nodes_and_links_carry_flow_with_their_provenance(tmp_path: Path) -> None:
+    file = write(tmp_path, NEW_TERMINAL.format(lat=42.27, lon=41.65))
+    run = apply_scenario(file, base())
+    assert run.changes[:2] == (
+        "new node T_TEST_KULEVI (Kulevi oil terminal)",
+        "new link L_TEST_KULEVI (Rail to Kulevi)",
+    )
+    prov = run.network.provenance.set_index(["row_id", "column"])
+    assert prov.at[("T_TEST_KULEVI", "lat"), "source_ids"] == ("S_BP_BTC",)
+    assert prov.at[("L_TEST_KULEVI", "capacity"), "note"].startswith("scenario bad:")
+    results = solve_scenario(run)
+    assert used(results, "L_TEST_KULEVI") == pytest.approx(1.0)  # full: a shorter outlet
+    assert binds(results, "L_TEST_KULEVI")
+
+
+def test_a_new_node_outside_its_country_fails_the_coordinate_check(tmp_path: Path) -> None:
+    file = write(tmp_path, NEW_TERMINAL.format(lat=39.9, lon=32.8))  # Ankara, not Georgia
+    with pytest.raises(ScenarioError, match="fails wrong-country") as err:
+        apply_scenario(file, base())
+    problem = err.value.problems[0]
+    assert (problem.key, problem.line) == ("nodes[0]", 5) and "T_TEST_KULEVI" in problem.message

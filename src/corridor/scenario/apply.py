@@ -491,22 +491,41 @@ def _rules(ed: _Editor, closed: set[str]) -> tuple[RouteRules, dict[str, RouteRu
     return everywhere, scoped
 
 
+def _entry_keys(spec: Any) -> dict[str, str]:
+    """Which scenario entry made each row id (``L_TCGP`` -> ``expansions[0]``)."""
+    keys: dict[str, str] = {}
+    for section, field in (
+        ("outages", "link"),
+        ("expansions", "link"),
+        ("tariffs", "link"),
+        ("link_changes", "link"),
+        ("nodes", "node_id"),
+        ("links", "link_id"),
+    ):
+        for i, entry in enumerate(getattr(spec, section)):
+            keys.setdefault(str(getattr(entry, field)), f"{section}[{i}]")
+    for i, agreement in enumerate(spec.agreements.add):
+        keys.setdefault(agreement.agreement_id, f"agreements.add[{i}]")
+    for i, change in enumerate(spec.agreements.change):
+        keys.setdefault(change.id, f"agreements.change[{i}]")
+    return keys
+
+
 def _revalidate(ed: _Editor) -> Network:
+    """Validate the changed tables; errors point at the scenario entry that made the row."""
     try:
         return from_frames(ed.frames)
     except ValidationError as err:
-        file = ed.scenario.lineage[-1]
-        problems = [
-            ScenarioProblem(
-                file,
-                f"(dataset after the scenario: {issue.code})",
-                None,
-                f"{issue.message}{': ' + ', '.join(map(str, issue.ids)) if issue.ids else ''}"
-                f"{' — ' + issue.hint if issue.hint else ''}",
+        made_by = _entry_keys(ed.scenario.spec)
+        for issue in err.report.errors:
+            rows = {str(i).split(":")[-1].split(".")[0] for i in issue.ids}
+            entry = next((made_by[r] for r in sorted(rows) if r in made_by), "")
+            shown = f": {', '.join(map(str, issue.ids))}" if issue.ids else ""
+            hint = f" ({issue.hint})" if issue.hint else ""
+            ed.problem(
+                entry, f"the changed dataset fails {issue.code}: {issue.message}{shown}{hint}"
             )
-            for issue in err.report.errors
-        ]
-        raise ScenarioError(problems) from None
+        raise ScenarioError(ed.problems) from None
 
 
 def apply_scenario(
