@@ -53,6 +53,7 @@ def report(
             a.network,
             results,
             a.source_ids,
+            a.changes,
         )
         for a, results in solved
     ]

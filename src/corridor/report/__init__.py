@@ -60,6 +60,8 @@ class ReportRun:
         The results of the solve.
     source_ids
         Further sources of the scenario itself (ids in ``network.sources``).
+    changes
+        What the scenario changed in the dataset, one plain sentence each.
     """
 
     name: str
@@ -68,6 +70,7 @@ class ReportRun:
     network: Network
     results: Results
     source_ids: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
 
 
 def _section(run: ReportRun, data: Mapping[str, Any], generated: str) -> RunSection:
@@ -86,7 +89,9 @@ def _section(run: ReportRun, data: Mapping[str, Any], generated: str) -> RunSect
         "Transit by country": transit_table(res),
         "Costs": costs_table(res),
     }
-    return RunSection(run.name, run.title, run.description, facts, tables, data["sources"])
+    return RunSection(
+        run.name, run.title, run.description, facts, tables, data["sources"], run.changes
+    )
 
 
 def write_report(

@@ -30,6 +30,7 @@ class RunSection:
     facts: Mapping[str, str]
     tables: Mapping[str, str]  # title -> HTML
     sources: Sequence[Mapping[str, Any]]
+    changes: Sequence[str] = ()
 
 
 def _asset(name: str) -> str:
@@ -67,10 +68,14 @@ def _header(title: str, generated: str, version: str, runs: Sequence[RunSection]
 
 def _scenario(run: RunSection) -> str:
     facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in run.facts.items())
+    changes = ""
+    if run.changes:
+        items = "".join(f"<li>{escape(c)}</li>" for c in run.changes)
+        changes = f'<h3>What this scenario changes</h3><ul class="changes">{items}</ul>'
     return (
         f"<h2>{escape(run.title)}</h2>"
         f'<p class="description">{escape(run.description)}</p>'
-        f'<dl class="facts">{facts}</dl>'
+        f'<dl class="facts">{facts}</dl>{changes}'
     )
 
 
