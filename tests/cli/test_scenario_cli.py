@@ -92,3 +92,19 @@ def test_report_with_a_bad_scenario_writes_nothing(tmp_path: Path) -> None:
     assert result.returncode == 2 and "no-such-scenario" in result.stderr
     assert "Traceback" not in result.stderr and not page.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_and_report_refuse_a_scenario_given_twice(tmp_path: Path) -> None:
+    for args in (
+        ("compare", "baseline-2023", "baseline-2023"),
+        ("report", "-s", "cpc-closed", "-s", "cpc-closed", "-o", str(tmp_path / "r.html")),
+    ):
+        result = run(*args)
+        assert result.returncode == 2, result.stderr
+        assert "given twice" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_solve_refuses_a_year_with_a_scenario() -> None:
+    result = run("solve", "--scenario", "cpc-closed", "--year", "2024")
+    assert result.returncode == 2 and "sets its own year" in result.stderr

@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from corridor.cli.console import DataOption, out_console
+from corridor.cli.scenario_cmd import unique_names
 from corridor.network import load
 from corridor.report import ReportRun, write_report
 from corridor.scenario import apply_scenario, solve_scenario
@@ -40,11 +41,10 @@ def report(
     data: DataOption = None,
 ) -> None:
     """Write a self-contained HTML report: flow map, Sankey, bottlenecks, agreements, sources."""
-    names = scenario or ["baseline-2024"]
-    if len(set(names)) != len(names):
-        raise typer.BadParameter("a scenario is given twice", param_hint="--scenario")
     network = load(data)
-    solved = [(a, solve_scenario(a)) for a in (apply_scenario(n, network) for n in names)]
+    applied = [apply_scenario(name, network) for name in scenario or ["baseline-2024"]]
+    unique_names([a.name for a in applied])
+    solved = [(a, solve_scenario(a)) for a in applied]
     runs = [
         ReportRun(
             a.name,

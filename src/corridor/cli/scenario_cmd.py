@@ -93,7 +93,15 @@ def validate(
         raise typer.Exit(EXIT_INVALID)
 
 
-_FORMATS = {"float": ",.4g"}
+def unique_names(names: list[str]) -> None:
+    """Scenarios compared side by side need distinct names."""
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise typer.BadParameter(
+            f"scenario name(s) given twice: {', '.join(twice)} (files with the same name need "
+            "a distinct `name:` key)",
+            param_hint="SCENARIOS",
+        )
 
 
 def _print_comparison(comparison: Comparison, *, show_all: bool) -> None:
@@ -136,6 +144,7 @@ def compare(
         raise typer.BadParameter("give at least two scenarios", param_hint="SCENARIOS")
     network = load(data)
     runs = [apply_scenario(name, network) for name in scenarios]
+    unique_names([run.name for run in runs])
     comparison = compare_scenarios([(run, solve_scenario(run)) for run in runs])
     _print_comparison(comparison, show_all=show_all)
     if out is not None:

@@ -149,6 +149,11 @@ def solve(
     network = load(data)
     options = SolveOptions(year=year or 2024)
     if scenario is not None:
+        if year is not None:
+            raise typer.BadParameter(
+                "a scenario sets its own year; drop --year or change `year:` in the scenario",
+                param_hint="--year",
+            )
         run = apply_scenario(scenario, network)
         network, options = run.network, run.options
         out_console.print(f"scenario [bold]{run.name}[/]: {run.scenario.spec.title}")
