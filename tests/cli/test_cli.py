@@ -103,11 +103,27 @@ def test_export_formats(tmp_path: Path, fmt: str) -> None:
 
 def test_export_replaces_existing_output_atomically(tmp_path: Path) -> None:
     target = tmp_path / "out"
-    target.mkdir()
+    first = run("data", "export", "-f", "csv", "-o", str(target), "--data", str(TINY))
+    assert first.returncode == 0, first.stderr
     (target / "stale.csv").write_text("old")
     result = run("data", "export", "-f", "csv", "-o", str(target), "--data", str(TINY))
     assert result.returncode == 0, result.stderr
     assert not (target / "stale.csv").exists() and (target / "nodes.csv").exists()
+
+
+def test_output_never_replaces_a_folder_or_file_corridor_did_not_write(tmp_path: Path) -> None:
+    mine = tmp_path / "my-notes"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    a_file = tmp_path / "results.txt"
+    a_file.write_text("keep me too")
+    for target in (mine, a_file):
+        result = run("solve", "--year", "2023", "--data", str(TINY), "--out", str(target))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "corridor did not write" in result.stderr or "is a file" in result.stderr
+    assert (mine / "notes.txt").read_text() == "keep me" and len(list(mine.iterdir())) == 1
+    assert a_file.read_text() == "keep me too"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-notes", "results.txt"]
 
 
 def test_version() -> None:
