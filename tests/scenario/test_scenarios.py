@@ -327,3 +327,51 @@ def test_a_new_node_outside_its_country_fails_the_coordinate_check(tmp_path: Pat
         apply_scenario(file, base())
     problem = err.value.problems[0]
     assert (problem.key, problem.line) == ("nodes[0]", 5) and "T_TEST_KULEVI" in problem.message
+
+
+EVERY_KIND = """title: Every kind of change
+description: tariffs, group rules, a new agreement, demand in percent and supply added
+extends: baseline-2024
+tariffs:
+  - {link: L_SCP, tariff: 20, unit: USD/1000m3, sources: [S_SGC_SCP]}
+rules:
+  - {only_groups: [OTS], commodities: [containers]}
+demand:
+  - {node: M_MELENDUGNO, commodity: natural_gas, change_percent: 10, sources: [S_TREND_20240111]}
+supply:
+  - {node: F_ACG, commodity: natural_gas, add: 0.5, unit: bcm/yr, sources: [S_BP_ACG]}
+agreements:
+  add:
+    - {agreement_id: A_TEST_GE, name: Test supply to Georgia, parties: [SOCAR, GOGC],
+       commodity: natural_gas, origin: F_SD, destinations: [J_GARDABANI], max_volume: 0.5,
+       unit: bcm/yr, start_year: 2024, sources: [S_BP_ACG]}
+"""
+
+
+def test_tariffs_group_rules_new_agreements_and_quantity_changes(tmp_path: Path) -> None:
+    run = apply_scenario(write(tmp_path, EVERY_KIND), base())
+    net = run.network
+    assert net.links.at["L_SCP", "tariff"] == 20
+    eu = net.demand[(net.demand["node_id"] == "M_MELENDUGNO") & (net.demand["year"] == 2024)]
+    assert eu["value"].iloc[0] == pytest.approx(11.53 * 1.1)
+    acg = net.supply[
+        (net.supply["node_id"] == "F_ACG")
+        & (net.supply["year"] == 2024)
+        & (net.supply["commodity"] == "natural_gas")
+    ]
+    assert acg["value"].iloc[0] == pytest.approx(3.0)
+    assert run.options.commodity_rules["containers"].only_groups == frozenset({"OTS"})
+    results = solve_scenario(run)
+    boxes = results.flows.query("commodity == 'containers'")
+    assert boxes.empty or boxes["flow"].sum() == 0  # China is not an OTS member or observer
+    assert used(results, "L_XIAN_KHORGOS") == pytest.approx(1.284)  # general freight still goes
+    assert used(results, "L_BTC") > 0  # the rule is for containers only
+    agreement = results.agreements.set_index("agreement_id").loc["A_TEST_GE"]
+    assert agreement["delivered"] == pytest.approx(0.5)
+    assert agreement["route"] == "F_SD -> T_SANGACHAL -> J_GARDABANI"
+    scp = results.flows.query("link_id == 'L_SCP'")["flow"].sum()
+    bcm_to_usd = 20 * 1e6  # 20 USD per 1000 m3 = 20 million USD per bcm
+    assert results.costs.set_index("item").at["tariffs", "value"] == pytest.approx(
+        solved("baseline-2024").costs.set_index("item").at["tariffs", "value"] + scp * bcm_to_usd,
+        rel=1e-6,
+    )
