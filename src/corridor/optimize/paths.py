@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["decompose_paths"]
+__all__ = ["decompose_paths", "end_to_end"]
 
 _MAX_PATHS = 10_000
 
@@ -100,3 +101,66 @@ def decompose_paths(
 def remaining_out(arcs: list[int], remaining: dict[int, float], tolerance: float) -> float:
     """Flow still leaving a node on ``arcs``."""
     return sum(remaining[a] for a in arcs if remaining[a] > tolerance)
+
+
+def end_to_end(paths: pd.DataFrame, supply_nodes: set[tuple[str, str]]) -> pd.DataFrame:
+    """Routes from where flow is supplied to where it finally goes.
+
+    An agreement's volume rejoins the commodity's free flows at its destination, so a free path
+    may start there rather than at a supply. Such a path is joined to the agreement paths that
+    arrive at its start, in proportion to what they deliver there; what they deliver beyond it
+    stays as their own route. ``supply_nodes`` holds (node, commodity) pairs with supply.
+
+    Returns the columns of :func:`decompose_paths` (``layer`` and ``path`` of the first leg)
+    plus ``commodity`` and ``agreement_id`` (of the first leg); ``volume`` is what enters the
+    last leg, ``delivered`` what arrives at the end.
+    """
+    if paths.empty:
+        return paths
+    rows: list[dict[str, Any]] = paths.to_dict("records")
+    arrivals: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if isinstance(row["agreement_id"], str):
+            arrivals[(str(row["nodes"][-1]), str(row["commodity"]))].append(row)
+    left = {id(r): float(r["delivered"]) for rs in arrivals.values() for r in rs}
+    out = []
+    for row in rows:
+        if isinstance(row["agreement_id"], str):
+            continue  # added below, with what it delivers beyond the free paths it feeds
+        start = (str(row["nodes"][0]), str(row["commodity"]))
+        feeders = arrivals.get(start, [])
+        if start in supply_nodes or not feeders:
+            out.append(row)
+            continue
+        available = sum(left[id(f)] for f in feeders)
+        volume = float(row["volume"])
+        share = min(1.0, available / volume) if volume > 0 else 0.0
+        for feeder in feeders:
+            part = volume * share * left[id(feeder)] / available if available > 0 else 0.0
+            if part <= 0:
+                continue
+            ratio = part / volume
+            out.append(
+                {
+                    **feeder,
+                    "nodes": feeder["nodes"] + row["nodes"][1:],
+                    "links": feeder["links"] + row["links"],
+                    "countries": tuple(dict.fromkeys(feeder["countries"] + row["countries"])),
+                    "volume": part,
+                    "delivered": float(row["delivered"]) * ratio,
+                    "unit_cost": float(feeder["unit_cost"]) + float(row["unit_cost"]),
+                }
+            )
+            left[id(feeder)] -= part
+        if share < 1.0:  # more left the node than agreements handed over there
+            rest = 1.0 - share
+            out.append({**row, "volume": volume * rest, "delivered": row["delivered"] * rest})
+    for rs in arrivals.values():
+        for feeder in rs:
+            delivered = float(feeder["delivered"])
+            rest = left[id(feeder)] / delivered if delivered > 0 else 0.0
+            if rest > 1e-9:
+                out.append(
+                    {**feeder, "volume": feeder["volume"] * rest, "delivered": left[id(feeder)]}
+                )
+    return pd.DataFrame(out, columns=list(paths.columns))

@@ -13,6 +13,7 @@ import pandas as pd
 
 from corridor.network import Network, canonical_units
 from corridor.optimize import Results
+from corridor.optimize.paths import end_to_end
 
 __all__ = [
     "SourceIndex",
@@ -227,8 +228,13 @@ def transit_label(countries: Iterable[str], first: str, last: str) -> str:
 
 
 def sankey_data(network: Network, results: Results) -> dict[str, dict[str, Any]]:
-    """Per commodity: supplier → transit countries → market nodes and bands, by volume."""
-    paths = results.paths
+    """Per commodity: supplier → transit countries → market nodes and bands, by volume.
+
+    Routes run end to end: gas handed over under an agreement and carried on is shown from its
+    supplier to where it finally goes (:func:`corridor.optimize.paths.end_to_end`).
+    """
+    supply = results.supply[results.supply["available"] > _TOL]
+    paths = end_to_end(results.paths, set(zip(supply["node_id"], supply["commodity"], strict=True)))
     if paths.empty:
         return {}
     units = canonical_units(network.commodities)
