@@ -272,6 +272,8 @@ def test_comparison_deltas_are_differences_from_the_first() -> None:
     assert "T_SUPSA" in set(changed["node_id"]) and "F_SD" not in set(changed["node_id"])
     with pytest.raises(ValueError, match="at least two"):
         compare_results([(names[0], solved(names[0]))])
+    html = comparison._repr_html_()  # what Jupyter shows
+    assert "<h4>Link loadings</h4>" in html and "L_CPC" in html and "no change" in html
 
 
 def test_input_comparison_shows_what_each_scenario_changed() -> None:

@@ -48,6 +48,19 @@ class Comparison:
             mask |= table[column].astype(bool)
         return table[mask]
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: every table's changed rows under its title."""
+        parts = []
+        for title in self.tables:
+            shown = self.changed(title)
+            body = (
+                shown.to_html(index=False, float_format="{:,.4g}".format)
+                if len(shown)
+                else ("<p><i>no change</i></p>")
+            )
+            parts.append(f"<h4>{title}</h4>{body}")
+        return "".join(parts)
+
 
 def _side_by_side(
     frames: dict[str, pd.DataFrame], keys: list[str], value: str, names: Sequence[str]
