@@ -11,7 +11,6 @@ import typer
 from corridor.cli.console import DataOption, out_console
 from corridor.cli.scenario_cmd import unique_names
 from corridor.network import load
-from corridor.report import ReportRun, write_report
 from corridor.scenario import apply_scenario, solve_scenario
 from corridor.scenario.compare import compare_scenarios
 
@@ -41,6 +40,8 @@ def report(
     data: DataOption = None,
 ) -> None:
     """Write a self-contained HTML report: flow map, Sankey, bottlenecks, agreements, sources."""
+    from corridor.report import ReportRun, write_report  # matplotlib: only when a report is made
+
     network = load(data)
     applied = [apply_scenario(name, network) for name in scenario or ["baseline-2024"]]
     unique_names([a.name for a in applied])

@@ -15,11 +15,12 @@ from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
 from corridor.optimize import RouteRules
 from corridor.transit.caspian import caspian_setup
-from corridor.transit.charts import save_charts
 from corridor.transit.simulate import SimulationResult
 from corridor.transit.simulate import simulate as run_simulation
 from corridor.transit.skims import skim as run_skim
-from corridor.transit.sweep import sweep as run_sweep
+
+# matplotlib (charts) and Dask (sweep) are imported by the commands that use them: every other
+# command starts faster without them.
 
 app = typer.Typer(
     help="Transit time: route skims and the Caspian crossing simulation.", no_args_is_help=True
@@ -215,6 +216,8 @@ def simulate(
             for name in ("units", "queues", "fleet", "voyages", "throughput", "closures"):
                 getattr(result, name).to_csv(tmp / f"{name}.csv", index=False)
             pd.Series(result.summary()).to_json(tmp / "summary.json", indent=2)
+            from corridor.transit.charts import save_charts
+
             save_charts(result, tmp)
 
         atomic_write_dir(out, write)
@@ -243,6 +246,8 @@ def sweep(
         console=err_console, transient=True,
     ) as bar:  # fmt: skip
         task = bar.add_task("cases", total=None)
+        from corridor.transit.sweep import sweep as run_sweep
+
         table = run_sweep(
             network,
             volumes_mt=_floats(volume, "volume"),
