@@ -67,6 +67,8 @@ def test_every_shipped_scenario_applies_solves_and_cites_sources(name: str) -> N
     assert run.network.report is not None and run.network.report.ok
     known = set(run.network.sources.index)
     assert set(run.source_ids) <= known
+    if not name.startswith("baseline"):  # the baselines are the dataset, sourced row by row
+        assert run.source_ids, "a what-if scenario names its sources"
     results = solved(name)
     assert results.status == "Optimal"
     assert results.year == scenario.year
@@ -219,6 +221,7 @@ GOOD_HEAD = "title: T\ndescription: a scenario written to test error messages he
         ),
         ("rules:\n  - {avoid_countries: [XX]}\n", "rules[0].avoid_countries", 5, "country"),
         ("agreements:\n  remove: [A_NOPE]\n", "agreements.remove[0]", 5, "no agreement"),
+        ("cites:\n  - S_BP_BTC\n  - S_NOPE\n", "cites[1]", 6, "no source"),
     ],
 )
 def test_bad_scenarios_name_file_key_and_line(

@@ -195,6 +195,13 @@ def _join(values: Iterable[str]) -> str:
 
 def _apply_new_rows(ed: _Editor) -> None:
     spec = ed.scenario.spec
+    known = ed.ids("sources") | {source.id for source in spec.sources}
+    for i, source_id in enumerate(spec.cites):
+        if source_id in known:
+            ed.cited.add(source_id)
+        else:
+            ed.problem(f"cites[{i}]", "no source with this id in the dataset or the scenario's "
+                       "sources", source_id)
     for i, source in enumerate(spec.sources):
         if not ed.new("sources", source.id, f"sources[{i}].id", "source"):
             continue

@@ -214,6 +214,7 @@ def _merge(parent: ScenarioSpec, child: ScenarioSpec) -> ScenarioSpec:
             **lists,
             "agreements": agreements,
             "year": child.year if child.year is not None else parent.year,
+            "cites": child.cites,
             "extends": None,
         }
     )
@@ -223,6 +224,8 @@ def _marks(
     file: Path, root: yaml.Node | None, spec: ScenarioSpec, offsets: dict[str, int]
 ) -> dict[str, tuple[Path, int | None]]:
     marks: dict[str, tuple[Path, int | None]] = {"": (file, 1)}
+    for i in range(len(spec.cites)):
+        marks[f"cites[{i}]"] = (file, _line(root, ["cites", i]))
     for section in _SECTIONS:
         for i in range(len(getattr(spec, section))):
             marks[f"{section}[{offsets.get(section, 0) + i}]"] = (file, _line(root, [section, i]))

@@ -260,6 +260,7 @@ class ScenarioSpec(_Strict):
     description: str = Field(min_length=20)
     year: int | None = Field(None, ge=1990, le=2100)
     extends: str | None = None
+    cites: list[str] = Field([], description="Sources the description rests on (ids).")
     sources: list[NewSource] = []
     outages: list[Outage] = []
     expansions: list[Expansion] = []
