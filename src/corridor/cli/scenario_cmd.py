@@ -51,7 +51,7 @@ def show(scenario: ScenarioArg, data: DataOption = None) -> None:
     for change in run.changes or ("none: the dataset as shipped",):
         out_console.print(f"  - {change}", markup=False, highlight=False)
     if run.source_ids:
-        out_console.print("[bold]Sources of the scenario's figures[/]")
+        out_console.print("[bold]Sources of the scenario[/]")
         sources = run.network.sources
         for source_id in run.source_ids:
             s = sources.loc[source_id]
