@@ -38,7 +38,9 @@ def _save(fig: Figure, path: Path, fmt: str) -> Path:
     return path
 
 
-def map_figure(network: Network, results: Results, basemap: gpd.GeoDataFrame) -> Figure:
+def map_figure(
+    network: Network, results: Results, basemap: gpd.GeoDataFrame, title: str = ""
+) -> Figure:
     """Basemap, links (width by utilisation or flow, colour by mode, binding links in a red
     dashed halo, unused links thin grey) and labels of suppliers, markets and bottleneck ends."""
     index = SourceIndex.from_network(network)
@@ -75,12 +77,13 @@ def map_figure(network: Network, results: Results, basemap: gpd.GeoDataFrame) ->
         Line2D([], [], color=UNUSED_COLOR, lw=1, label="no flow"),
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=8, ncols=2, framealpha=0.9)
-    ax.set_title(f"Flows {results.year}: line width = utilisation (or share of largest flow)")
+    lead = f"{title}: flows" if title else "Flows"
+    ax.set_title(f"{lead} {results.year} (line width = utilisation, or share of largest flow)")
     fig.tight_layout()
     return fig
 
 
-def bottlenecks_figure(results: Results, *, top: int = 15) -> Figure:
+def bottlenecks_figure(results: Results, *, top: int = 15, title: str = "") -> Figure:
     """Utilisation of the busiest capacitated links; binding ones red with their shadow price."""
     table = results.links.dropna(subset=["utilisation"])
     table = table.sort_values("utilisation", ascending=False).drop_duplicates("link_id")
@@ -103,7 +106,9 @@ def bottlenecks_figure(results: Results, *, top: int = 15) -> Figure:
         ax.set_xlim(0, 135)
         ax.set_xlabel("utilisation of capacity (%) — red: capacity binds")
         ax.tick_params(axis="y", labelsize=8)
-    ax.set_title(f"Busiest links {results.year}")
+    ax.set_title(
+        f"{title}: busiest links {results.year}" if title else f"Busiest links {results.year}"
+    )
     fig.tight_layout()
     return fig
 
@@ -144,13 +149,13 @@ def write_figures(runs: Sequence[ReportRun], folder: Path, basemap: gpd.GeoDataF
     written: list[Path] = []
     for i, run in enumerate(runs):
         suffix = "" if i == 0 else f"-{run.name}"
-        fig = map_figure(run.network, run.results, basemap)
+        fig = map_figure(run.network, run.results, basemap, run.title)
         written += [
             _save(fig, folder / f"map{suffix}.png", "png"),
             _save(fig, folder / f"map{suffix}.svg", "svg"),
         ]
         plt.close(fig)
-        fig = bottlenecks_figure(run.results)
+        fig = bottlenecks_figure(run.results, title=run.title)
         written.append(_save(fig, folder / f"bottlenecks{suffix}.png", "png"))
         plt.close(fig)
     if len(runs) > 1:
