@@ -116,8 +116,9 @@ def _link_capacity(results: Results) -> pd.DataFrame:
 def link_records(network: Network, results: Results, sources: SourceIndex) -> list[dict[str, Any]]:
     """One dict per link of the network whose end nodes have coordinates.
 
-    ``share`` (0-1) sets the line width: utilisation where the link has a capacity, else the
-    flow relative to the largest link flow of the same unit.
+    ``share`` (0-1) sets the line width: the link's flow relative to the largest link flow in
+    the same unit (Mt/yr, bcm/yr and TEU/yr are not added up); utilisation is in the tooltip and
+    binding links get a halo.
     """
     nodes = network.nodes
     flows = _link_flows(results)
@@ -135,13 +136,10 @@ def link_records(network: Network, results: Results, sources: SourceIndex) -> li
         own = flows_by_link.get(link_id, flows.iloc[:0])
         cap = capacity.loc[link_id] if link_id in capacity.index else None
         utilisation = None if cap is None else to_json_value(cap["utilisation"])
-        if utilisation is not None and not own.empty:
-            share = min(float(utilisation), 1.0)
-        else:
-            share = max(
-                (f / max_by_unit[u] for f, u in zip(own["flow"], own["unit"], strict=True)),
-                default=0.0,
-            )
+        share = max(
+            (f / max_by_unit[u] for f, u in zip(own["flow"], own["unit"], strict=True)),
+            default=0.0,
+        )
         records.append(
             {
                 "id": str(link_id),

@@ -90,8 +90,8 @@ def _legend(modes: Sequence[str]) -> str:
     )
     return (
         f'<div class="legend" id="map-legend"><ul>{items}</ul>'
-        "<p>Line width: utilisation of capacity (or flow relative to the largest flow in the "
-        "same unit where a link has no capacity). Dark dots: suppliers, markets and ends of "
+        "<p>Line width: flow, relative to the largest flow in the same unit (Mt/yr, bcm/yr or "
+        "TEU/yr); hover for capacity and utilisation. Dark dots: suppliers, markets and ends of "
         "binding links. Scroll to zoom, drag to pan, hover for details.</p></div>"
     )
 

@@ -41,7 +41,7 @@ def _save(fig: Figure, path: Path, fmt: str) -> Path:
 def map_figure(
     network: Network, results: Results, basemap: gpd.GeoDataFrame, title: str = ""
 ) -> Figure:
-    """Basemap, links (width by utilisation or flow, colour by mode, binding links in a red
+    """Basemap, links (width by flow within its unit, colour by mode, binding links in a red
     dashed halo, unused links thin grey) and labels of suppliers, markets and bottleneck ends."""
     index = SourceIndex.from_network(network)
     links = link_records(network, results, index)
@@ -78,7 +78,7 @@ def map_figure(
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=8, ncols=2, framealpha=0.9)
     lead = f"{title}: flows" if title else "Flows"
-    ax.set_title(f"{lead} {results.year} (line width = utilisation, or share of largest flow)")
+    ax.set_title(f"{lead} {results.year} (line width = flow, relative within its unit)")
     fig.tight_layout()
     return fig
 

@@ -200,8 +200,11 @@ def _apply_new_rows(ed: _Editor) -> None:
         if source_id in known:
             ed.cited.add(source_id)
         else:
-            ed.problem(f"cites[{i}]", "no source with this id in the dataset or the scenario's "
-                       "sources", source_id)
+            ed.problem(
+                f"cites[{i}]",
+                "no source with this id in the dataset or the scenario's sources",
+                source_id,
+            )
     for i, source in enumerate(spec.sources):
         if not ed.new("sources", source.id, f"sources[{i}].id", "source"):
             continue
