@@ -69,6 +69,9 @@ def test_compare_prints_and_writes_deltas(tmp_path: Path) -> None:
         "unmet_demand.csv",
         "binding_links_shadow_price.csv",
     }
+    only = run("compare", "baseline-2023", "cpc-closed", "-t", "binding", "-t", "unmet")
+    assert "Binding links" in only.stdout and "Link loadings" not in only.stdout
+    assert (out / "link_loadings.csv").exists()  # --table limits the terminal, not the CSVs
     single = run("compare", "baseline-2023")
     assert single.returncode == 2 and "at least two" in single.stderr
 

@@ -104,8 +104,10 @@ def unique_names(names: list[str]) -> None:
         )
 
 
-def _print_comparison(comparison: Comparison, *, show_all: bool) -> None:
+def _print_comparison(comparison: Comparison, *, show_all: bool, only: list[str]) -> None:
     for title, table in comparison.tables.items():
+        if only and not any(word.lower() in title.lower() for word in only):
+            continue
         shown = table if show_all else comparison.changed(title)
         if shown.empty:
             out_console.print(f"[dim]{title}: no change[/]")
@@ -137,6 +139,15 @@ def compare(
         Path | None, typer.Option("--out", "-o", help="Folder to write the tables as CSV.")
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show unchanged rows too.")] = False,
+    table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table",
+            "-t",
+            help="Show only tables whose title contains this (repeatable): "
+            "inputs, totals, delivered, unmet, binding, loadings, transit, agreements, costs.",
+        ),
+    ] = None,
     data: DataOption = None,
 ) -> None:
     """Solve scenarios and show their differences side by side (Δ = scenario - first)."""
@@ -146,7 +157,7 @@ def compare(
     runs = [apply_scenario(name, network) for name in scenarios]
     unique_names([run.name for run in runs])
     comparison = compare_scenarios([(run, solve_scenario(run)) for run in runs])
-    _print_comparison(comparison, show_all=show_all)
+    _print_comparison(comparison, show_all=show_all, only=table or [])
     if out is not None:
         write_comparison(comparison, out)
         out_console.print(f"comparison written to {out}")
