@@ -62,7 +62,9 @@ def report(
     if len(runs) > 1:
         full = compare_scenarios(solved)
         comparison = {
-            title: full.changed(title).drop(columns=[c for c in _FLAGS if c in full.tables[title]])
+            title: full.changed(title)
+            .drop(columns=[c for c in _FLAGS if c in full.tables[title]])
+            .reset_index(drop=True)
             for title in full.tables
         }
     folder = figures or out.with_name(f"{out.stem}-figures")
