@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import corridor
@@ -380,3 +381,18 @@ def test_tariffs_group_rules_new_agreements_and_quantity_changes(tmp_path: Path)
         solved("baseline-2024").costs.set_index("item").at["tariffs", "value"] + scp * bcm_to_usd,
         rel=1e-6,
     )
+
+
+def test_an_addition_keeps_the_old_sources_and_shifts_the_range() -> None:
+    run = apply_scenario("tap-plus-1.2", base())
+    prov = run.network.provenance.set_index(["table", "row_id", "column"])
+    row = prov.loc[("links", "L_TAP_A", "capacity")]
+    assert (row["value"], row["low"], row["high"]) == pytest.approx((11.2, 11.2, 13.2))
+    assert set(row["source_ids"]) == {"S_TREND_20240123", "S_MENAFN_1110347741"}
+    new_total = (
+        apply_scenario("tanap-31", base())
+        .network.provenance.set_index(["table", "row_id", "column"])
+        .loc[("links", "L_TANAP_0", "capacity")]
+    )
+    assert new_total["value"] == 31 and pd.isna(new_total["low"])  # a new figure: its own sources
+    assert set(new_total["source_ids"]) == {"S_TREND_20250106", "S_AZERNEWS_204598"}

@@ -9,8 +9,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from operator import add, mul
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -133,9 +135,14 @@ class _Editor:
         value: float | None,
         entry: _Provenance | None,
         *,
-        scale: float | None = None,
+        derive: Callable[[float], float] | None = None,
     ) -> None:
-        """Set a sourced figure and its provenance row (ranges scaled with it, else dropped)."""
+        """Set a sourced figure and its provenance row.
+
+        ``derive`` marks a figure derived from the one it replaces (scaled, or added to): its
+        provenance keeps the old sources next to the entry's and maps the sourced range with
+        ``derive``. Otherwise the entry's sources replace the old ones and the range is dropped.
+        """
         self.frames[table].at[self.row(table, row_id), column] = value
         prov = self.frames["provenance"]
         match = prov.index[
@@ -146,9 +153,9 @@ class _Editor:
             return
         old = prov.loc[match[0]].to_dict() if len(match) else {}
         note = f"scenario {self.scenario.name}: {entry.note or 'changed'}"
-        if scale is not None and old:  # a derived figure keeps its sources and scaled range
+        if derive is not None and old:
             sources = ";".join(dict.fromkeys([*str(old["source_ids"]).split(";"), *entry.sources]))
-            low, high = (None if old[b] is None else float(old[b]) * scale for b in ("low", "high"))
+            low, high = (None if old[b] is None else derive(float(old[b])) for b in ("low", "high"))
             status, confidence, year = old["status"], old["confidence"], old["year"]
         else:
             sources = ";".join(entry.sources)
@@ -311,15 +318,15 @@ def _expand(ed: _Editor, exp: Expansion, key: str, year: int) -> None:
                 exp.add,
             )
             return
-        new, new_unit = old + exp.add, unit
+        new, new_unit, derive = old + exp.add, unit, partial(add, exp.add)
     else:
         assert exp.capacity is not None  # the model checks one of them is given
-        new, new_unit = exp.capacity, exp.unit or unit
+        new, new_unit, derive = exp.capacity, exp.unit or unit, None
         if new_unit is None:
             ed.problem(f"{key}.unit", "the link has no capacity unit; give one", None)
             return
     ed.frames["links"].at[ed.row("links", exp.link), "capacity_unit"] = new_unit
-    ed.set_figure("links", exp.link, "capacity", new, exp)
+    ed.set_figure("links", exp.link, "capacity", new, exp, derive=derive)
     status = ed.get("links", exp.link, "status")
     start = _number(ed.get("links", exp.link, "start_year"))
     if status != "operating" and (start is None or start > exp.year):
@@ -344,7 +351,9 @@ def _cut(ed: _Editor, outage: Outage, key: str, rules: set[str]) -> None:
         )
         return
     unit = ed.get("links", outage.link, "capacity_unit")
-    ed.set_figure("links", outage.link, "capacity", old * factor, outage, scale=factor)
+    ed.set_figure(
+        "links", outage.link, "capacity", old * factor, outage, derive=partial(mul, factor)
+    )
     ed.changes.append(
         f"{outage.link}: {outage.cut_percent:g}% cut for {days:g} days -> "
         f"{old * factor:.4g} of {old:g} {unit} over the year"
@@ -380,7 +389,9 @@ def _apply_quantities(ed: _Editor, table: str) -> None:
                 )
                 continue
             factor = 1 + ch.change_percent / 100
-            ed.set_figure(table, str(row_id), "value", old * factor, ch, scale=factor)
+            ed.set_figure(
+                table, str(row_id), "value", old * factor, ch, derive=partial(mul, factor)
+            )
             ed.changes.append(
                 f"{table} {ch.node} {ch.commodity}: {old:g} -> "
                 f"{old * factor:.4g} {unit} ({ch.change_percent:+g}%)"
