@@ -14,7 +14,13 @@ import logging
 
 __version__ = "0.1.0"
 
-from corridor.errors import CorridorError, InputFileError, UnitError, ValidationError
+from corridor.errors import (
+    CorridorError,
+    InputFileError,
+    ScenarioError,
+    UnitError,
+    ValidationError,
+)
 from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe
 from corridor.io.export import export_network
 from corridor.network import Network, load
@@ -30,6 +36,7 @@ __all__ = [
     "Network",
     "Results",
     "RouteRules",
+    "ScenarioError",
     "SolveOptions",
     "UnitError",
     "ValidationError",

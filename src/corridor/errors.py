@@ -6,7 +6,10 @@ Every error is a :class:`CorridorError`; subclasses also inherit the matching bu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from corridor.validate.report import ValidationReport
@@ -14,6 +17,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CorridorError",
     "InputFileError",
+    "ScenarioError",
+    "ScenarioProblem",
     "UnitError",
     "ValidationError",
 ]
@@ -38,3 +43,29 @@ class ValidationError(CorridorError, ValueError):
         self.report = report
         n = len(report.errors)
         super().__init__(f"dataset at {report.path} has {n} validation error(s)")
+
+
+@dataclass(frozen=True)
+class ScenarioProblem:
+    """One problem in a scenario file."""
+
+    file: Path
+    key: str
+    line: int | None
+    message: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        key = f" {self.key}:" if self.key else ""
+        shown = "" if self.value is None else f" (found {self.value!r})"
+        return f"{where}:{key} {self.message}{shown}"
+
+
+class ScenarioError(CorridorError, ValueError):
+    """A scenario file cannot be read or used; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[ScenarioProblem]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in scenario file(s):\n{lines}")

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError as PydanticError
 
-from corridor.errors import CorridorError
+from corridor.errors import ScenarioError, ScenarioProblem
 from corridor.scenario.model import Agreements, ScenarioSpec
 
 __all__ = [
@@ -30,32 +30,6 @@ __all__ = [
 #: Folder of the named scenarios shipped with corridor.
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "data" / "scenarios"
 _SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True)
-class ScenarioProblem:
-    """One problem in a scenario file."""
-
-    file: Path
-    key: str
-    line: int | None
-    message: str
-    value: Any = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        key = f" {self.key}:" if self.key else ""
-        shown = "" if self.value is None else f" (found {self.value!r})"
-        return f"{where}:{key} {self.message}{shown}"
-
-
-class ScenarioError(CorridorError, ValueError):
-    """A scenario file cannot be read or used; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: Sequence[ScenarioProblem]) -> None:
-        self.problems = tuple(problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in scenario file(s):\n{lines}")
 
 
 @dataclass(frozen=True)
