@@ -14,8 +14,6 @@ from corridor.network import load
 from corridor.scenario import apply_scenario, solve_scenario
 from corridor.scenario.compare import compare_scenarios
 
-_FLAGS = ("changed", "changed route")
-
 
 def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
@@ -61,12 +59,7 @@ def report(
     comparison: dict[str, pd.DataFrame] | None = None
     if len(runs) > 1:
         full = compare_scenarios(solved)
-        comparison = {
-            title: full.changed(title)
-            .drop(columns=[c for c in _FLAGS if c in full.tables[title]])
-            .reset_index(drop=True)
-            for title in full.tables
-        }
+        comparison = {title: full.view(title) for title in full.tables}
     folder = figures or out.with_name(f"{out.stem}-figures")
     written = write_report(runs, out, comparison=comparison, figures_dir=folder, title=title)
     out_console.print(f"report written to {written[0]}")

@@ -105,10 +105,10 @@ def unique_names(names: list[str]) -> None:
 
 
 def _print_comparison(comparison: Comparison, *, show_all: bool, only: list[str]) -> None:
-    for title, table in comparison.tables.items():
+    for title in comparison.tables:
         if only and not any(word.lower() in title.lower() for word in only):
             continue
-        shown = table if show_all else comparison.changed(title)
+        shown = comparison.view(title, all_rows=show_all)
         if shown.empty:
             out_console.print(f"[dim]{title}: no change[/]")
             continue

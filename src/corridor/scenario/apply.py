@@ -23,7 +23,7 @@ from corridor.io.export import tables_to_csv_frames
 from corridor.network import Network, from_frames, load
 from corridor.optimize import Results, RouteRules, SolveOptions, solve
 from corridor.scenario.files import Scenario, ScenarioError, ScenarioProblem, read_scenario
-from corridor.scenario.model import Expansion, Outage, QuantityChange
+from corridor.scenario.model import Expansion, Outage, QuantityChange, ScenarioSpec
 
 __all__ = ["AppliedScenario", "apply_scenario", "outage_factor", "solve_scenario"]
 
@@ -512,7 +512,7 @@ def _rules(ed: _Editor, closed: set[str]) -> tuple[RouteRules, dict[str, RouteRu
     return everywhere, scoped
 
 
-def _entry_keys(spec: Any) -> dict[str, str]:
+def _entry_keys(spec: ScenarioSpec) -> dict[str, str]:
     """Which scenario entry made each row id (``L_TCGP`` -> ``expansions[0]``)."""
     keys: dict[str, str] = {}
     for section, field in (

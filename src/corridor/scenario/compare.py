@@ -25,6 +25,8 @@ _INPUT_TABLES = ("nodes", "links", "supply", "demand", "agreements", "transit")
 _ABSENT = "(absent)"
 
 _TOL = 1e-6
+#: True/false columns that mark rows whose binding or route changed.
+_FLAGS = ("changed", "changed route")
 
 
 @dataclass(frozen=True)
@@ -38,25 +40,30 @@ class Comparison:
         """Rows of a table where some scenario differs from the reference."""
         table = self.tables[title]
         deltas = [c for c in table.columns if str(c).startswith("Δ ")]
-        texts = [c for c in table.columns if str(c).startswith("changed")]
-        if not deltas and not texts:
+        flags = [c for c in table.columns if c in _FLAGS]
+        if not deltas and not flags:
             return table
         mask = pd.Series(False, index=table.index)
         for column in deltas:
             mask |= table[column].abs().fillna(0) > _TOL
-        for column in texts:
+        for column in flags:
             mask |= table[column].astype(bool)
         return table[mask]
+
+    def view(self, title: str, *, all_rows: bool = False) -> pd.DataFrame:
+        """A table to show: its changed rows (or all), without the true/false change flags."""
+        table = self.tables[title] if all_rows else self.changed(title)
+        return table.drop(columns=[c for c in _FLAGS if c in table]).reset_index(drop=True)
 
     def _repr_html_(self) -> str:
         """In Jupyter: every table's changed rows under its title."""
         parts = []
         for title in self.tables:
-            shown = self.changed(title)
+            shown = self.view(title)
             body = (
                 shown.to_html(index=False, float_format="{:,.4g}".format)
                 if len(shown)
-                else ("<p><i>no change</i></p>")
+                else "<p><i>no change</i></p>"
             )
             parts.append(f"<h4>{title}</h4>{body}")
         return "".join(parts)
@@ -98,13 +105,18 @@ def _labels(runs: Sequence[tuple[str, Results]]) -> pd.DataFrame:
     return labels
 
 
-def _links(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
-    used = {n: r.links.groupby("link_id", as_index=False)["used"].sum() for n, r in runs}
-    table = _side_by_side(used, ["link_id"], "used", names)
-    labels = _labels(runs)
+def _labelled(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (keyed by link_id) with each link's name and unit after its id."""
     table.insert(1, "name", table["link_id"].map(labels["name"]))
     table.insert(2, "unit", table["link_id"].map(labels["unit"]))
     return table
+
+
+def _links(
+    runs: Sequence[tuple[str, Results]], names: Sequence[str], labels: pd.DataFrame
+) -> pd.DataFrame:
+    used = {n: r.links.groupby("link_id", as_index=False)["used"].sum() for n, r in runs}
+    return _labelled(_side_by_side(used, ["link_id"], "used", names), labels)
 
 
 def _by_scenario(texts: dict[str, pd.Series]) -> pd.Series:
@@ -119,21 +131,19 @@ def _by_scenario(texts: dict[str, pd.Series]) -> pd.Series:
     return frame.apply(one, axis=1)
 
 
-def _binding(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
+def _binding(
+    runs: Sequence[tuple[str, Results]], names: Sequence[str], labels: pd.DataFrame
+) -> pd.DataFrame:
     """Links binding in any scenario: shadow price per scenario (0 where not binding)."""
-    prices = {}
-    for name, r in runs:
-        b = r.links[r.links["binding"]].groupby("link_id", as_index=False)["shadow_price"].max()
-        prices[name] = b
-    table = _side_by_side(prices, ["link_id"], "shadow_price", names)
-    labels = _labels(runs)
-    table.insert(1, "name", table["link_id"].map(labels["name"]))
-    table.insert(2, "unit", table["link_id"].map(labels["unit"]))
-    binds = {
-        n: table["link_id"].isin(set(r.links.loc[r.links["binding"], "link_id"])) for n, r in runs
+    binding = {n: r.links[r.links["binding"]] for n, r in runs}
+    prices = {
+        n: b.groupby("link_id", as_index=False)["shadow_price"].max() for n, b in binding.items()
     }
-    table["binds in"] = [", ".join(n for n in names if binds[n].iloc[i]) for i in range(len(table))]
-    table["changed"] = np.logical_or.reduce([binds[n] != binds[names[0]] for n in names])
+    table = _labelled(_side_by_side(prices, ["link_id"], "shadow_price", names), labels)
+    binds = pd.DataFrame({n: table["link_id"].isin(b["link_id"]) for n, b in binding.items()})
+    scenarios = np.array(binds.columns)
+    table["binds in"] = [", ".join(scenarios[row]) for row in binds.to_numpy(dtype=bool)]
+    table["changed"] = binds.ne(binds[names[0]], axis=0).any(axis=1)
     return table
 
 
@@ -163,24 +173,23 @@ def _unmet(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.Data
     return table
 
 
-def _summary(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
-    rows = {}
-    for name, r in runs:
-        frame = pd.concat(
+def _summary(
+    deliveries: dict[str, pd.DataFrame], runs: Sequence[tuple[str, Results]], names: Sequence[str]
+) -> pd.DataFrame:
+    """Delivered and unmet volume of each commodity."""
+    keys = ["commodity", "unit"]
+    rows = {
+        name: pd.concat(
             [
-                _deliveries(r)
-                .groupby(["commodity", "unit"], as_index=False)["delivered"]
-                .sum()
-                .assign(measure="delivered"),
-                r.unmet.groupby(["commodity", "unit"], as_index=False)["unmet"]
-                .sum()
-                .rename(columns={"unmet": "delivered"})
-                .assign(measure="unmet"),
+                deliveries[name].groupby(keys, as_index=False)["delivered"].sum()
+                .rename(columns={"delivered": "value"}).assign(measure="delivered"),
+                r.unmet.groupby(keys, as_index=False)["unmet"].sum()
+                .rename(columns={"unmet": "value"}).assign(measure="unmet"),
             ]
         )
-        rows[name] = frame.rename(columns={"delivered": "value"})
-    table = _side_by_side(rows, ["measure", "commodity", "unit"], "value", names)
-    return table
+        for name, r in runs
+    }  # fmt: skip
+    return _side_by_side(rows, ["measure", *keys], "value", names)
 
 
 def _cells(network: Network, options: SolveOptions) -> pd.Series:
@@ -280,18 +289,19 @@ def compare_results(
         raise ValueError("compare needs at least two scenarios")
     if len(set(names)) != len(names):
         raise ValueError(f"scenario names repeat: {names}")
-    frames = {name: _deliveries(r) for name, r in runs}
+    deliveries = {name: _deliveries(r) for name, r in runs}
+    labels = _labels(runs)
     costs = {name: r.costs for name, r in runs}
     transit = {name: r.transit for name, r in runs}
     revenue = {name: r.transit.fillna({"tariff_revenue_usd": 0.0}) for name, r in runs}
     tables = {
-        "Totals by commodity": _summary(runs, names),
+        "Totals by commodity": _summary(deliveries, runs, names),
         "Delivered volumes": _side_by_side(
-            frames, ["node_id", "commodity", "unit", "kind"], "delivered", names
+            deliveries, ["node_id", "commodity", "unit", "kind"], "delivered", names
         ),
         "Unmet demand": _unmet(runs, names),
-        "Binding links (shadow price)": _binding(runs, names),
-        "Link loadings": _links(runs, names),
+        "Binding links (shadow price)": _binding(runs, names, labels),
+        "Link loadings": _links(runs, names, labels),
         "Transit volume by country": _side_by_side(
             transit, ["country", "commodity", "unit"], "volume", names
         ),

@@ -100,8 +100,12 @@ def _parse(file: Path) -> tuple[dict[str, Any], yaml.Node | None]:
             [ScenarioProblem(file, "", None, f"cannot read the file: {err}")]
         ) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)  # one parse: the nodes (for lines) and the data
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
