@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -84,10 +85,25 @@ def test_report_of_two_scenarios_writes_html_and_figures(tmp_path: Path) -> None
     assert "Inputs that differ" in html and "Δ cpc-closed" in html
     assert "What this scenario changes" in html and "L_CPC: closed for the whole year" in html
     assert ">index</th>" not in html  # tables show their own columns only
-    assert "http://" not in html.split("<body", 1)[0]  # nothing loaded from outside
+    assert "Content-Security-Policy" in html  # the browser may load nothing from outside
+    assert not re.search(r'<(script|link|img)[^>]*(src|href)="https?:', html)
     figures = tmp_path / "r" / "report-figures"
     assert (figures / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (figures / "map-cpc-closed.svg").exists() and (figures / "deliveries.png").exists()
+
+
+def test_report_refuses_a_folder_as_page_and_a_file_as_figures_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = run("report", "-o", str(folder))
+    assert result.returncode == 2 and "is a folder" in result.stderr
+    a_file = tmp_path / "figs.txt"
+    a_file.write_text("keep")
+    page = tmp_path / "r.html"
+    result = run("report", "-o", str(page), "--figures", str(a_file))
+    assert result.returncode == 2 and "is a file" in result.stderr
+    assert "Traceback" not in result.stderr and not page.exists()
+    assert a_file.read_text() == "keep" and list(folder.iterdir()) == []
 
 
 def test_report_with_a_bad_scenario_writes_nothing(tmp_path: Path) -> None:

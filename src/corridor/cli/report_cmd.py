@@ -59,7 +59,7 @@ def report(
     comparison: dict[str, pd.DataFrame] | None = None
     if len(runs) > 1:
         full = compare_scenarios(solved)
-        comparison = {title: full.view(title) for title in full.tables}
+        comparison = {table: full.view(table) for table in full.tables}
     folder = figures or out.with_name(f"{out.stem}-figures")
     written = write_report(runs, out, comparison=comparison, figures_dir=folder, title=title)
     out_console.print(f"report written to {written[0]}")

@@ -18,7 +18,12 @@ OUTPUT_MARKER: Final = ".corridor-output"
 
 
 def atomic_write_file(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
+
+    A folder at ``path`` is refused with :class:`InputFileError` (nothing is written).
+    """
+    if path.is_dir():
+        raise InputFileError(f"{path} is a folder; give a file name to write to")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from corridor import __version__
+from corridor.errors import InputFileError
 from corridor.network import Network
 from corridor.optimize import Results
 from corridor.report.data import SourceIndex, build_run_data
@@ -73,8 +74,10 @@ class ReportRun:
     changes: tuple[str, ...] = ()
 
 
-def _section(run: ReportRun, data: Mapping[str, Any], generated: str) -> RunSection:
-    res, index = run.results, SourceIndex.from_network(run.network)
+def _section(
+    run: ReportRun, data: Mapping[str, Any], index: SourceIndex, generated: str
+) -> RunSection:
+    res = run.results
     facts = {
         "year": str(res.year),
         "solve status": str(res.status),
@@ -127,6 +130,8 @@ def write_report(
     ------
     ValueError
         If ``runs`` is empty, names repeat, or a source id is not in the network's sources.
+    InputFileError
+        If ``figures_dir`` is a file (checked before anything is written).
     """
     if not runs:
         raise ValueError("runs is empty: give at least one ReportRun")
@@ -136,15 +141,19 @@ def write_report(
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     bounds = region_bounds(r.network.nodes for r in runs)
     basemap = clip_basemap(bounds)
-    run_data = []
-    for r in runs:
-        data = build_run_data(r.name, r.network, r.results, r.source_ids)
-        run_data.append({**data, "title": r.title})
+    indexes = [SourceIndex.from_network(r.network) for r in runs]
+    run_data = [
+        {**build_run_data(r.name, r.network, r.results, index, r.source_ids), "title": r.title}
+        for r, index in zip(runs, indexes, strict=True)
+    ]
     page = render_page(
         title=title,
         generated=generated,
         version=__version__,
-        runs=[_section(r, d, generated) for r, d in zip(runs, run_data, strict=True)],
+        runs=[
+            _section(r, d, index, generated)
+            for r, d, index in zip(runs, run_data, indexes, strict=True)
+        ],
         data={
             "title": title,
             "bounds": list(bounds),
@@ -154,8 +163,10 @@ def write_report(
         },
         comparison=comparison,
     )
+    if figures_dir is not None and Path(figures_dir).is_file():
+        raise InputFileError(f"{figures_dir} is a file; give a folder for the figures")
     written = [write_page(page, Path(path))]
     logger.info("report: wrote %s (%d runs, %d kB)", path, len(runs), len(page) // 1024)
     if figures_dir is not None:
-        written += write_figures(runs, Path(figures_dir), basemap)
+        written += write_figures(runs, run_data, Path(figures_dir), basemap)
     return written

@@ -27,8 +27,6 @@ __all__ = [
 ]
 
 _TOL = 1e-9
-#: Tables whose provenance counts when a figure shows their rows.
-_SHOWN_TABLES = ("links", "nodes", "supply", "demand", "agreements")
 
 
 def to_json_value(value: Any) -> Any:
@@ -65,14 +63,13 @@ class SourceIndex:
 
     @classmethod
     def from_network(cls, network: Network) -> SourceIndex:
-        """Collect every row's source ids (split on ';' if given as text)."""
+        """Collect every row's source ids (a tuple per provenance row once loaded)."""
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
         prov = network.provenance
         for table, row_id, ids in zip(
             prov["table"], prov["row_id"], prov["source_ids"], strict=True
         ):
-            items = ids.split(";") if isinstance(ids, str) else (ids if ids is not None else ())
-            found[(str(table), str(row_id))].update(s.strip() for s in items if str(s).strip())
+            found[(str(table), str(row_id))].update(ids)
         return cls({key: tuple(sorted(ids)) for key, ids in found.items()})
 
     def of(self, table: str, row_id: str) -> tuple[str, ...]:
@@ -334,10 +331,13 @@ def source_records(
 
 
 def build_run_data(
-    name: str, network: Network, results: Results, extra_sources: Iterable[str] = ()
+    name: str,
+    network: Network,
+    results: Results,
+    index: SourceIndex,
+    extra_sources: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Everything the page's scripts draw for one run, JSON-able."""
-    index = SourceIndex.from_network(network)
     return {
         "name": name,
         "year": int(results.year),

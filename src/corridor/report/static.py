@@ -1,27 +1,24 @@
-"""Static figures for slides (matplotlib, Agg): the flow map, bottlenecks and deliveries."""
+"""Static figures for slides: the flow map, bottlenecks and deliveries.
+
+Figures are built as ``matplotlib.figure.Figure`` objects, not through pyplot, so making a
+report never changes the backend or the open figures of a user's notebook.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no screen
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from corridor.io.atomic import atomic_write_file
-from corridor.network import Network
 from corridor.optimize import Results
-from corridor.report.data import SourceIndex, link_records, node_records
 from corridor.report.palette import BINDING_COLOR, UNUSED_COLOR, mode_color
 
 if TYPE_CHECKING:
@@ -39,14 +36,17 @@ def _save(fig: Figure, path: Path, fmt: str) -> Path:
 
 
 def map_figure(
-    network: Network, results: Results, basemap: gpd.GeoDataFrame, title: str = ""
+    links: Sequence[Mapping[str, Any]],
+    nodes: Sequence[Mapping[str, Any]],
+    basemap: gpd.GeoDataFrame,
+    year: int,
+    title: str = "",
 ) -> Figure:
     """Basemap, links (width by flow within its unit, colour by mode, binding links in a red
-    dashed halo, unused links thin grey) and labels of suppliers, markets and bottleneck ends."""
-    index = SourceIndex.from_network(network)
-    links = link_records(network, results, index)
-    nodes = node_records(network, results, index)
-    fig, ax = plt.subplots(figsize=(14, 6.5))
+    dashed halo, unused links thin grey) and labels of suppliers, markets and bottleneck ends,
+    from the page's link and node records (:func:`corridor.report.data.build_run_data`)."""
+    fig = Figure(figsize=(14, 6.5))
+    ax = fig.subplots()
     ax.set_facecolor("#dbe9f4")
     basemap.plot(ax=ax, color="#f3efe6", edgecolor="#b9b2a3", linewidth=0.4)
     for link in sorted(links, key=lambda rec: (rec["used"], rec["share"])):
@@ -78,7 +78,7 @@ def map_figure(
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=8, ncols=2, framealpha=0.9)
     lead = f"{title}: flows" if title else "Flows"
-    ax.set_title(f"{lead} {results.year} (line width = flow, relative within its unit)")
+    ax.set_title(f"{lead} {year} (line width = flow, relative within its unit)")
     fig.tight_layout()
     return fig
 
@@ -88,7 +88,8 @@ def bottlenecks_figure(results: Results, *, top: int = 15, title: str = "") -> F
     table = results.links.dropna(subset=["utilisation"])
     table = table.sort_values("utilisation", ascending=False).drop_duplicates("link_id")
     table = table[table["utilisation"] > 0].head(top).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(9, 0.35 * max(len(table), 3) + 1.2))
+    fig = Figure(figsize=(9, 0.35 * max(len(table), 3) + 1.2))
+    ax = fig.subplots()
     if table.empty:
         ax.text(0.5, 0.5, "no link carries flow", ha="center", va="center")
         ax.set_axis_off()
@@ -128,8 +129,8 @@ def deliveries_figure(runs: Sequence[ReportRun]) -> Figure:
     table = pd.concat(frames, ignore_index=True)
     totals = table.groupby("commodity")["delivered"].sum()
     commodities = sorted(totals.index[totals > 0]) or sorted(totals.index)
-    fig, axes = plt.subplots(1, len(commodities), figsize=(3 * len(commodities) + 1, 3.6))
-    axes_list = list(axes.flat) if hasattr(axes, "flat") else [axes]
+    fig = Figure(figsize=(3 * len(commodities) + 1, 3.6))
+    axes_list = list(fig.subplots(1, len(commodities), squeeze=False).flat)
     titles = [r.title for r in runs]
     for ax, commodity in zip(axes_list, commodities, strict=True):
         rows = table[table["commodity"] == commodity].set_index("run").reindex(titles)
@@ -142,24 +143,26 @@ def deliveries_figure(runs: Sequence[ReportRun]) -> Figure:
     return fig
 
 
-def write_figures(runs: Sequence[ReportRun], folder: Path, basemap: gpd.GeoDataFrame) -> list[Path]:
+def write_figures(
+    runs: Sequence[ReportRun],
+    run_data: Sequence[Mapping[str, Any]],
+    folder: Path,
+    basemap: gpd.GeoDataFrame,
+) -> list[Path]:
     """map.png, map.svg and bottlenecks.png of each run (the first unsuffixed, others
-    ``-<name>``) and, with several runs, deliveries.png; return the paths written."""
+    ``-<name>``) and, with several runs, deliveries.png; return the paths written.
+    ``run_data`` are the runs' page records, whose links and nodes the maps draw."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for i, run in enumerate(runs):
+    for i, (run, data) in enumerate(zip(runs, run_data, strict=True)):
         suffix = "" if i == 0 else f"-{run.name}"
-        fig = map_figure(run.network, run.results, basemap, run.title)
+        fig = map_figure(data["links"], data["nodes"], basemap, run.results.year, run.title)
         written += [
             _save(fig, folder / f"map{suffix}.png", "png"),
             _save(fig, folder / f"map{suffix}.svg", "svg"),
         ]
-        plt.close(fig)
         fig = bottlenecks_figure(run.results, title=run.title)
         written.append(_save(fig, folder / f"bottlenecks{suffix}.png", "png"))
-        plt.close(fig)
     if len(runs) > 1:
-        fig = deliveries_figure(runs)
-        written.append(_save(fig, folder / "deliveries.png", "png"))
-        plt.close(fig)
+        written.append(_save(deliveries_figure(runs), folder / "deliveries.png", "png"))
     return written

@@ -50,10 +50,6 @@ def format_number(value: Any) -> str:
     return f"{x:.2g}"
 
 
-def _percent(value: Any) -> str:
-    return "–" if _missing(value) else f"{100 * float(value):.0f} %"
-
-
 def _text(value: Any) -> str:
     return "" if _missing(value) else escape(str(value))
 
@@ -203,8 +199,8 @@ def _delta_cell(value: Any) -> Cell:
 
 def _frame_table(frame: pd.DataFrame) -> str:
     """Any DataFrame as a table: numbers formatted, ``delta`` columns coloured by sign."""
-    if not isinstance(frame.index, pd.RangeIndex):
-        frame = frame.reset_index()
+    named = any(n is not None for n in frame.index.names)
+    frame = frame.reset_index(drop=not named)  # a named index is a column; a row counter is not
     columns = [str(c) for c in frame.columns]
     numeric = {
         i for i, c in enumerate(frame.columns) if pd.api.types.is_numeric_dtype(frame[c].dtype)

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no screen
-
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -22,7 +17,6 @@ def _save(fig: Figure, ax: Axes, title: str, path: Path) -> Path:
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
@@ -31,7 +25,8 @@ def save_charts(result: SimulationResult, folder: Path) -> list[Path]:
     queues.png (units waiting on each quay over time) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     days = result.units["total_h"].dropna() / 24.0
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     ax.hist(days, bins=60, color="#2a6f97")
     summary = result.summary()
     for name, style in (("p50_transit_days", "--"), ("p90_transit_days", ":")):
@@ -41,7 +36,8 @@ def save_charts(result: SimulationResult, folder: Path) -> list[Path]:
     hist = _save(fig, ax, "Caspian crossing: transit time", folder / "transit_time.png")
 
     queues = result.queues[result.queues["queue"] == "quay"]
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     for port, q in queues.groupby("port"):
         ax.step(q["time_h"] / 24.0, q["units"], where="post", label=str(port))
     for row in result.closures.itertuples():
