@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CorridorError",
     "InputFileError",
+    "ParameterError",
     "ScenarioError",
     "ScenarioProblem",
     "UnitError",
@@ -30,6 +31,10 @@ class CorridorError(Exception):
 
 class InputFileError(CorridorError, OSError):
     """A dataset file is missing, unreadable or not a CSV of the expected shape."""
+
+
+class ParameterError(CorridorError, ValueError):
+    """A model parameter (a simulation setting, a count, a rate) is out of its range."""
 
 
 class UnitError(CorridorError, ValueError):

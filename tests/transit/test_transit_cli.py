@@ -61,3 +61,17 @@ def test_sweep_rejects_bad_numbers() -> None:
     result = run("transit", "sweep", "--volume", "four")
     assert result.returncode == 2
     assert "--volume takes numbers" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_simulation_settings_are_input_errors_not_crashes() -> None:
+    for args, words in (
+        (("simulate", "--policy", "schedule", "--headway", "0"), "headway_hours"),
+        (("simulate", "--years", "0"), "simulate.years"),
+        (("simulate", "--seed", "-1"), "simulate.seed"),
+        (("simulate", "--policy", "nope"), "policy"),
+        (("sweep", "--volume", "4.5", "--workers", "0"), "sweep.workers"),
+        (("sweep", "--volume", "4.5", "--ferries", "2.7"), "whole numbers"),
+    ):
+        result = run("transit", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert words in result.stderr and "internal error" not in result.stderr

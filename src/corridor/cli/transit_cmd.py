@@ -39,6 +39,16 @@ def _floats(text: str, name: str) -> list[float]:
         raise CorridorError(f"--{name} takes numbers separated by commas, got {text!r}") from err
 
 
+def _ints(text: str, name: str) -> list[int]:
+    """Whole numbers only: ``--ferries 2.7`` is refused, not run as 2."""
+    try:
+        return [int(t) for t in comma_list(text)]
+    except ValueError as err:
+        raise CorridorError(
+            f"--{name} takes whole numbers separated by commas, got {text!r}"
+        ) from err
+
+
 @app.command()
 def skim(
     origin: Annotated[str, typer.Option("--from", help="Origin node id, e.g. C_XIAN.")],
@@ -240,7 +250,7 @@ def sweep(
 ) -> None:
     """Simulate every combination of volume, fleet and handling speed (Dask distributed)."""
     network = load(data)
-    fleet = [int(f) for f in _floats(ferries, "ferries")]
+    fleet = _ints(ferries, "ferries")
     with Progress(
         TextColumn("cases"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         console=err_console, transient=True,
@@ -255,7 +265,7 @@ def sweep(
             handling=_floats(handling, "handling"),
             year=year,
             years=years,
-            seeds=[int(s) for s in _floats(seeds, "seeds")],
+            seeds=_ints(seeds, "seeds"),
             workers=workers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )

@@ -20,13 +20,15 @@ Where each figure comes from (docs/transit.md has the calibration and its source
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, ParameterError
 from corridor.network import Network
 from corridor.optimize import solve
 from corridor.optimize.compiled import active_links, compiled
+from corridor.transit.crossing import Policy
 from corridor.transit.lookup import TransitLookup
 from corridor.transit.simulate import (
     DAYS_IN_MONTH,
@@ -130,10 +132,8 @@ def caspian_setup(
         The flow engine's tonnes per port of loading, if already known (:func:`port_volumes`;
         a sweep computes them once).
     """
-    if policy not in ("fill", "schedule"):
-        raise CorridorError(f"policy must be 'fill' or 'schedule', got {policy!r}")
-    if handling_factor <= 0:
-        raise CorridorError(f"handling factor must be above 0, got {handling_factor}")
+    if not handling_factor > 0:  # also NaN
+        raise ParameterError(f"handling factor must be above 0, got {handling_factor}")
     volumes = flow_volumes_t if flow_volumes_t is not None else port_volumes(network, year)
     total = sum(volumes.values())
     if total <= 0 and volume_mt is None:
@@ -176,7 +176,7 @@ def caspian_setup(
             alat,
             capacity_units=slots,
             sailing_hours=sailing[p],
-            policy="schedule" if policy == "schedule" else "fill",
+            policy=cast(Policy, policy),  # VesselParams checks it
             max_wait_hours=max_wait_hours,
             headway_hours=headway_hours,
         )

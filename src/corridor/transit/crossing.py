@@ -1,7 +1,8 @@
 """Parameters of the Caspian crossing simulation: ports, vessels, storms and onward rail.
 
-Each is a frozen dataclass that checks itself and raises ``ValueError`` naming the field, the
-value and what was expected. :mod:`corridor.transit.simulate` runs them.
+Each is a frozen dataclass that checks itself and raises :class:`~corridor.errors.ParameterError`
+(a ``ValueError``) naming the field, the value and what was expected.
+:mod:`corridor.transit.simulate` runs them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
+
+from corridor.errors import ParameterError
 
 __all__ = ["CrossingParams", "OnwardParams", "PortParams", "VesselParams", "WeatherParams"]
 
@@ -20,9 +23,9 @@ DurationDistribution = Literal["exponential", "fixed"]
 
 
 def _check(ok: bool, name: str, value: object, expected: str) -> None:
-    """Raise ValueError naming the field, the bad value and what was expected."""
+    """Raise ParameterError naming the field, the bad value and what was expected."""
     if not ok:
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
+        raise ParameterError(f"{name} must be {expected}, got {value!r}")
 
 
 def _is_number(value: object) -> bool:

@@ -66,7 +66,7 @@ from corridor.transit.crossing import (
     PortParams,
     VesselParams,
     WeatherParams,
-    _check,
+    _check_int,
     _check_number,
 )
 from corridor.units import DAYS_PER_YEAR
@@ -626,13 +626,12 @@ def simulate(
 
     Raises
     ------
-    ValueError
-        If ``years``, ``warmup_days`` or ``seed`` is out of range.
+    ParameterError
+        If ``years``, ``warmup_days`` or ``seed`` is out of range (a ``ValueError``).
     """
     _check_number("simulate", "years", years, low=0.0, strict=True)
     _check_number("simulate", "warmup_days", warmup_days, low=0.0)
-    ok = isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0
-    _check(ok, "simulate.seed", seed, "an integer >= 0")
+    _check_int("simulate", "seed", seed, low=0)
     warmup_h = warmup_days * HOURS_PER_DAY
     horizon_h = warmup_h + years * HOURS_PER_YEAR
 

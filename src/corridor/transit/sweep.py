@@ -10,6 +10,7 @@ import pandas as pd
 
 from corridor.network import Network
 from corridor.transit.caspian import caspian_setup, port_volumes
+from corridor.transit.crossing import _check_int, _check_number
 from corridor.transit.simulate import CrossingParams, simulate
 
 __all__ = ["sweep"]
@@ -37,8 +38,24 @@ def sweep(
     every case (common random numbers), so cases compare fairly."""
     from dask.distributed import Client, LocalCluster, as_completed
 
+    _check_int("sweep", "workers", workers, low=1)
+    _check_number("sweep", "years", years, low=0.0, strict=True)
+    for seed in seeds:
+        _check_int("sweep", "seed", seed, low=0)
     flow_volumes = port_volumes(network, year)  # one flow solve for every case
-    cases = list(itertools.product(volumes_mt, ferries, handling, seeds))
+    # the crossing of each (volume, fleet, handling), built and checked before the cluster starts
+    setups = {
+        (v, n, h): caspian_setup(
+            network,
+            year=year,
+            volume_mt=v,
+            ferries=n,
+            handling_factor=h,
+            flow_volumes_t=flow_volumes,
+        ).params
+        for v, n, h in itertools.product(volumes_mt, ferries, handling)
+    }
+    cases = [(*key, s) for key in setups for s in seeds]
     rows: list[dict[str, float]] = []
     with (
         LocalCluster(  # type: ignore[no-untyped-call]
@@ -51,21 +68,7 @@ def sweep(
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         futures = {
-            client.submit(
-                _run,
-                caspian_setup(
-                    network,
-                    year=year,
-                    volume_mt=v,
-                    ferries=n,
-                    handling_factor=h,
-                    flow_volumes_t=flow_volumes,
-                ).params,
-                years,
-                s,
-                warmup_days,
-                pure=False,
-            ): (v, n, h, s)
+            client.submit(_run, setups[(v, n, h)], years, s, warmup_days, pure=False): (v, n, h, s)
             for v, n, h, s in cases
         }
         for done, future in enumerate(as_completed(futures), start=1):  # type: ignore[no-untyped-call]
