@@ -20,6 +20,7 @@ __all__ = [
     "ParameterError",
     "ScenarioError",
     "ScenarioProblem",
+    "SkimError",
     "UnitError",
     "ValidationError",
 ]
@@ -35,6 +36,10 @@ class InputFileError(CorridorError, OSError):
 
 class ParameterError(CorridorError, ValueError):
     """A model parameter (a simulation setting, a count, a rate) is out of its range."""
+
+
+class SkimError(CorridorError, ValueError):
+    """A route skim that cannot be computed (unknown node, no route)."""
 
 
 class UnitError(CorridorError, ValueError):

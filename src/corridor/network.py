@@ -12,7 +12,7 @@ import pandas as pd
 
 from corridor.errors import ValidationError
 from corridor.schema import TABLES
-from corridor.units import CANONICAL_UNIT, TRANSIT_UNITS, UNITS, convert
+from corridor.units import CANONICAL_UNIT, TRANSIT_CANONICAL, TRANSIT_FACTOR, UNITS, convert
 from corridor.validate.cells import parse_table
 from corridor.validate.dataset import validate_dataset, validate_tables
 from corridor.validate.report import ValidationReport
@@ -194,11 +194,9 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
             commodities,
         )
     transit = indexed["transit"]
-    scale = transit["unit"].map(lambda u: TRANSIT_UNITS.get(str(u), ("", np.nan)))
-    transit["canonical_unit"] = scale.map(lambda pair: pair[0] or None)
-    transit["value_canonical"] = transit["value"].astype("float64") * scale.map(
-        lambda pair: pair[1]
-    ).astype("float64")
+    transit["canonical_unit"] = transit["unit"].map(TRANSIT_CANONICAL)
+    factor = transit["unit"].map(TRANSIT_FACTOR).astype("float64")
+    transit["value_canonical"] = transit["value"].astype("float64") * factor
     agreements = indexed["agreements"]
     agreements["canonical_unit"] = agreements["commodity"].map(units)
     for column in ("min_volume", "max_volume"):

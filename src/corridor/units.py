@@ -30,6 +30,8 @@ from corridor.errors import UnitError
 __all__ = [
     "CANONICAL_UNIT",
     "DAYS_PER_YEAR",
+    "TRANSIT_CANONICAL",
+    "TRANSIT_FACTOR",
     "TRANSIT_UNITS",
     "UNITS",
     "Unit",
@@ -85,6 +87,9 @@ TRANSIT_UNITS: Final[dict[str, tuple[str, float]]] = {
     "USD": ("USD", 1.0),
     "USD/TEU-km": ("USD/TEU-km", 1.0),
 }
+#: Each transit unit's canonical unit, and the factor from it to the canonical unit.
+TRANSIT_CANONICAL: Final[dict[str, str]] = {u: c for u, (c, _) in TRANSIT_UNITS.items()}
+TRANSIT_FACTOR: Final[dict[str, float]] = {u: f for u, (_, f) in TRANSIT_UNITS.items()}
 
 #: The unit every commodity's quantities are converted to when a dataset is loaded.
 CANONICAL_UNIT: Final[dict[str, str]] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -14,13 +14,12 @@ from corridor.errors import CorridorError
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
 from corridor.optimize import RouteRules
-from corridor.transit.caspian import caspian_setup
-from corridor.transit.simulate import SimulationResult
-from corridor.transit.simulate import simulate as run_simulation
-from corridor.transit.skims import skim as run_skim
 
-# matplotlib (charts) and Dask (sweep) are imported by the commands that use them: every other
-# command starts faster without them.
+if TYPE_CHECKING:
+    from corridor.transit.simulate import SimulationResult
+
+# The engines (networkx, SimPy, matplotlib, Dask) are imported by the commands that use them:
+# every other corridor command starts faster without them.
 
 app = typer.Typer(
     help="Transit time: route skims and the Caspian crossing simulation.", no_args_is_help=True
@@ -77,6 +76,8 @@ def skim(
         only_groups=frozenset(comma_list(only_groups)),
         avoid_links=frozenset(comma_list(avoid_links)),
     )
+    from corridor.transit.skims import skim as run_skim
+
     skims = run_skim(
         network, origin, destination, year=year, rules=rules, k=k, one_per_family=by_family
     )
@@ -200,6 +201,9 @@ def simulate(
 ) -> None:
     """Simulate the Aktau/Kuryk → Alat ferry crossing: waits, queues, fleet use, throughput."""
     network = load(data)
+    from corridor.transit.caspian import caspian_setup
+    from corridor.transit.simulate import simulate as run_simulation
+
     setup = caspian_setup(
         network, year=year, volume_mt=volume, ferries=ferries, handling_factor=handling,
         storms=storms, policy=policy, headway_hours=headway,

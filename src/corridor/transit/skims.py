@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from corridor.errors import CorridorError
+from corridor.errors import SkimError
 from corridor.network import Network
 from corridor.optimize.arcs import arc_ends, build_arcs
 from corridor.optimize.compiled import compiled
@@ -45,10 +45,6 @@ COMPONENTS = (
     "ferry_wait_h",
 )
 _MAX_CANDIDATES = 500  # line-graph paths examined before giving up on more routes
-
-
-class SkimError(CorridorError, ValueError):
-    """A skim that cannot be computed (unknown node, no route)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,9 @@ class _Arcs:
     usd_basis: list[str]
 
 
-def _arcs(network: Network, year: int, rules: RouteRules, commodity: str) -> _Arcs:
+def _arcs(
+    network: Network, year: int, rules: RouteRules, commodity: str, times: TransitLookup
+) -> _Arcs:
     c = compiled(network)
     arc_link, reverse = build_arcs(c, year)
     keep = allowed_arcs(network, c, arc_link, (Layer("commodity", commodity, rules),))[:, 0]
@@ -97,7 +95,6 @@ def _arcs(network: Network, year: int, rules: RouteRules, commodity: str) -> _Ar
     links = network.links.loc[ids]
     nodes = c.nodes.to_numpy(dtype=object)
     countries = network.nodes["country"].to_numpy(dtype=object)
-    times = TransitLookup(network)
     hours, basis, usd, usd_basis = [], [], [], []
     own = links["transit_time_h"].to_numpy(dtype=float, na_value=np.nan)
     tariff = links["tariff"].to_numpy(dtype=float, na_value=np.nan)
@@ -206,8 +203,8 @@ def skim(
         if node not in network.nodes.index:
             raise SkimError(f"unknown {name} node {node!r}; see `corridor data show` for node ids")
     rules = rules or RouteRules()
-    arcs = _arcs(network, year, rules, commodity)
     times = TransitLookup(network)
+    arcs = _arcs(network, year, rules, commodity, times)
     kinds = network.nodes["kind"]
     graph = nx.DiGraph()
     out_of: dict[str, list[int]] = {}

@@ -15,7 +15,7 @@ from corridor.geo.basemap import country_distances_km
 from corridor.issues import ERROR, WARNING, Issue, make_issue
 from corridor.schema import TABLES
 from corridor.schema.vocabulary import SOURCED_TABLES, TRANSIT_COMPONENTS
-from corridor.units import TRANSIT_UNITS, UNITS
+from corridor.units import TRANSIT_CANONICAL, UNITS
 
 __all__ = ["RULES", "Tables"]
 
@@ -653,7 +653,7 @@ def check_transit(t: Tables) -> list[Issue]:
                 ids=transit.loc[bad, "param_id"],
             )
         )
-    canonical = transit["unit"].map(lambda u: TRANSIT_UNITS.get(str(u), ("",))[0])
+    canonical = transit["unit"].map(TRANSIT_CANONICAL)
     fits = [
         c in TRANSIT_COMPONENTS.get(str(k), ())
         for k, c in zip(transit["component"], canonical, strict=True)
@@ -666,8 +666,11 @@ def check_transit(t: Tables) -> list[Issue]:
                 ERROR,
                 "transit",
                 f"{wrong.sum()} parameter(s) have a unit that does not fit their component",
-                "speeds in km/h or km/d; times in h or d; fleets in vessels; vessel capacity "
-                "in wagons or TEU; cost rates in USD/TEU-km; border and gauge costs in USD",
+                "; ".join(
+                    f"{component} in "
+                    + " or ".join(u for u, c in TRANSIT_CANONICAL.items() if c in canonicals)
+                    for component, canonicals in TRANSIT_COMPONENTS.items()
+                ),
                 column="unit",
                 rows=_lines(transit.index[wrong]),
                 ids=transit.loc[wrong, "param_id"],
