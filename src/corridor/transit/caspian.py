@@ -65,8 +65,8 @@ class CaspianSetup:
     basis: dict[str, str]
 
 
-def _ferry_figure(network: Network, link_id: str, component: str) -> tuple[float, str]:
-    found = TransitLookup(network).at_link(component, link_id, "ferry")
+def _ferry_figure(lookup: TransitLookup, link_id: str, component: str) -> tuple[float, str]:
+    found = lookup.at_link(component, link_id, "ferry")
     if found is None:
         raise CorridorError(f"the dataset's transit table has no {component} for {link_id}")
     return found
@@ -118,7 +118,8 @@ def caspian_setup(
         between the ports stays that of the flow solution.
     ferries
         Ferries in service on the two lines, shared in proportion to each line's volume and
-        cycle time; default: 16, ASCO's ferry and ro-ro fleet (2023).
+        cycle time; default: the dataset's ferry fleet (``vessels`` in the transit table:
+        ASCO's 16 ferries, ro-ro and ro-pax in 2023).
     handling_factor
         Multiplies the ports' handling rate (2 = handling twice as fast).
     max_wait_hours
@@ -145,15 +146,17 @@ def caspian_setup(
         volumes = {
             p: volume_mt * 1e6 * (shares[p] if shares else 1 / len(volumes)) for p in volumes
         }
-    capacity, capacity_id = _ferry_figure(network, CASPIAN_LINKS["P_KURYK"], "vessel_capacity")
-    dwell, dwell_id = _ferry_figure(network, CASPIAN_LINKS["P_KURYK"], "port_dwell")
+    lookup = TransitLookup(network)
+    capacity, capacity_id = _ferry_figure(lookup, CASPIAN_LINKS["P_KURYK"], "vessel_capacity")
+    dwell, dwell_id = _ferry_figure(lookup, CASPIAN_LINKS["P_KURYK"], "port_dwell")
     slots = int(capacity)
     unit_tonnes = TONNES_PER_CALL / slots
     rate = slots / dwell * handling_factor
     sailing = {
         p: float(network.links.at[link, "transit_time_h"]) for p, link in CASPIAN_LINKS.items()
     }
-    fleet = 16 if ferries is None else ferries
+    fleet_figure, fleet_id = _ferry_figure(lookup, CASPIAN_LINKS["P_KURYK"], "vessels")
+    fleet = int(fleet_figure) if ferries is None else ferries
     if fleet < len(CASPIAN_LINKS):
         raise CorridorError(f"at least {len(CASPIAN_LINKS)} ferries are needed, got {fleet}")
     weights = {p: volumes[p] * (2 * sailing[p] + 2 * dwell) for p in volumes}
@@ -203,7 +206,7 @@ def caspian_setup(
     )
     basis = {
         "volume": "flow engine" if volume_mt is None else "given",
-        "ferries": "ASCO fleet 2023 (16)" if ferries is None else "given",
+        "ferries": fleet_id if ferries is None else "given",
         "vessel_capacity": capacity_id,
         "port_dwell": dwell_id,
         "sailing": ", ".join(f"{link}.transit_time_h" for link in CASPIAN_LINKS.values()),

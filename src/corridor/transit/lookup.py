@@ -32,20 +32,21 @@ class TransitLookup:
                 if not any(pd.isna(k) for k in key):
                     self._figures.setdefault(key, figure)  # the first row wins, as listed
 
-    def _mode(self, component: str, mode: str) -> Figure | None:
+    def of_mode(self, component: str, mode: str) -> Figure | None:
+        """``component`` of ``mode`` anywhere (the rows without a country)."""
         return self._figures.get((component, "mode", mode))
 
     def by_mode(self, component: str, mode: str, country: str) -> Figure | None:
         """``component`` (a speed or cost rate) of ``mode`` in ``country``, else anywhere."""
         own = self._figures.get((component, "country", mode, country))
-        return own or self._mode(component, mode)
+        return own or self.of_mode(component, mode)
 
     def at_node(self, component: str, node: str, mode: str | None) -> Figure | None:
         """``component`` at ``node``, else for ``mode`` anywhere (if a mode is given)."""
         own = self._figures.get((component, "node", node))
-        return own if own or mode is None else self._mode(component, mode)
+        return own if own or mode is None else self.of_mode(component, mode)
 
     def at_link(self, component: str, link: str, mode: str | None) -> Figure | None:
         """``component`` of ``link``, else for ``mode`` anywhere (if a mode is given)."""
         own = self._figures.get((component, "link", link))
-        return own if own or mode is None else self._mode(component, mode)
+        return own if own or mode is None else self.of_mode(component, mode)
