@@ -26,7 +26,7 @@ import pandas as pd
 
 from corridor.errors import SkimError
 from corridor.network import Network
-from corridor.optimize.arcs import arc_ends, build_arcs
+from corridor.optimize.arcs import arcs_frame, build_arcs
 from corridor.optimize.compiled import compiled
 from corridor.optimize.layers import Layer, allowed_arcs
 from corridor.optimize.options import RouteRules
@@ -89,40 +89,34 @@ def _arcs(
     c = compiled(network)
     arc_link, reverse = build_arcs(c, year)
     keep = allowed_arcs(network, c, arc_link, (Layer("commodity", commodity, rules),))[:, 0]
-    arc_link, reverse = arc_link[keep], reverse[keep]
-    tail, head = arc_ends(c, arc_link, reverse)
-    ids = c.link_ids[arc_link]
-    links = network.links.loc[ids]
-    nodes = c.nodes.to_numpy(dtype=object)
-    countries = network.nodes["country"].to_numpy(dtype=object)
+    arcs = arcs_frame(c, arc_link[keep], reverse[keep])
+    arcs["mode"] = arcs["link_id"].map(network.links["mode"]).astype(str)
+    own = arcs["link_id"].map(network.links["transit_time_h"]).to_numpy(float, na_value=np.nan)
+    country = arcs["tail"].map(network.nodes["country"]).astype(str)
     hours, basis, usd, usd_basis = [], [], [], []
-    own = links["transit_time_h"].to_numpy(dtype=float, na_value=np.nan)
-    tariff = links["tariff"].to_numpy(dtype=float, na_value=np.nan)
-    tariff_unit = links["tariff_unit"].to_numpy(dtype=object)
-    for i, (mode, km) in enumerate(zip(links["mode"], c.link_length_km[arc_link], strict=True)):
-        country = str(countries[tail[i]])
-        if str(tariff_unit[i]) == "USD/TEU" and not np.isnan(tariff[i]):
-            usd.append(tariff[i])
-            usd_basis.append(f"{ids[i]}.tariff")
+    for i, a in enumerate(arcs.itertuples(index=False)):
+        if str(a.tariff_unit) == "USD/TEU" and not np.isnan(a.tariff):
+            usd.append(a.tariff)
+            usd_basis.append(f"{a.link_id}.tariff")
         else:
-            rate = times.by_mode("cost_rate", str(mode), country)
-            usd.append(km * rate[0] if rate else np.nan)
-            usd_basis.append(f"{ids[i]}.length_km x {rate[1]}" if rate else "")
+            rate = times.by_mode("cost_rate", a.mode, country.iloc[i])
+            usd.append(a.length_km * rate[0] if rate else np.nan)
+            usd_basis.append(f"{a.link_id}.length_km x {rate[1]}" if rate else "")
         if not np.isnan(own[i]):
             hours.append(own[i])
-            basis.append(f"{ids[i]}.transit_time_h")
+            basis.append(f"{a.link_id}.transit_time_h")
             continue
-        speed = times.by_mode("speed", str(mode), country)
-        hours.append(km / speed[0] if speed else np.nan)
-        basis.append(f"{ids[i]}.length_km / {speed[1]}" if speed else "")
+        speed = times.by_mode("speed", a.mode, country.iloc[i])
+        hours.append(a.length_km / speed[0] if speed else np.nan)
+        basis.append(f"{a.link_id}.length_km / {speed[1]}" if speed else "")
     return _Arcs(
-        link=list(ids),
-        mode=[str(m) for m in links["mode"]],
-        tail=list(nodes[tail]),
-        head=list(nodes[head]),
+        link=list(arcs["link_id"]),
+        mode=list(arcs["mode"]),
+        tail=list(arcs["tail"]),
+        head=list(arcs["head"]),
         hours=np.asarray(hours, dtype=float),
         basis=basis,
-        km=c.link_length_km[arc_link],
+        km=arcs["length_km"].to_numpy(dtype=float),
         usd=np.asarray(usd, dtype=float),
         usd_basis=usd_basis,
     )
