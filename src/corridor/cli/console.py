@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from corridor.io.atomic import check_output_folder
+
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_INVALID",
@@ -18,6 +20,7 @@ __all__ = [
     "comma_list",
     "err_console",
     "out_console",
+    "output_folder",
     "rich_table",
 ]
 
@@ -38,6 +41,13 @@ DataOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def output_folder(value: Path | None) -> Path | None:
+    """Check an ``--out`` folder when the command starts, not after its work is done."""
+    if value is not None:
+        check_output_folder(value)
+    return value
 
 
 def comma_list(text: str | None) -> list[str]:

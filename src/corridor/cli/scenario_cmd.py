@@ -9,7 +9,14 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from corridor.cli.console import EXIT_INVALID, DataOption, err_console, out_console, rich_table
+from corridor.cli.console import (
+    EXIT_INVALID,
+    DataOption,
+    err_console,
+    out_console,
+    output_folder,
+    rich_table,
+)
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
 from corridor.scenario import (
@@ -136,7 +143,10 @@ def compare(
         typer.Argument(help="Two or more scenario names or files; the first is the reference."),
     ],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder to write the tables as CSV.")
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder to write the tables as CSV.", callback=output_folder
+        ),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show unchanged rows too.")] = False,
     table: Annotated[

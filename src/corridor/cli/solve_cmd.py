@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from corridor.cli.console import DataOption, comma_list, out_console, rich_table
+from corridor.cli.console import DataOption, comma_list, out_console, output_folder, rich_table
 from corridor.io.results import write_results
 from corridor.network import load
 from corridor.optimize import Results, RouteRules, SolveOptions
@@ -140,7 +140,12 @@ def solve(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Folder to write results (CSV, Parquet, summary.json)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder to write results (CSV, Parquet, summary.json).",
+            callback=output_folder,
+        ),
     ] = None,
     method: Annotated[str, typer.Option(help="HiGHS method: simplex, ipm or pdlp.")] = "simplex",
     data: DataOption = None,

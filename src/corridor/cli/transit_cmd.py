@@ -9,7 +9,14 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from corridor.cli.console import DataOption, comma_list, err_console, out_console, rich_table
+from corridor.cli.console import (
+    DataOption,
+    comma_list,
+    err_console,
+    out_console,
+    output_folder,
+    rich_table,
+)
 from corridor.errors import CorridorError
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
@@ -28,7 +35,10 @@ app = typer.Typer(
 AvoidOption = Annotated[
     str | None, typer.Option("--avoid", help="Countries no route may cross, e.g. RU,CN.")
 ]
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write results.")]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Folder to write results.", callback=output_folder),
+]
 
 
 def _floats(text: str, name: str) -> list[float]:

@@ -11,7 +11,7 @@ from typing import Final
 
 from corridor.errors import InputFileError
 
-__all__ = ["OUTPUT_MARKER", "atomic_write_dir", "atomic_write_file"]
+__all__ = ["OUTPUT_MARKER", "atomic_write_dir", "atomic_write_file", "check_output_folder"]
 
 #: File that marks a folder corridor wrote: only such folders (or empty ones) are replaced.
 OUTPUT_MARKER: Final = ".corridor-output"
@@ -39,7 +39,7 @@ def atomic_write_file(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def _check_replaceable(path: Path) -> None:
+def check_output_folder(path: Path) -> None:
     """Refuse to replace a file, or a folder with content corridor did not write."""
     if path.is_file():
         raise InputFileError(f"{path} is a file; give a folder to write the output into")
@@ -56,7 +56,7 @@ def atomic_write_dir(path: Path, write: Callable[[Path], None]) -> None:
     ``path`` may be new, empty, or an earlier output of corridor (it holds the marker file
     ``.corridor-output``); anything else raises :class:`InputFileError` and is left untouched.
     """
-    _check_replaceable(path)
+    check_output_folder(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     old = path.with_name(f".{path.name}.old")
