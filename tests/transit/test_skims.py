@@ -162,3 +162,21 @@ def test_transit_units_convert_to_hours_and_km_per_hour(tmp_path: Path) -> None:
     assert 4 * TRANSIT_UNITS["d"][1] == pytest.approx(96.0)
     shipped = corridor.load().transit
     assert shipped.loc["T_SPEED_RAIL_KZ", "value_canonical"] == pytest.approx(941 / 24)
+
+
+def test_a_repeated_transit_target_is_reported_and_the_first_row_used(tmp_path: Path) -> None:
+    from corridor.validate import validate_dataset
+
+    _network(tmp_path)
+    transit = pd.read_csv(tmp_path / "transit.csv", dtype=str)
+    prov = pd.read_csv(tmp_path / "provenance.csv", dtype=str)
+    twin = transit.iloc[[0]].assign(param_id="T_RAIL_AGAIN", value="25")
+    twin_prov = prov[prov["row_id"] == "T_RAIL"].assign(row_id="T_RAIL_AGAIN", value="25")
+    pd.concat([transit, twin]).to_csv(tmp_path / "transit.csv", index=False)
+    pd.concat([prov, twin_prov]).to_csv(tmp_path / "provenance.csv", index=False)
+    report, _ = validate_dataset(tmp_path)
+    warned = [i for i in report.warnings if i.code == "duplicate-transit-target"]
+    assert report.ok and len(warned) == 1 and list(warned[0].ids) == ["T_RAIL_AGAIN"]
+    from corridor.transit.lookup import TransitLookup
+
+    assert TransitLookup(corridor.load(tmp_path)).of_mode("speed", "rail") == (50.0, "T_RAIL")

@@ -653,6 +653,22 @@ def check_transit(t: Tables) -> list[Issue]:
                 ids=transit.loc[bad, "param_id"],
             )
         )
+    target = ["component", "mode", "country", "node_id", "link_id"]
+    twice = transit.duplicated(subset=target, keep="first")
+    if twice.any():
+        issues.append(
+            make_issue(
+                "duplicate-transit-target",
+                WARNING,
+                "transit",
+                f"{twice.sum()} parameter(s) repeat the component and target of an earlier row; "
+                "only the first is used",
+                "keep one row per component and target (put other sources in its provenance)",
+                column="component",
+                rows=_lines(transit.index[twice]),
+                ids=transit.loc[twice, "param_id"],
+            )
+        )
     canonical = transit["unit"].map(TRANSIT_CANONICAL)
     fits = [
         c in TRANSIT_COMPONENTS.get(str(k), ())
