@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CorridorError",
     "InputFileError",
+    "OptionError",
     "ParameterError",
     "ScenarioError",
     "ScenarioProblem",
     "SkimError",
+    "SolveError",
     "UnitError",
     "ValidationError",
 ]
@@ -34,8 +36,21 @@ class InputFileError(CorridorError, OSError):
     """A dataset file is missing, unreadable or not a CSV of the expected shape."""
 
 
+class OptionError(CorridorError, ValueError):
+    """An option names what the dataset does not have (a year, country, group or link), or
+    cannot be read; ``problems`` holds one sentence per bad value."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
 class ParameterError(CorridorError, ValueError):
     """A model parameter (a simulation setting, a count, a rate) is out of its range."""
+
+
+class SolveError(CorridorError, RuntimeError):
+    """The solver failed, or its solution failed the checks."""
 
 
 class SkimError(CorridorError, ValueError):

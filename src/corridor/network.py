@@ -56,6 +56,7 @@ class Network:
     agreements: pd.DataFrame
     groups: pd.DataFrame
     transit: pd.DataFrame
+    prices: pd.DataFrame
     sources: pd.DataFrame
     provenance: pd.DataFrame
     path: Path | None = None

@@ -150,7 +150,9 @@ def test_solve_writes_results_atomically(tmp_path: Path) -> None:
         assert (out / f"{name}.csv").exists()
         pd.read_parquet(out / f"{name}.parquet")
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["year"] == 2023 and summary["delivered"]["crude_oil"] == pytest.approx(5.0)
+    delivered = summary["delivered_to_demand"]["crude_oil"]
+    assert summary["year"] == 2023 and delivered["value"] == pytest.approx(5.0)
+    assert delivered["unit"] == "Mt/yr"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

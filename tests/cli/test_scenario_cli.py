@@ -53,7 +53,7 @@ def test_unknown_scenario_name_lists_the_shipped_ones() -> None:
 def test_solve_with_a_scenario_uses_its_year_and_rules(tmp_path: Path) -> None:
     result = run("solve", "--scenario", "cpc-closed", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert "year 2023" in result.stdout and "cpc-closed" in result.stdout
+    assert "— 2023" in result.stdout and "cpc-closed" in result.stdout
     links = pd.read_csv(tmp_path / "out" / "links.csv").set_index("link_id")
     assert links.at["L_CPC", "used"] == 0 and links.at["L_AKTAU_BERTHS", "binding"]
 

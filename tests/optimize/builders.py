@@ -24,6 +24,7 @@ def write_dataset(
     demand: Sequence[tuple[int, str, float] | tuple[int, str, float, float]],
     *,
     agreements: Sequence[dict[str, object]] = (),
+    prices: dict[str, float] | None = None,
     strict: bool = True,
 ) -> corridor.Network:
     """Create and load a dataset.
@@ -31,6 +32,7 @@ def write_dataset(
     links: (from, to, capacity in Mt/yr or None, length_km, ";"-joined commodities)
     supply/demand: (node, commodity, value in the commodity's canonical unit); a demand may
     add a fourth item, its price in USD/t
+    prices: USD/t of each commodity in 2024, for every node (none: deliveries are unpriced)
     """
     all_commodities = "crude_oil;oil_products;general_freight"
     nodes = pd.DataFrame(
@@ -100,6 +102,20 @@ def write_dataset(
         "demand": dem,
         "agreements": pd.DataFrame(list(agreements)),
     }
+    if prices:
+        tables["prices"] = pd.DataFrame(
+            [
+                {
+                    "price_id": f"PR_{c}",
+                    "commodity": c,
+                    "year": 2024,
+                    "benchmark": "test price",
+                    "value": v,
+                    "unit": "USD/t",
+                }
+                for c, v in prices.items()
+            ]
+        )
     return write_tables(folder, tables, strict=strict)
 
 

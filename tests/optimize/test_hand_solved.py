@@ -13,6 +13,8 @@ P = 1e6  # unmet penalty per Mt, small enough to read the duals by eye
 OPTS = SolveOptions(
     year=2024, unmet_penalty={"crude_oil": P, "general_freight": P, "oil_products": P}
 )
+USD_T = 100.0  # the test price of crude and freight: 100 USD/t = 1e8 USD per Mt
+PRICES = {"crude_oil": USD_T, "general_freight": USD_T}
 
 
 def test_bottleneck_sets_unmet_demand_and_its_shadow_price(tmp_path: Path) -> None:
@@ -23,6 +25,7 @@ def test_bottleneck_sets_unmet_demand_and_its_shadow_price(tmp_path: Path) -> No
         [(0, 1, 10, 100, "crude_oil"), (1, 2, 4, 50, "crude_oil")],
         [(0, "crude_oil", 8)],
         [(2, "crude_oil", 6)],
+        prices=PRICES,
     )
     r = solve(net, options=OPTS)
     flows = r.flows.set_index("link_id")["flow"]
@@ -31,12 +34,14 @@ def test_bottleneck_sets_unmet_demand_and_its_shadow_price(tmp_path: Path) -> No
     assert unmet.loc["N2", "unmet"] == pytest.approx(2)
     assert unmet.loc["N2", "limited_by"] == "capacity of L1"
     links = r.links.set_index("link_id")
-    # one more Mt through L1 serves one more Mt of demand: worth P minus 150 km of distance cost
-    assert links.loc["L1", "shadow_price"] == pytest.approx(P - 150)
+    # one more Mt through L1 serves one more Mt of demand, worth its price: 100 USD/t a year per
+    # Mt/yr of capacity (the penalty of unmet demand is a priority, never part of the price)
+    assert links.loc["L1", "shadow_price"] == pytest.approx(USD_T * 1e6)
+    assert links.loc["L1", "shadow_price_unit"] == "USD/yr per Mt/yr"
     assert bool(links.loc["L1", "binding"]) and not bool(links.loc["L0", "binding"])
     assert links.loc["L0", "shadow_price"] == pytest.approx(0)
-    # objective = distance cost 4 x 150 + unmet 2 x P
-    assert r.objective == pytest.approx(4 * 150 + 2 * P)
+    # objective: the value of the 4 Mt delivered, as a cost (no tariffs)
+    assert r.objective == pytest.approx(-4 * USD_T * 1e6)
     assert r.supply.set_index("node_id").loc["N0", "unused"] == pytest.approx(4)
 
 
@@ -53,13 +58,16 @@ def test_cheapest_route_wins_and_parallel_route_takes_the_rest(tmp_path: Path) -
         ],
         [(0, "crude_oil", 9)],
         [(2, "crude_oil", 5)],
+        prices=PRICES,
     )
     r = solve(net, options=OPTS)
     flows = r.flows.set_index("link_id")["flow"]
     assert flows["L0"] == pytest.approx(3) and flows["L2"] == pytest.approx(2)
     assert r.unmet["unmet"].sum() == pytest.approx(0)
-    # the short route's capacity is worth the detour it saves: 100 - 20 = 80 per Mt
-    assert r.links.set_index("link_id").loc["L0", "shadow_price"] == pytest.approx(80)
+    # the short route is full, but distance only breaks ties: more of it is worth no USD
+    short = r.links.set_index("link_id").loc["L0"]
+    assert short["utilisation"] == pytest.approx(1)
+    assert short["shadow_price"] == pytest.approx(0) and not bool(short["binding"])
     routes = {p.links: p.volume for p in r.paths.itertuples()}
     assert routes == {("L0", "L1"): pytest.approx(3), ("L2", "L3"): pytest.approx(2)}
 
@@ -72,11 +80,12 @@ def test_shared_capacity_across_commodities(tmp_path: Path) -> None:
         [(0, 1, 5, 10, "crude_oil;general_freight")],
         [(0, "crude_oil", 10), (0, "general_freight", 10)],
         [(1, "crude_oil", 4), (1, "general_freight", 3)],
+        prices=PRICES,
     )
     r = solve(net, options=OPTS)
     assert r.links.set_index("link_id").loc["L0", "used"] == pytest.approx(5)
     assert r.unmet["unmet"].sum() == pytest.approx(2)
-    assert r.links.set_index("link_id").loc["L0", "shadow_price"] == pytest.approx(P - 10)
+    assert r.links.set_index("link_id").loc["L0", "shadow_price"] == pytest.approx(USD_T * 1e6)
 
 
 def test_agreement_traced_and_route_rules(tmp_path: Path) -> None:
@@ -135,7 +144,7 @@ def test_agreement_blocked_by_rules_reports_why(tmp_path: Path) -> None:
     r = solve(net, options=OPTS)
     a = r.agreements.set_index("agreement_id").loc["A_X"]
     assert a["shortfall"] == pytest.approx(2)
-    assert "route rules (avoid links L0) exclude every route" in a["blocked_by"]
+    assert a["blocked_by"] == "route rules (avoid links L0) close L0"
 
 
 def test_outage_re_solves_warm_with_the_same_answer_as_a_rebuild(tmp_path: Path) -> None:
@@ -192,7 +201,7 @@ def test_a_corrupted_solution_fails_the_checks(tmp_path: Path) -> None:
 def test_demand_prices_decide_who_is_served(tmp_path: Path) -> None:
     # N0 -(cap 5)-> N1, then N1 -> N2 (100 USD/t) and N1 -> N3 (50 USD/t); 5 Mt each wanted.
     # The 5 Mt/yr go to N2 (demand met in full); one more Mt/yr of capacity would serve N3:
-    # worth 50 USD/t = 5e7 USD per Mt, less the 20 km distance tie-break of the route.
+    # worth 50 USD/t = 5e7 USD per Mt (the distance tie-break is not a price).
     net = write_dataset(
         tmp_path,
         4,
@@ -203,4 +212,4 @@ def test_demand_prices_decide_who_is_served(tmp_path: Path) -> None:
     r = solve(net, options=OPTS)
     unmet = r.unmet.set_index("node_id")["unmet"]
     assert unmet["N2"] == pytest.approx(0) and unmet["N3"] == pytest.approx(5)
-    assert r.links.set_index("link_id").loc["L0", "shadow_price"] == pytest.approx(5e7 - 20)
+    assert r.links.set_index("link_id").loc["L0", "shadow_price"] == pytest.approx(5e7)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Final
 
@@ -55,21 +56,55 @@ def comma_list(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
-def rich_table(title: str, frame: pd.DataFrame, formats: dict[str, str]) -> Table:
-    """A rich table of ``frame``; columns in ``formats`` are right-aligned and formatted."""
+def _cell(value: object, fmt: str | None) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if fmt is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return format(value, fmt)
+    return str(value)
+
+
+def _fitted(
+    frame: pd.DataFrame, cells: dict[str, list[str]], numbers: set[str], optional: Sequence[str]
+) -> list[str]:
+    """The columns to show: optional ones are dropped (in order) while the table is wider
+    than the console. Numbers keep their full width; text may wrap down to 12 characters."""
+    shown = list(frame.columns)
+
+    def width(columns: list[str]) -> int:
+        sizes = []
+        for c in columns:
+            longest = max([len(str(c)), *(len(v) for v in cells[c])])
+            sizes.append(longest if c in numbers else min(longest, 12))
+        return sum(sizes) + 3 * len(columns) + 1
+
+    for column in optional:
+        if width(shown) <= out_console.width:
+            break
+        if column in shown:
+            shown.remove(column)
+    return shown
+
+
+def rich_table(
+    title: str,
+    frame: pd.DataFrame,
+    formats: dict[str, str],
+    *,
+    optional: Sequence[str] = (),
+) -> Table:
+    """A rich table of ``frame``. Columns in ``formats`` are numbers (or texts holding a number
+    and its unit): right-aligned, formatted and never broken across lines. ``optional``
+    columns are left out, in order, while the table is wider than the console."""
+    cells = {c: [_cell(v, formats.get(str(c))) for v in frame[c]] for c in frame.columns}
+    numbers = {c for c in frame.columns if c in formats}
+    shown = _fitted(frame, cells, numbers, optional)
     table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        table.add_column(column, justify="right" if column in formats else "left", overflow="fold")
-    for row in frame.itertuples(index=False):
-        cells = []
-        for column, value in zip(frame.columns, row, strict=True):
-            if column in formats and isinstance(value, int | float) and pd.notna(value):
-                cells.append(format(value, formats[column]))
-            else:
-                cells.append(
-                    ""
-                    if value is None or (isinstance(value, float) and pd.isna(value))
-                    else str(value)
-                )
-        table.add_row(*cells)
+    for column in shown:
+        if column in numbers:
+            table.add_column(str(column), justify="right", no_wrap=True)
+        else:
+            table.add_column(str(column), overflow="fold")
+    for i in range(len(frame)):
+        table.add_row(*(cells[c][i] for c in shown))
     return table

@@ -11,99 +11,181 @@ import typer
 
 from corridor.cli.console import DataOption, comma_list, out_console, output_folder, rich_table
 from corridor.io.results import write_results
-from corridor.network import load
-from corridor.optimize import Results, RouteRules, SolveOptions
+from corridor.network import Network, load
+from corridor.optimize import Results, SolveOptions
 from corridor.optimize import solve as run_solve
+from corridor.optimize.headline import headline
+from corridor.optimize.inputs import check_year, resolve_rules
+from corridor.optimize.results import per_unit
 from corridor.scenario import apply_scenario
+from corridor.summary import format_quantity, format_usd, quantity_with_unit
 
 _WIDE = 120  # narrower consoles get the agreements as lines instead of a table
+#: How the options are called in messages.
+CLI_LABELS = {
+    "avoid": "--avoid",
+    "only_groups": "--only-groups",
+    "avoid_links": "--avoid-links",
+    "year": "--year",
+}
 
 
-def print_results(results: Results, *, top: int = 15) -> None:
-    """Print the readable summary of a solve."""
-    out_console.print(
-        f"[bold]corridor solve — year {results.year}[/]: {results.status}, "
-        f"solved in {results.solve_seconds:.3f} s (objective {results.objective:,.6g}: costs "
-        "and unmet-demand penalties minus the value of deliveries)"
-    )
-    if results.supply.empty and results.unmet.empty:
-        out_console.print(f"[yellow]The dataset has no supply or demand for {results.year}.[/]")
-    links = results.links[results.links["used"] > 0].copy()
-    links["direction"] = links["from_node"] + " → " + links["to_node"]
-    busiest = links.sort_values("used", ascending=False).head(top)
-    out_console.print(
-        rich_table(
-            "Flows on the main corridors",
-            busiest[["link_id", "name", "direction", "used", "capacity", "unit", "utilisation"]],
-            {"used": ",.3f", "capacity": ",.3f", "utilisation": ".0%"},
+def _amount(value: float, unit: object) -> str:
+    return quantity_with_unit(float(value), str(unit) if isinstance(unit, str) else "")
+
+
+def _flows_shown(results: Results, top: int) -> pd.DataFrame:
+    """The largest flows of each commodity per link and direction, with the link's capacity
+    use in the capacity's unit."""
+    keys = ["link_id", "from_node", "to_node", "reverse", "commodity", "unit"]
+    flows = results.flows.groupby(keys, as_index=False)["flow"].sum()
+    each = max(3, top // max(flows["commodity"].nunique(), 1))
+    flows = flows.sort_values(["commodity", "flow"], ascending=[True, False])
+    flows = flows.groupby("commodity").head(each)
+    capacity = results.links.set_index(["link_id", "reverse"])
+    used = []
+    for link, reverse in zip(flows["link_id"], flows["reverse"], strict=True):
+        row = capacity.loc[(link, reverse)] if (link, reverse) in capacity.index else None
+        if row is None or pd.isna(row["capacity"]):
+            used.append("no capacity in the data")
+            continue
+        used.append(
+            f"{format_quantity(row['used'])} of {_amount(row['capacity'], row['unit'])} "
+            f"({row['utilisation']:.0%})"
         )
+    names = results.links.drop_duplicates("link_id").set_index("link_id")["name"]
+    return pd.DataFrame(
+        {
+            "link": flows["link_id"],
+            "name": flows["link_id"].map(names),
+            "direction": flows["from_node"] + " → " + flows["to_node"],
+            "commodity": flows["commodity"],
+            "flow": [_amount(f, u) for f, u in zip(flows["flow"], flows["unit"], strict=True)],
+            "capacity used": used,
+        }
     )
-    reached = results.markets[results.markets["delivered"] > 0]
-    if not reached.empty:
-        out_console.print(
-            rich_table(
-                "Delivered to world markets (open-market nodes)",
-                reached[["node_id", "commodity", "delivered", "unit"]],
-                {"delivered": ",.3f"},
-            )
-        )
+
+
+def _bottlenecks(results: Results, top: int) -> pd.DataFrame:
     binding = results.binding.head(top)
-    if binding.empty:
-        out_console.print("No link capacity limits the result.")
-    else:
-        out_console.print(
-            rich_table(
-                "Bottlenecks: value of one more unit of capacity per year (shadow price)",
-                binding[["link_id", "name", "capacity", "unit", "shadow_price"]],
-                {"capacity": ",.3f", "shadow_price": ",.4g"},
-            )
-        )
+    return pd.DataFrame(
+        {
+            "link": binding["link_id"],
+            "name": binding["name"],
+            "capacity": [
+                _amount(c, u) for c, u in zip(binding["capacity"], binding["unit"], strict=True)
+            ],
+            "one more unit is worth": [
+                f"{format_usd(p)}/yr per {per_unit(u)}/yr" if pd.notna(p) else "no USD price"
+                for p, u in zip(binding["shadow_price"], binding["unit"], strict=True)
+            ],
+        }
+    )
+
+
+def _unmet(results: Results) -> pd.DataFrame:
     unmet = results.unmet[results.unmet["unmet"] > 0]
-    if unmet.empty:
-        out_console.print("[green]All demand is met.[/]")
-    else:
-        out_console.print(
-            rich_table(
-                "Unmet demand",
-                unmet[
-                    ["node_id", "commodity", "demand", "delivered", "unmet", "unit", "limited_by"]
-                ],
-                {"demand": ",.3f", "delivered": ",.3f", "unmet": ",.3f"},
-            )
-        )
-    if results.agreements.empty:
-        return
-    if out_console.width >= _WIDE:
-        columns = [
-            "agreement_id",
-            "delivered",
-            "max_volume",
-            "shortfall",
-            "unit",
-            "route",
-            "countries",
-            "blocked_by",
-        ]
-        out_console.print(
-            rich_table(
-                "Agreements and their routes",
-                results.agreements[columns],
-                {"delivered": ",.3f", "max_volume": ",.3f", "shortfall": ",.3f"},
-            )
-        )
-        return
+    return pd.DataFrame(
+        {
+            "node": unmet["node_id"],
+            "commodity": unmet["commodity"],
+            "unmet": [_amount(v, u) for v, u in zip(unmet["unmet"], unmet["unit"], strict=True)],
+            "of demand": [
+                _amount(v, u) for v, u in zip(unmet["demand"], unmet["unit"], strict=True)
+            ],
+            "limited by": unmet["limited_by"],
+        }
+    )
+
+
+def _print_agreements(results: Results) -> None:
     out_console.print("[bold]Agreements and their routes[/]")
     for a in results.agreements.itertuples():
         if pd.isna(a.max_volume) and pd.isna(a.min_volume):
             out_console.print(f"  {a.agreement_id}: volume not disclosed", markup=False)
             continue
-        target = "" if pd.isna(a.max_volume) else f" of {a.max_volume:,.3f}"
-        line = f"{a.agreement_id}: {a.delivered:,.3f}{target} {a.unit}"
+        target = "" if pd.isna(a.max_volume) else f" of {format_quantity(a.max_volume)}"
+        line = f"{a.agreement_id}: {format_quantity(a.delivered)}{target} {a.unit}"
         if a.route:
             line += f" via {a.route} ({a.countries})"
         if a.blocked_by:
-            line += f"; short {a.shortfall:,.3f}: {a.blocked_by}"
+            line += f"; short {format_quantity(a.shortfall)}: {a.blocked_by}"
         out_console.print(f"  {line}", markup=False, highlight=False)
+
+
+def print_results(network: Network, results: Results, *, top: int = 15) -> None:
+    """Print the answer in words, then the tables of a solve."""
+    out_console.print(
+        f"[bold]corridor solve — {results.year}[/]: {results.status} "
+        f"({results.solve_seconds:.3f} s)"
+    )
+    for line in headline(network, results):
+        out_console.print(f"  {line}", highlight=False)
+    for warning in results.warnings:
+        out_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if not results.flows.empty:
+        out_console.print(
+            rich_table(
+                "Flows on the main corridors (per commodity; capacity in its own unit)",
+                _flows_shown(results, top),
+                {"flow": "", "capacity used": ""},
+                optional=("name", "direction", "capacity used"),
+            )
+        )
+    reached = results.markets[results.markets["delivered"] > 0]
+    if not reached.empty:
+        shown = pd.DataFrame(
+            {
+                "node": reached["node_id"],
+                "commodity": reached["commodity"],
+                "delivered": [
+                    _amount(v, u)
+                    for v, u in zip(reached["delivered"], reached["unit"], strict=True)
+                ],
+            }
+        )
+        out_console.print(rich_table("Delivered to world markets", shown, {"delivered": ""}))
+    if not results.binding.empty:
+        out_console.print(
+            rich_table(
+                "Bottlenecks: what one more unit of capacity a year is worth (sourced prices "
+                "less known tariffs)",
+                _bottlenecks(results, top),
+                {"capacity": "", "one more unit is worth": ""},
+                optional=("name",),
+            )
+        )
+    if (results.unmet["unmet"] > 0).any():
+        out_console.print(
+            rich_table(
+                "Unmet demand",
+                _unmet(results),
+                {"unmet": "", "of demand": ""},
+                optional=("of demand",),
+            )
+        )
+    if results.agreements.empty:
+        return
+    if out_console.width < _WIDE:
+        _print_agreements(results)
+        return
+    columns = [
+        "agreement_id",
+        "delivered",
+        "max_volume",
+        "shortfall",
+        "unit",
+        "route",
+        "countries",
+        "blocked_by",
+    ]
+    out_console.print(
+        rich_table(
+            "Agreements and their routes",
+            results.agreements[columns],
+            {"delivered": ",.4g", "max_volume": ",.4g", "shortfall": ",.4g"},
+        )
+    )
 
 
 def solve(
@@ -125,7 +207,9 @@ def solve(
     avoid: Annotated[
         str | None,
         typer.Option(
-            "--avoid", help="Countries no flow may cross, comma-separated ISO codes (RU,CN)."
+            "--avoid",
+            help="Countries no flow may cross, comma-separated: ISO codes, English names or "
+            "group ids (RU,CN or Russia or EU).",
         ),
     ] = None,
     only_groups: Annotated[
@@ -162,15 +246,19 @@ def solve(
         run = apply_scenario(scenario, network)
         network, options = run.network, run.options
         out_console.print(f"scenario [bold]{run.name}[/]: {run.scenario.spec.title}")
-    rules = RouteRules(avoid_links=frozenset(comma_list(avoid_links)))
-    results = run_solve(
+    check_year(network, options.year, label="--year")
+    rules = resolve_rules(
         network,
-        year=year,
         avoid=comma_list(avoid),
         only_groups=comma_list(only_groups),
+        avoid_links=comma_list(avoid_links),
+        labels=CLI_LABELS,
+    )
+    results = run_solve(
+        network,
         options=dataclasses.replace(options, method=method, rules=options.rules.merged(rules)),
     )
-    print_results(results)
+    print_results(network, results)
     if out is not None:
         write_results(results, out)
         out_console.print(f"results written to {out}")

@@ -24,6 +24,7 @@ RESULT_TABLES = (
     "paths",
     "transit",
     "costs",
+    "prices",
 )
 
 
@@ -44,45 +45,43 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _by_commodity(frame: pd.DataFrame, value: str) -> dict[str, dict[str, Any]]:
+    totals = frame.groupby(["commodity", "unit"])[value].sum()
+    return {str(c): {"value": _number(v), "unit": str(u)} for (c, u), v in totals.items()}
+
+
 def results_summary(results: Results) -> dict[str, Any]:
-    """The headline figures of a solve as plain JSON-able data."""
+    """The headline figures of a solve as plain JSON-able data, each with its unit."""
+    agreement_columns = [
+        "agreement_id", "delivered", "shortfall", "unit", "route", "countries", "blocked_by"
+    ]  # fmt: skip
     return {
         "year": results.year,
         "status": results.status,
-        "objective": results.objective,
+        "net_value": {"value": results.objective * -1.0, "unit": "USD/yr"},
         "solve_seconds": results.solve_seconds,
-        "delivered": {
-            c: _number(v) for c, v in results.unmet.groupby("commodity")["delivered"].sum().items()
-        },
-        "unmet": {c: _number(v) for c, v in results.total_unmet.items()},
-        "to_open_markets": {
-            c: _number(v)
-            for c, v in results.markets.groupby("commodity")["delivered"].sum().items()
-        },
+        "delivered_to_demand": _by_commodity(results.unmet, "delivered"),
+        "unmet": _by_commodity(results.unmet, "unmet"),
+        "to_open_markets": _by_commodity(results.markets, "delivered"),
+        "unused_supply": _by_commodity(results.supply, "unused"),
         "binding_links": [
             {
                 "link_id": r.link_id,
-                "shadow_price": _number(r.shadow_price),
                 "capacity": _number(r.capacity),
                 "unit": r.unit,
+                "shadow_price": _number(r.shadow_price),
+                "shadow_price_unit": r.shadow_price_unit,
             }
             for r in results.binding.itertuples()
         ],
         "agreements": [
             {k: _number(v) for k, v in row.items()}
-            for row in results.agreements[
-                [
-                    "agreement_id",
-                    "delivered",
-                    "shortfall",
-                    "unit",
-                    "route",
-                    "countries",
-                    "blocked_by",
-                ]
-            ].to_dict("records")
+            for row in results.agreements[agreement_columns].to_dict("records")
         ],
-        "costs": {r.item: _number(r.value) for r in results.costs.itertuples()},
+        "costs": [
+            {k: _number(v) for k, v in row.items()} for row in results.costs.to_dict("records")
+        ],
+        "warnings": list(results.warnings),
         "provenance": results.provenance,
     }
 

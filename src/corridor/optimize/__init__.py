@@ -10,6 +10,7 @@ from corridor import __version__
 from corridor.network import Network
 from corridor.optimize.build import LinearProgram, build_model
 from corridor.optimize.check import check_solution
+from corridor.optimize.inputs import resolve_rules
 from corridor.optimize.options import RouteRules, SolveOptions
 from corridor.optimize.results import Results, extract_results
 from corridor.optimize.solve import FlowModel, SolveError
@@ -49,7 +50,9 @@ def solve_model(network: Network, model: FlowModel, options: SolveOptions) -> Re
         row_upper=model.row_upper,
         tolerance=options.tolerance,
     )
-    results = extract_results(network, model.lp, solution, options)
+    results = extract_results(
+        network, model.lp, solution, options, row_upper=model.row_upper, col_upper=model.col_upper
+    )
     return dataclasses.replace(
         results,
         provenance={
@@ -69,6 +72,7 @@ def solve(
     year: int | None = None,
     avoid: Iterable[str] = (),
     only_groups: Iterable[str] = (),
+    avoid_links: Iterable[str] = (),
     options: SolveOptions | None = None,
 ) -> Results:
     """Optimise the flows of ``network`` for a year.
@@ -80,9 +84,12 @@ def solve(
     year
         Year modelled (default: ``options.year``).
     avoid
-        Countries no flow may cross, e.g. ``["RU", "CN"]``.
+        Countries no flow may cross: ISO codes, English names or group ids, e.g.
+        ``["RU", "China"]``.
     only_groups
         Groups whose member and observer countries alone may be crossed, e.g. ``["OTS"]``.
+    avoid_links
+        Links no flow may use (an outage), e.g. ``["L_CPC"]``.
     options
         Further settings (:class:`SolveOptions`).
 
@@ -93,12 +100,14 @@ def solve(
 
     Raises
     ------
+    OptionError
+        If the year has no supply or demand, or a country, group or link is not in the dataset.
     SolveError
         If HiGHS fails or the solution fails its checks. An infeasible scenario is not an
         error: demand that cannot be met is reported in ``results.unmet``.
     """
     opts = options or SolveOptions()
-    extra = RouteRules(avoid_countries=frozenset(avoid), only_groups=frozenset(only_groups))
+    extra = resolve_rules(network, avoid=avoid, only_groups=only_groups, avoid_links=avoid_links)
     opts = dataclasses.replace(
         opts, year=year if year is not None else opts.year, rules=opts.rules.merged(extra)
     )

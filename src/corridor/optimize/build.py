@@ -29,8 +29,10 @@ from corridor.optimize.compiled import (
     compiled,
     node_positions,
 )
+from corridor.optimize.inputs import check_options
 from corridor.optimize.layers import Layer, allowed_arcs, build_layers, layers_frame
 from corridor.optimize.options import SolveOptions
+from corridor.optimize.prices import delivery_prices
 
 __all__ = [
     "BALANCE",
@@ -78,6 +80,11 @@ class LinearProgram:
     row_node: np.ndarray
     row_arc: np.ndarray
     row_link: np.ndarray
+    c_value: np.ndarray  # costs of the value stage: USD only (no penalty, no tie-break)
+    fixed: np.ndarray  # columns held at least at their priority-stage value in the value stage
+    col_price: np.ndarray  # USD per canonical unit of each delivery column (NaN: no price)
+    col_price_id: np.ndarray  # the price or demand row each delivery's price comes from
+    warnings: tuple[str, ...] = ()  # what the year's data lacks (no demand rows, no prices)
 
     @property
     def nodes(self) -> pd.Index:
@@ -155,9 +162,35 @@ def _year_totals(
     return keys, order[keys // n_c], keys % n_c, totals
 
 
+def _own_prices(
+    net: CompiledNetwork, d_keys: np.ndarray, year: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each delivery column's own price from its demand rows (the last priced row wins)."""
+    n_c = max(len(net.commodities), 1)
+    usd = np.full(len(d_keys), np.nan)
+    ids = np.full(len(d_keys), None, dtype=object)
+    priced = np.flatnonzero(
+        (net.demand_year == year) & ~np.isnan(net.demand_price) & (net.demand_commodity >= 0)
+    )
+    if len(priced) and len(d_keys):
+        keys = net.node_rank[net.demand_node[priced]] * n_c + net.demand_commodity[priced]
+        at = np.searchsorted(d_keys, keys).clip(max=len(d_keys) - 1)
+        hit = d_keys[at] == keys
+        usd[at[hit]] = net.demand_price[priced][hit]
+        ids[at[hit]] = net.demand_ids[priced][hit]
+    return usd, ids
+
+
 def build_model(network: Network, options: SolveOptions) -> LinearProgram:
-    """Build the LP of ``network`` for ``options.year`` under ``options.rules``."""
+    """Build the LP of ``network`` for ``options.year`` under ``options.rules``.
+
+    Raises
+    ------
+    OptionError
+        If the year, a country, group, link or commodity of the options is not in the dataset.
+    """
     t0 = time.perf_counter()
+    warnings = check_options(network, options)
     year = options.year
     net = compiled(network)
     n_nodes, n_c = len(net.nodes), max(len(net.commodities), 1)
@@ -188,15 +221,7 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
         net, net.demand_node, net.demand_commodity, net.demand_year, net.demand_value, year
     )
     penalty = default_penalty[d_code] if len(d_code) else np.zeros(0)
-    priced = np.flatnonzero(
-        (net.demand_year == year) & ~np.isnan(net.demand_price) & (net.demand_commodity >= 0)
-    )
-    if len(priced):  # a demand row's own price replaces the default (the last row wins)
-        keys = net.node_rank[net.demand_node[priced]] * n_c + net.demand_commodity[priced]
-        at = np.searchsorted(d_keys, keys).clip(max=max(len(d_keys) - 1, 0))
-        hit = (d_keys[at] == keys) if len(d_keys) else np.zeros(len(keys), bool)
-        for i, price in zip(at[hit], net.demand_price[priced][hit], strict=True):
-            penalty[i] = price
+    d_prices = delivery_prices(net, d_node, d_code, year, own=_own_prices(net, d_keys, year))
 
     # --- agreements: volume v, exits e, free sinks z at destinations --------------------------
     g_layer = np.array([j for j, x in enumerate(layers) if x.kind == "agreement"], dtype=np.int64)
@@ -219,7 +244,9 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
 
     # --- open markets: world markets that take any volume of their commodities ------------------
     m_node, m_code = net.market_node, net.market_commodity
-    m_value = -options.market_weight * default_penalty[m_code]
+    m_prices = delivery_prices(net, m_node, m_code, year)
+    m_priced = ~np.isnan(m_prices.usd)
+    m_value = np.where(m_priced, -m_prices.usd, -options.market_weight * default_penalty[m_code])
 
     sizes = {
         "x": n_x, "s": len(s_node), "d": len(d_node), "v": len(g_layer),
@@ -296,9 +323,25 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
         [np.zeros(n_balance), np.full(len(capped), -np.inf), np.zeros(n_req)]
     )
     n_free = sizes["e"] + sizes["z"]  # exits and sinks: no cost, no bound
+    d_worth = np.nan_to_num(d_prices.usd)
     c = np.concatenate(
-        [x_cost, np.zeros(sizes["s"]), -penalty, v_reward, np.zeros(n_free), m_value]
+        [x_cost, np.zeros(sizes["s"]), -penalty - d_worth, v_reward, np.zeros(n_free), m_value]
     )
+    # the value stage: USD only (prices less tariffs); deliveries to demand, agreements and
+    # unpriced markets keep at least what the priority stage gave them
+    c_value = np.concatenate(
+        [net.tariff[x_link, x_code], np.zeros(sizes["s"]), -d_worth,
+         np.zeros(sizes["v"] + n_free), np.where(m_priced, m_value, 0.0)]
+    )  # fmt: skip
+    fixed = np.zeros(n_cols, dtype=bool)
+    fixed[offset["d"] : offset["e"]] = True
+    fixed[cols_of("m")] = ~m_priced
+    col_price = np.full(n_cols, np.nan)
+    col_price[cols_of("d")] = d_prices.usd
+    col_price[cols_of("m")] = m_prices.usd
+    col_price_id = np.full(n_cols, None, dtype=object)
+    col_price_id[cols_of("d")] = d_prices.price_id
+    col_price_id[cols_of("m")] = m_prices.price_id
     col_upper = np.concatenate(
         [np.full(n_x, np.inf), s_value, d_value, v_upper, np.full(n_free + sizes["m"], np.inf)]
     )
@@ -343,6 +386,11 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
         row_node=np.concatenate([row_keys % n_nodes, np.full(n_other, _NONE)]),
         row_arc=np.concatenate([np.full(n_balance, _NONE), capped, np.full(n_req, _NONE)]),
         row_link=np.concatenate([np.full(n_rows - n_req, None), np.array(req_link, object)]),
+        c_value=c_value,
+        fixed=fixed,
+        col_price=col_price,
+        col_price_id=col_price_id,
+        warnings=(*warnings, *dict.fromkeys(d_prices.warnings + m_prices.warnings)),
     )
     logger.info(
         "built LP for %d: %d columns, %d rows, %d non-zeros in %.3f s",

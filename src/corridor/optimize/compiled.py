@@ -34,7 +34,9 @@ _PRICE_BASE = {  # USD per ... -> (annual unit of that base, its size in that un
     "USD/t": ("t/yr", 1.0),
     "USD/t-km": ("t/yr", 1.0),
     "USD/1000m3": ("mcm/yr", 1e-3),
+    "USD/MMBtu": ("mcm/yr", 1e-6),  # per m3, times the gas's MMBtu per m3 (conversions)
     "USD/TEU": ("TEU/yr", 1.0),
+    "USD/FEU": ("TEU/yr", 2.0),  # a forty-foot equivalent unit is two TEU
 }
 
 
@@ -81,6 +83,12 @@ class CompiledNetwork:
     demand_price: np.ndarray  # USD per canonical unit, NaN where the row gives none
     market_node: np.ndarray
     market_commodity: np.ndarray
+    price_ids: np.ndarray
+    price_node: np.ndarray  # -1: the commodity's price for every node without its own
+    price_commodity: np.ndarray
+    price_year: np.ndarray
+    price_usd: np.ndarray  # USD per canonical unit (NaN where the unit cannot be converted)
+    demand_ids: np.ndarray
 
 
 def commodity_positions(c: CompiledNetwork, commodities: list[str]) -> np.ndarray:
@@ -152,6 +160,9 @@ def usd_per_canonical_unit(network: Network, commodity: str, price: float, unit:
         )
     except (ValueError, KeyError):
         return float("nan")
+    if unit == "USD/MMBtu":
+        energy = conversion_factor(network.conversions, commodity, "m3", "MMBtu")
+        per_canonical *= float("nan") if energy is None else energy
     return float(price) * float(per_canonical)
 
 
@@ -175,10 +186,14 @@ def _weights(
 
 
 def _tariffs(
-    network: Network, tariff: np.ndarray, unit: np.ndarray, length: np.ndarray, carries: np.ndarray
+    network: Network,
+    cs: tuple[str, ...],
+    tariff: np.ndarray,
+    unit: np.ndarray,
+    length: np.ndarray,
+    carries: np.ndarray,
 ) -> np.ndarray:
     """[L, C] published tariff in USD per canonical unit of each commodity (0 where none)."""
-    cs = _carried(network)
     out = np.zeros(carries.shape)
     for i in np.flatnonzero(~np.isnan(tariff)):
         for j in np.flatnonzero(carries[i]):
@@ -189,8 +204,34 @@ def _tariffs(
     return out
 
 
-def _carried(network: Network) -> tuple[str, ...]:
-    return tuple(sorted({str(c) for cs in network.links["commodities"] for c in cs}))
+def _modelled(network: Network) -> tuple[str, ...]:
+    """Commodities a link carries or a supply, demand or agreement row names: each gets a flow
+    layer, so local supply meets local demand even where no link carries the commodity."""
+    carried = {str(c) for cs in network.links["commodities"] for c in cs}
+    for table in (network.supply, network.demand, network.agreements):
+        carried |= set(table["commodity"].dropna().astype(str))
+    return tuple(sorted(carried))
+
+
+def _carries(links: pd.DataFrame, cs: tuple[str, ...]) -> np.ndarray:
+    """[L, C] whether each link carries each commodity."""
+    table, labels = incidence(links["commodities"])
+    at = pd.Index(labels).get_indexer(list(cs))
+    carries = np.zeros((len(links), len(cs)), dtype=bool)
+    carries[:, at >= 0] = table[:, at[at >= 0]]
+    return carries
+
+
+def _price_usd(network: Network) -> np.ndarray:
+    """Each price row in USD per canonical unit of its commodity (NaN where not convertible)."""
+    p = network.prices
+    return np.array(
+        [
+            usd_per_canonical_unit(network, str(c), float(v), str(u))
+            for c, v, u in zip(p["commodity"], p["value"], p["unit"], strict=True)
+        ],
+        dtype=float,
+    )
 
 
 def _codes(values: pd.Series, labels: pd.Index) -> np.ndarray:
@@ -200,7 +241,7 @@ def _codes(values: pd.Series, labels: pd.Index) -> np.ndarray:
 def compile_network(network: Network) -> CompiledNetwork:
     """Compile ``network`` (uncached; :func:`compiled` caches)."""
     nodes = pd.Index(network.nodes.index, name="node_id")
-    cs = _carried(network)
+    cs = _modelled(network)
     c_index = pd.Index(cs)
     links = network.links
     tail = _codes(links["from_node"], nodes)
@@ -210,8 +251,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     crow = great_circle_km(lat[tail], lon[tail], lat[head], lon[head])
     length = links["length_km"].to_numpy(dtype=float, na_value=np.nan)
     length = np.where(np.isnan(length), crow, length)
-    carries, labels = incidence(links["commodities"])
-    carries = carries[:, pd.Index(labels).get_indexer(cs)] if len(cs) else carries[:, :0]
+    carries = _carries(links, cs)
     country = network.nodes["country"].to_numpy(dtype=object)
     keys = np.empty(len(links), dtype=object)
     keys[:] = list(zip(country[tail], country[head], links["countries"], strict=True))
@@ -271,7 +311,7 @@ def compile_network(network: Network) -> CompiledNetwork:
         link_tariff_unit=tariff_unit,
         carries=carries,
         weight=_weights(network, unit, carries, cs),
-        tariff=_tariffs(network, tariff, tariff_unit, length, carries),
+        tariff=_tariffs(network, cs, tariff, tariff_unit, length, carries),
         countries=countries,
         crosses=crosses,
         distance_scale=scale,
@@ -286,6 +326,12 @@ def compile_network(network: Network) -> CompiledNetwork:
         demand_price=price,
         market_node=market_node[market],
         market_commodity=market_commodity[market],
+        price_ids=network.prices.index.to_numpy(dtype=object),
+        price_node=_codes(network.prices["node_id"], nodes),
+        price_commodity=_codes(network.prices["commodity"], c_index),
+        price_year=network.prices["year"].to_numpy(dtype=float, na_value=np.nan),
+        price_usd=_price_usd(network),
+        demand_ids=network.demand.index.to_numpy(dtype=object),
     )
 
 

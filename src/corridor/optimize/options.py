@@ -54,6 +54,20 @@ class RouteRules:
         """These rules plus those scoped to ``commodity``."""
         return self.merged(scoped[commodity]) if commodity in scoped else self
 
+    def describe(self) -> str:
+        """The rules in words, e.g. ``avoid RU, CN; only through OTS; avoid links L_CPC``."""
+        parts = [
+            f"{words} {', '.join(sorted(values))}"
+            for words, values in (
+                ("avoid", self.avoid_countries),
+                ("only through", self.only_groups),
+                ("avoid links", self.avoid_links),
+                ("must use", self.require_links),
+            )
+            if values
+        ]
+        return "; ".join(parts) or "none"
+
     @property
     def empty(self) -> bool:
         """True when no rule is set."""

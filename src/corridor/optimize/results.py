@@ -1,4 +1,10 @@
-"""Results of a solve: tidy frames of flows, utilisation, shadow prices, unmet demand, routes."""
+"""Results of a solve: tidy frames of flows, capacity use, shadow prices, unmet demand, routes.
+
+Every quantity has its unit beside it and no figure adds quantities of different units: flows
+are per commodity in its canonical unit (Mt/yr, bcm/yr, TEU/yr); a link's ``used`` is in the
+unit of its capacity (commodities converted into it, as the capacity row counts them); money is
+in USD per year.
+"""
 
 from __future__ import annotations
 
@@ -7,42 +13,53 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import breadth_first_order
 
-from corridor.network import Network, canonical_units
+from corridor.network import Network, canonical_units, commodity_factors
 from corridor.optimize.build import CAPACITY, LinearProgram
-from corridor.optimize.layers import allowed_arcs
+from corridor.optimize.diagnose import LayerSearch, shortfall_reason
 from corridor.optimize.options import SolveOptions
 from corridor.optimize.paths import decompose_paths
 from corridor.optimize.solve import Solution
+from corridor.units import convert
 
-__all__ = ["Results", "extract_results"]
+__all__ = ["Results", "extract_results", "per_unit"]
 
 _TOL = 1e-7
+_MASS = "Mt/yr"
+
+
+def per_unit(unit: object) -> str:
+    """The quantity a price is per: ``Mt/yr`` -> ``Mt``."""
+    return str(unit).removesuffix("/yr") if isinstance(unit, str) else ""
 
 
 @dataclass(frozen=True)
 class Results:
-    """What a solve found, as tidy DataFrames (canonical units: Mt/yr, bcm/yr, TEU/yr).
+    """What a solve found, as tidy DataFrames.
 
     Attributes
     ----------
     flows
         One row per link, direction, commodity and agreement with flow: link_id, from_node,
-        to_node, commodity, agreement_id (empty for free flows), flow, delivered, unit.
+        to_node, commodity, agreement_id (empty for free flows), flow, delivered, unit,
+        tariff_usd_per_unit.
     links
-        One row per link direction in use or with a capacity: capacity, used, utilisation,
-        shadow_price (objective units per unit of capacity per year), binding.
+        One row per link direction with a capacity or with flow: capacity and ``used`` in
+        ``unit`` (the capacity's unit, into which shared commodities are converted; a link
+        without a capacity shows its flow when its commodities share one unit or convert to
+        Mt/yr, else none), utilisation, binding, and ``shadow_price`` in
+        ``shadow_price_unit`` (USD a year for one more unit of annual capacity: the sourced
+        value of what it would let reach demand or a market, less known tariffs; empty when
+        the link carries a commodity without a price).
     unmet
-        One row per demand: demand, delivered, unmet, and what limits it.
+        One row per demand: demand, delivered, unmet (its own unit), and what limits it.
     markets
         Volume delivered to each open (world) market node, by commodity.
     supply
         One row per supply: available, used, unused.
     agreements
         One row per agreement valid in the year: target, delivered, shortfall, route, countries,
-        cost, and what blocks it.
+        tariff cost, and what blocks it.
     paths
         Path decomposition of every layer: route, volume, countries, cost.
     transit
@@ -50,7 +67,13 @@ class Results:
         commodity; and the tariff revenue of each country's share of tariffed links (the
         tariff split equally over the countries a link crosses), where tariffs are known.
     costs
-        Cost breakdown: tariffs, distance tie-break, unmet-demand penalty, agreement reward.
+        USD a year by item and commodity: the value of deliveries at sourced prices, the
+        tariffs paid, and the distance tie-break (not a cost: it orders equal routes).
+    prices
+        The price each delivery is valued at: node, commodity, the price as sourced, in USD per
+        canonical unit, and the price or demand row it comes from.
+    warnings
+        What the year's data lacks (no demand rows, prices carried forward or missing).
     """
 
     year: int
@@ -66,329 +89,405 @@ class Results:
     paths: pd.DataFrame
     transit: pd.DataFrame
     costs: pd.DataFrame
+    prices: pd.DataFrame = field(default_factory=pd.DataFrame)
     provenance: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def binding(self) -> pd.DataFrame:
         """Links whose capacity limits the result, by shadow price (highest first)."""
         b = self.links[self.links["binding"]]
-        return b.sort_values("shadow_price", ascending=False)
+        return b.sort_values("shadow_price", ascending=False, na_position="last")
 
     @property
     def total_unmet(self) -> pd.Series:
-        """Unmet demand by commodity."""
+        """Unmet demand by commodity (each in its own unit)."""
         return self.unmet.groupby("commodity")["unmet"].sum()
 
 
-def _cut_links(
-    lp: LinearProgram, layer: int, x: np.ndarray, used: np.ndarray, starts: list[str], target: str
-) -> list[str]:
-    """Saturated links separating ``starts`` from ``target`` in ``layer``'s residual network."""
-    cols = lp.cols
-    xs = (cols["block"] == "x").to_numpy() & (cols["layer"] == layer).to_numpy()
-    arc = cols.loc[xs, "arc"].to_numpy(dtype=int)
-    flow = x[xs]
-    arcs = lp.arcs.iloc[arc]
-    cap = arcs["capacity"].to_numpy()
-    room = np.where(np.isnan(cap), np.inf, cap - used[arc])
-    tail = lp.nodes.get_indexer(arcs["tail"])
-    head = lp.nodes.get_indexer(arcs["head"])
-    open_fwd = room > 1e-6
-    open_back = flow > 1e-6
-    n = len(lp.nodes) + 1
-    rows = np.concatenate([tail[open_fwd], head[open_back], np.full(len(starts), n - 1)])
-    cols_ = np.concatenate([head[open_fwd], tail[open_back], lp.nodes.get_indexer(starts)])
-    keep = cols_ >= 0
-    graph = coo_matrix((np.ones(keep.sum()), (rows[keep], cols_[keep])), shape=(n, n)).tocsr()
-    reached = np.zeros(n, dtype=bool)
-    reached[breadth_first_order(graph, n - 1, directed=True, return_predecessors=False)] = True
-    if reached[lp.nodes.get_loc(target)]:
-        return []
-    cut = reached[tail] & ~reached[head] & ~open_fwd
-    return sorted(set(arcs["link_id"].to_numpy()[cut]))
-
-
-def _connected(lp: LinearProgram, mask: np.ndarray, origin: str, targets: tuple[str, ...]) -> bool:
-    """Whether ``origin`` reaches any of ``targets`` over the arcs selected by ``mask``."""
-    n = len(lp.nodes)
-    tail = lp.nodes.get_indexer(lp.arcs["tail"])[mask]
-    head = lp.nodes.get_indexer(lp.arcs["head"])[mask]
-    graph = coo_matrix((np.ones(len(tail)), (tail, head)), shape=(n, n)).tocsr()
-    reached = breadth_first_order(
-        graph, lp.nodes.get_loc(origin), directed=True, return_predecessors=False
-    )
-    return bool(set(lp.nodes[reached]) & set(targets))
-
-
-def _rule_block(network: Network, lp: LinearProgram, layer: int) -> str:
-    """Why an agreement has no route, if the route rules (or missing links) are the reason."""
-    meta = lp.layers.loc[layer]
-    carries = lp.net.carries[lp.arc_link, lp.net.commodities.index(meta["commodity"])]
-    allowed = allowed_arcs(network, lp.net, lp.arc_link, (lp.layer_list[layer],))[:, 0]
-    origin, targets = meta["origin"], tuple(meta["destinations"])
-    if _connected(lp, allowed, origin, targets):
-        return ""
-    if not _connected(lp, carries, origin, targets):
-        return f"no {meta['commodity']} link connects {origin} to {', '.join(targets)} this year"
-    rules = meta["rules"]
-    said = [
-        f"{name.replace('_', ' ')} {', '.join(sorted(getattr(rules, name)))}"
-        for name in ("avoid_countries", "only_groups", "avoid_links")
-        if getattr(rules, name)
-    ]
-    excluded = sorted(set(lp.arcs.loc[carries & ~allowed, "link_id"]))
-    shown = ", ".join(excluded[:8]) + (" …" if len(excluded) > 8 else "")
-    return f"route rules ({'; '.join(said)}) exclude every route; excluded links: {shown}"
-
-
-def extract_results(
-    network: Network, lp: LinearProgram, sol: Solution, options: SolveOptions
-) -> Results:
-    """Turn a checked solution into :class:`Results`."""
-    x = np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x)
-    units = canonical_units(network.commodities)
-    cols, arcs, layers = lp.cols, lp.arcs, lp.layers
-    is_x = (cols["block"] == "x").to_numpy()
-    xcols = cols[is_x]
-    arc_of = xcols["arc"].to_numpy(dtype=int)
-    layer_of = xcols["layer"].to_numpy(dtype=int)
-    fx = x[is_x]
-    a_x = arcs.iloc[arc_of]
-    unit_cost = lp.c[is_x]
-    tariff = lp.net.tariff[lp.arc_link[arc_of], lp.col_commodity[is_x]]
-
-    # flows
+def _flow_frame(lp: LinearProgram, x: np.ndarray, units: dict[str, str]) -> pd.DataFrame:
+    """Every (arc, layer) column with flow, with what paths and tables need."""
+    is_x = lp.col_block == "x"
+    arc = lp.col_arc[is_x]
+    layer = lp.col_layer[is_x]
+    link = lp.arc_link[arc]
+    arcs = lp.arcs
+    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[is_x]]
     flows = pd.DataFrame(
         {
-            "link_id": a_x["link_id"].to_numpy(),
-            "from_node": a_x["tail"].to_numpy(),
-            "to_node": a_x["head"].to_numpy(),
-            "reverse": a_x["reverse"].to_numpy(),
-            "layer": layer_of,
-            "commodity": xcols["commodity"].to_numpy(),
-            "agreement_id": layers["agreement_id"].to_numpy()[layer_of],
-            "flow": fx,
-            "delivered": fx * a_x["efficiency"].to_numpy(),
-            "efficiency": a_x["efficiency"].to_numpy(),
-            "unit_cost": unit_cost,
-            "tariff_usd_per_unit": tariff,
+            "link_id": lp.net.link_ids[link],
+            "from_node": arcs["tail"].to_numpy()[arc],
+            "to_node": arcs["head"].to_numpy()[arc],
+            "reverse": lp.arc_reverse[arc],
+            "arc": arc,
+            "layer": layer,
+            "commodity": commodity,
+            "agreement_id": lp.layers["agreement_id"].to_numpy()[layer],
+            "flow": x[is_x],
+            "delivered": x[is_x] * lp.net.link_efficiency[link],
+            "efficiency": lp.net.link_efficiency[link],
+            "unit_cost": lp.c[is_x],
+            "tariff_usd_per_unit": lp.net.tariff[link, lp.col_commodity[is_x]],
         }
     )
     flows = flows[flows["flow"] > _TOL].reset_index(drop=True)
     flows["unit"] = flows["commodity"].map(units)
+    return flows
 
-    # capacity use and shadow prices per arc
+
+def _uncapped_use(network: Network, flows: pd.DataFrame) -> pd.DataFrame:
+    """Flow on each arc without a capacity: in its commodities' one unit, or converted to Mt/yr
+    when they differ (NaN where a commodity has no factor to tonnes)."""
+    by_unit = flows.groupby(["arc", "unit"], as_index=False)["flow"].sum()
+    single = by_unit.groupby("arc").filter(lambda g: len(g) == 1).set_index("arc")
+    mixed = flows[~flows["arc"].isin(single.index)]
+    rows = {int(a): (float(f), str(u)) for a, (f, u) in single[["flow", "unit"]].iterrows()}
+    for arc, group in mixed.groupby("arc"):
+        try:
+            tonnes = sum(
+                float(
+                    convert(
+                        f,
+                        str(u),
+                        _MASS,
+                        **commodity_factors(network.conversions, network.commodities, str(c)),
+                    )
+                )
+                for f, u, c in zip(group["flow"], group["unit"], group["commodity"], strict=True)
+            )
+        except ValueError:
+            tonnes = np.nan
+        rows[int(arc)] = (tonnes, _MASS if not np.isnan(tonnes) else "")
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["used", "unit"])
+
+
+def _link_table(
+    network: Network,
+    lp: LinearProgram,
+    x: np.ndarray,
+    sol: Solution,
+    row_upper: np.ndarray,
+    flows: pd.DataFrame,
+) -> pd.DataFrame:
+    """Capacity use and shadow prices per arc (see :class:`Results`)."""
+    arcs = lp.arcs
     cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
     cap_arcs = lp.row_arc[cap_rows]
-    activity = lp.a @ x
-    used = np.zeros(len(arcs))
-    used[cap_arcs] = activity[cap_rows]
-    # arcs without a capacity row: used = sum of flows (in the commodity's own unit)
-    uncapped_use = pd.Series(fx).groupby(arc_of).sum()
-    no_cap = arcs["capacity"].isna().to_numpy()
-    idx = uncapped_use.index.to_numpy()
-    used[idx[no_cap[idx]]] = uncapped_use.to_numpy()[no_cap[idx]]
-    shadow = np.zeros(len(arcs))
+    capacity = np.full(len(arcs), np.nan)
+    capacity[cap_arcs] = row_upper[cap_rows]
+    used = np.full(len(arcs), np.nan)
+    used[cap_arcs] = (lp.a[cap_rows] @ x) if len(cap_rows) else 0.0
+    unit = arcs["canonical_unit"].to_numpy(dtype=object).copy()
+    loose = _uncapped_use(network, flows[~np.isin(flows["arc"], cap_arcs)])
+    used[loose.index.to_numpy(dtype=int)] = loose["used"].to_numpy()
+    unit[loose.index.to_numpy(dtype=int)] = loose["unit"].to_numpy()
+    shadow = np.full(len(arcs), np.nan)
     shadow[cap_arcs] = -sol.row_dual[cap_rows]
-    link_table = pd.DataFrame(
+    priority = np.zeros(len(arcs))
+    priority[cap_arcs] = -sol.priority_dual[cap_rows]
+    full = used >= capacity * (1 - 1e-6) - 1e-9
+    scale, unpriced = _arc_prices(lp, flows)
+    binding = full & ((shadow > 1e-6 * scale) | (unpriced & (priority > 1e-6)))
+    shadow[unpriced & binding] = np.nan
+    shadow[~binding & ~np.isnan(capacity)] = 0.0
+    table = pd.DataFrame(
         {
             "link_id": arcs["link_id"],
+            "name": arcs["link_id"].map(network.links["name"]),
             "from_node": arcs["tail"],
             "to_node": arcs["head"],
             "reverse": arcs["reverse"],
-            "capacity": arcs["capacity"],
-            "unit": arcs["canonical_unit"],
+            "capacity": capacity,
             "used": used,
+            "unit": unit,
+            "utilisation": np.divide(
+                used, capacity, out=np.full(len(arcs), np.nan), where=capacity > 0
+            ),
+            "binding": binding,
+            "shadow_price": shadow,
+            "shadow_price_unit": [
+                f"USD/yr per {u}" if not np.isnan(c) else ""
+                for u, c in zip(unit, capacity, strict=True)
+            ],
         }
     )
-    link_table["utilisation"] = link_table["used"] / link_table["capacity"]
-    link_table["shadow_price"] = shadow
-    link_table["binding"] = (shadow > 1e-6) & (
-        link_table["used"] >= link_table["capacity"] * (1 - 1e-6) - 1e-9
+    keep = (np.nan_to_num(used) > _TOL) | ~np.isnan(capacity)
+    return table[keep].reset_index(drop=True)
+
+
+def _arc_prices(lp: LinearProgram, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per arc: the highest price (USD per canonical unit) of the commodities flowing on it
+    (1 where none), and whether one of them has no price in the year."""
+    delivery = np.isin(lp.col_block, ("d", "m"))
+    price = pd.Series(lp.col_price[delivery]).groupby(lp.col_commodity[delivery]).max()
+    names = np.asarray(lp.net.commodities, dtype=object)
+    by_name = pd.Series(price.to_numpy(), index=names[price.index.to_numpy(dtype=int)])
+    of_flow = flows["commodity"].map(by_name).astype("float64")
+    arcs = flows["arc"].to_numpy(dtype=int)
+    scale = np.ones(len(lp.arc_link))
+    np.maximum.at(scale, arcs, np.nan_to_num(of_flow.to_numpy(), nan=1.0))
+    unpriced = np.zeros(len(lp.arc_link), dtype=bool)
+    unpriced[arcs[of_flow.isna().to_numpy()]] = True
+    return scale, unpriced
+
+
+def _node_block(
+    lp: LinearProgram,
+    x: np.ndarray,
+    block: str,
+    bound: str | None,
+    solved: str,
+    units: dict[str, str],
+) -> pd.DataFrame:
+    """One row per (node, commodity) column of ``block``: its bound and solved value."""
+    mask = lp.col_block == block
+    frame = pd.DataFrame(
+        {
+            "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[mask]],
+            "commodity": np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[mask]],
+        }
     )
-    link_table = link_table[(link_table["used"] > _TOL) | link_table["capacity"].notna()]
-    names = network.links["name"]
-    link_table.insert(1, "name", link_table["link_id"].map(names))
-    link_table = link_table.reset_index(drop=True)
+    if bound is not None:
+        frame[bound] = lp.col_value[mask]
+    frame[solved] = x[mask]
+    frame["unit"] = frame["commodity"].map(units)
+    return frame
 
-    def node_block(block: str, bound: str | None, solved: str) -> pd.DataFrame:
-        """One row per (node, commodity) column of ``block``: its bound and solved value."""
-        mask = (cols["block"] == block).to_numpy()
-        frame = cols.loc[mask, ["node_id", "commodity"]].reset_index(drop=True)
-        if bound is not None:
-            frame[bound] = cols.loc[mask, "value_canonical"].to_numpy()
-        frame[solved] = x[mask]
-        frame["unit"] = frame["commodity"].map(units)
-        return frame
 
-    supply = node_block("s", "available", "used")
-    supply.insert(4, "unused", (supply["available"] - supply["used"]).clip(lower=0))
-    markets = node_block("m", None, "delivered")  # deliveries to open (world) markets
-    m_mask = (cols["block"] == "m").to_numpy()
+def _room(lp: LinearProgram, capacity_used: pd.DataFrame, col_upper: np.ndarray) -> np.ndarray:
+    """Capacity left on each arc (inf where it has none; 0 where it is closed)."""
+    room = np.full(len(lp.arc_link), np.inf)
+    capped = capacity_used.dropna(subset=["capacity"])
+    arc_of = pd.Series(np.arange(len(lp.arc_link)), index=pd.MultiIndex.from_arrays(
+        [lp.arcs["link_id"], lp.arcs["reverse"]]))  # fmt: skip
+    at = arc_of.reindex(pd.MultiIndex.from_arrays([capped["link_id"], capped["reverse"]]))
+    left = (capped["capacity"] - capped["used"]).to_numpy()
+    room[at.to_numpy(dtype=int)] = np.where(left > 1e-6 * (1 + capped["capacity"]), left, 0.0)
+    is_x = lp.col_block == "x"
+    closed = np.zeros(len(lp.arc_link), dtype=bool)
+    closed[lp.col_arc[is_x][col_upper[is_x] <= 0]] = True
+    room[closed] = 0.0
+    return room
 
-    # unmet demand and what limits it
-    unmet = node_block("d", "demand", "delivered")
-    unmet.insert(4, "unmet", (unmet["demand"] - unmet["delivered"]).clip(lower=0))
-    unmet.loc[unmet["unmet"] < 1e-6, "unmet"] = 0.0
+
+class _Searches:
+    """One reachability search per layer, built when first asked for."""
+
+    def __init__(self, network: Network, lp: LinearProgram, x: np.ndarray, room: np.ndarray):
+        self.network, self.lp, self.x, self.room = network, lp, x, room
+        self._built: dict[int, LayerSearch] = {}
+
+    def reason(self, layer: int, starts: list[str], targets: list[str]) -> str:
+        if layer not in self._built:
+            self._built[layer] = LayerSearch.of(self.network, self.lp, layer, self.x, self.room)
+        return shortfall_reason(self._built[layer], self.network, starts, targets)
+
+
+def _unmet_reasons(
+    unmet: pd.DataFrame, supply: pd.DataFrame, lp: LinearProgram, searches: _Searches
+) -> list[str]:
+    """What limits each unmet demand, in words."""
+    layer_of = {x.commodity: j for j, x in enumerate(lp.layer_list) if x.kind == "commodity"}
     reasons = []
-    commodity_layer = {
-        c: i
-        for i, (k, c) in enumerate(zip(layers["kind"], layers["commodity"], strict=True))
-        if k == "commodity"
-    }
     for row in unmet.itertuples():
         if row.unmet <= 0:
             reasons.append("")
             continue
-        spare = supply[(supply["commodity"] == row.commodity) & (supply["unused"] > 1e-6)]
+        own = supply[supply["commodity"] == row.commodity]
+        spare = own[own["unused"] > 1e-6]
         if spare.empty:
-            reasons.append("all supply that can reach it is used")
+            reasons.append(
+                f"all {row.commodity} supply of {lp.year} is used"
+                if len(own)
+                else f"no {row.commodity} supply in {lp.year}"
+            )
             continue
-        cut = _cut_links(
-            lp, commodity_layer[row.commodity], x, used, list(spare["node_id"]), row.node_id
-        )
-        reasons.append(
-            "capacity of " + ", ".join(cut)
-            if cut
-            else "no route from any supply with spare volume (route rules or missing links)"
-        )
-    unmet["limited_by"] = reasons
+        found = searches.reason(layer_of[row.commodity], list(spare["node_id"]), [row.node_id])
+        reasons.append(found or "other deliveries come first (the priorities of the solve)")
+    return reasons
 
-    # paths
-    node_country = network.nodes["country"]
-    paths = decompose_paths(flows, node_country, network.links["countries"])
-    paths["commodity"] = (
-        layers["commodity"].to_numpy()[paths["layer"].to_numpy(dtype=int)]
-        if len(paths)
-        else pd.Series(dtype=str)
-    )
-    paths["agreement_id"] = (
-        layers["agreement_id"].to_numpy()[paths["layer"].to_numpy(dtype=int)]
-        if len(paths)
-        else pd.Series(dtype=str)
-    )
 
-    # agreements
-    v_mask = (cols["block"] == "v").to_numpy()
-    agreement_rows = []
-    for col_i, layer in zip(
-        np.flatnonzero(v_mask), cols.loc[v_mask, "layer"].astype(int), strict=True
-    ):
-        meta = layers.loc[layer]
-        target = meta["max_volume"] if pd.notna(meta["max_volume"]) else meta["min_volume"]
-        volume = float(x[col_i])
-        layer_paths = paths[paths["layer"] == layer]
-        layer_flows = flows[flows["layer"] == layer]
-        shortfall = max(0.0, (target if pd.notna(target) else volume) - volume)
+_AGREEMENT_COLUMNS = [
+    "agreement_id", "commodity", "origin", "destinations", "min_volume", "max_volume",
+    "delivered", "shortfall", "unit", "route", "links", "countries", "tariff_cost_usd",
+    "blocked_by",
+]  # fmt: skip
+
+
+def _agreement_table(
+    lp: LinearProgram,
+    x: np.ndarray,
+    paths: pd.DataFrame,
+    flows: pd.DataFrame,
+    searches: _Searches,
+    units: dict[str, str],
+) -> pd.DataFrame:
+    """One row per agreement valid in the year (see :class:`Results`)."""
+    rows = []
+    for col in np.flatnonzero(lp.col_block == "v"):
+        layer = int(lp.col_layer[col])
+        meta = lp.layer_list[layer]
+        target = meta.max_volume if not np.isnan(meta.max_volume) else meta.min_volume
+        volume = float(x[col])
+        own_paths = paths[paths["layer"] == layer]
+        own_flows = flows[flows["layer"] == layer]
+        shortfall = max(0.0, (target if not np.isnan(target) else volume) - volume)
         blocked = ""
         if shortfall > 1e-6:
-            cut = _cut_links(lp, layer, x, used, [meta["origin"]], meta["destinations"][0])
-            blocked = _rule_block(network, lp, layer) or (
-                "capacity of " + ", ".join(cut) if cut else "supply at the origin"
+            blocked = searches.reason(layer, [str(meta.origin)], list(meta.destinations)) or (
+                f"{meta.commodity} available at {meta.origin} (its supply is used)"
             )
-        agreement_rows.append(
+        rows.append(
             {
-                "agreement_id": meta["agreement_id"],
-                "commodity": meta["commodity"],
-                "origin": meta["origin"],
-                "destinations": ";".join(meta["destinations"]),
-                "min_volume": meta["min_volume"],
-                "max_volume": meta["max_volume"],
+                "agreement_id": meta.agreement_id,
+                "commodity": meta.commodity,
+                "origin": meta.origin,
+                "destinations": ";".join(meta.destinations),
+                "min_volume": meta.min_volume,
+                "max_volume": meta.max_volume,
                 "delivered": volume,
                 "shortfall": shortfall,
-                "unit": units[meta["commodity"]],
-                "route": " | ".join(" -> ".join(p) for p in layer_paths["nodes"]),
-                "links": " | ".join(" > ".join(p) for p in layer_paths["links"]),
-                "countries": ";".join(
-                    dict.fromkeys(c for p in layer_paths["countries"] for c in p)
-                ),
+                "unit": units[meta.commodity],
+                "route": " | ".join(" -> ".join(p) for p in own_paths["nodes"]),
+                "links": " | ".join(" > ".join(p) for p in own_paths["links"]),
+                "countries": ";".join(dict.fromkeys(c for p in own_paths["countries"] for c in p)),
                 "tariff_cost_usd": float(
-                    (layer_flows["flow"] * layer_flows["tariff_usd_per_unit"]).sum()
+                    (own_flows["flow"] * own_flows["tariff_usd_per_unit"]).sum()
                 ),
                 "blocked_by": blocked,
             }
         )
-    agreements = pd.DataFrame(
-        agreement_rows,
-        columns=[
-            "agreement_id",
-            "commodity",
-            "origin",
-            "destinations",
-            "min_volume",
-            "max_volume",
-            "delivered",
-            "shortfall",
-            "unit",
-            "route",
-            "links",
-            "countries",
-            "tariff_cost_usd",
-            "blocked_by",
-        ],
+    return pd.DataFrame(rows, columns=_AGREEMENT_COLUMNS)
+
+
+def _paths(network: Network, lp: LinearProgram, flows: pd.DataFrame) -> pd.DataFrame:
+    paths = decompose_paths(flows, network.nodes["country"], network.links["countries"])
+    layer = paths["layer"].to_numpy(dtype=int)
+    paths["commodity"] = lp.layers["commodity"].to_numpy()[layer]
+    paths["agreement_id"] = lp.layers["agreement_id"].to_numpy()[layer]
+    return paths
+
+
+def _transit_table(
+    lp: LinearProgram, paths: pd.DataFrame, flows: pd.DataFrame, units: dict[str, str]
+) -> pd.DataFrame:
+    """Volume through each transit country and its share of known tariff revenue."""
+    crossed = paths[["countries", "commodity", "volume"]].assign(
+        country=paths["countries"].map(lambda cs: list(cs[1:-1])), usd=0.0
     )
-
-    # transit by country (from paths) and tariff revenue (split over a link's countries)
-    transit_rows = []
-    for p in paths.itertuples():
-        for c in p.countries[1:-1]:
-            transit_rows.append({"country": c, "commodity": p.commodity, "volume": p.volume})
-    transit = pd.DataFrame(transit_rows, columns=["country", "commodity", "volume"])
-    transit = transit.groupby(["country", "commodity"], as_index=False)["volume"].sum()
-    revenue = flows[flows["tariff_usd_per_unit"] > 0].copy()
-    if not revenue.empty:
-        revenue["countries"] = revenue["link_id"].map(
-            lambda lid: sorted(lp.arcs.loc[lp.arcs["link_id"] == lid, "countries"].iloc[0])
-        )
-        revenue["usd"] = (
-            revenue["flow"] * revenue["tariff_usd_per_unit"] / revenue["countries"].map(len)
-        )
-        revenue = revenue.explode("countries").groupby(["countries", "commodity"])["usd"].sum()
-        transit = transit.merge(
-            revenue.rename("tariff_revenue_usd")
-            .rename_axis(["country", "commodity"])
-            .reset_index(),
-            on=["country", "commodity"],
-            how="outer",
-        )
-    else:
-        transit["tariff_revenue_usd"] = 0.0
-    transit["volume"] = transit["volume"].fillna(0.0)  # hosts a tariffed link, not a transit
-    transit["unit"] = transit["commodity"].map(units)
-
-    # costs
-    penalty = pd.to_numeric(unmet["commodity"].map(options.unmet_penalty), errors="coerce")
-    penalty = penalty.astype("float64").fillna(1e10)
-    costs = pd.DataFrame(
+    tariffed = flows[flows["tariff_usd_per_unit"] > 0]
+    countries = pd.Series(lp.net.link_countries, index=lp.net.link_ids).map(sorted)
+    shares = tariffed["link_id"].map(countries)
+    revenue = pd.DataFrame(
         {
-            "item": [
-                "tariffs",
-                "distance tie-break",
-                "unmet demand penalty",
-                "agreement reward",
-                "open-market value",
-            ],
-            "value": [
-                float((flows["flow"] * flows["tariff_usd_per_unit"]).sum()),
-                float((flows["flow"] * (flows["unit_cost"] - flows["tariff_usd_per_unit"])).sum()),
-                float((unmet["unmet"] * penalty).sum()),
-                float(np.dot(lp.c[v_mask], x[v_mask])),
-                float(np.dot(lp.c[m_mask], x[m_mask])),  # open-market value
-            ],
+            "country": shares,
+            "commodity": tariffed["commodity"],
+            "volume": 0.0,  # a host of a tariffed link, not a transit
+            "usd": tariffed["flow"].to_numpy()
+            * tariffed["tariff_usd_per_unit"].to_numpy()
+            / np.array([len(c) for c in shares], dtype=float),
         }
     )
+    both = pd.concat([crossed.drop(columns="countries"), revenue]).explode("country")
+    both = both.dropna(subset=["country"]).astype({"country": object, "commodity": object})
+    transit = both.groupby(["country", "commodity"], as_index=False)[["volume", "usd"]].sum()
+    transit = transit.rename(columns={"usd": "tariff_revenue_usd"})
+    transit["unit"] = transit["commodity"].map(units)
+    return transit[["country", "commodity", "volume", "unit", "tariff_revenue_usd"]]
+
+
+def _cost_table(lp: LinearProgram, x: np.ndarray, flows: pd.DataFrame) -> pd.DataFrame:
+    """USD a year by item and commodity: value of deliveries, tariffs, distance tie-break
+    (one row per item and modelled commodity; the value is empty for a commodity without a
+    price)."""
+    names = pd.Index(lp.net.commodities, name="commodity")
+    delivery = np.isin(lp.col_block, ("d", "m"))
+    worth = pd.Series(lp.col_price[delivery] * x[delivery])
+    value = worth.groupby(np.asarray(names)[lp.col_commodity[delivery]]).sum(min_count=1)
+    by = flows["commodity"]
+    tariffs = (flows["flow"] * flows["tariff_usd_per_unit"]).groupby(by).sum()
+    distance = (
+        (flows["flow"] * (flows["unit_cost"] - flows["tariff_usd_per_unit"])).groupby(by).sum()
+    )
+    parts = [
+        ("value of deliveries at sourced prices", value.reindex(names)),
+        ("tariffs paid (known tariffs)", tariffs.reindex(names, fill_value=0.0)),
+        ("distance tie-break (not a cost)", distance.reindex(names, fill_value=0.0)),
+    ]
+    table = pd.concat(
+        [part.rename("value").reset_index().assign(item=item) for item, part in parts]
+    )
+    table["unit"] = "USD/yr"
+    return table[["item", "commodity", "value", "unit"]].reset_index(drop=True)
+
+
+def _price_table(network: Network, lp: LinearProgram, units: dict[str, str]) -> pd.DataFrame:
+    """The price each delivery is valued at, with the row it comes from."""
+    delivery = np.isin(lp.col_block, ("d", "m"))
+    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[delivery]]
+    source = lp.col_price_id[delivery]
+    table = pd.DataFrame(
+        {
+            "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[delivery]],
+            "commodity": commodity,
+            "kind": np.where(lp.col_block[delivery] == "d", "demand", "world market"),
+            "usd_per_unit": lp.col_price[delivery],
+            "unit": [f"USD per {per_unit(units.get(c))}" for c in commodity],
+            "price_id": source,
+        }
+    )
+    prices, demand = network.prices, network.demand
+    as_given = pd.concat(
+        [
+            prices[["value", "unit"]].rename(columns={"value": "price", "unit": "price_unit"}),
+            demand[["price", "price_unit"]].dropna(subset=["price"]),
+        ]
+    )
+    table = table.join(as_given, on="price_id")
+    return table[
+        ["node_id", "commodity", "kind", "price", "price_unit", "usd_per_unit", "unit", "price_id"]
+    ]
+
+
+def extract_results(
+    network: Network,
+    lp: LinearProgram,
+    sol: Solution,
+    options: SolveOptions,
+    *,
+    row_upper: np.ndarray | None = None,
+    col_upper: np.ndarray | None = None,
+) -> Results:
+    """Turn a checked solution into :class:`Results`; ``row_upper`` and ``col_upper`` are the
+    bounds the model was solved with (a warm re-solve may have changed capacities)."""
+    x = np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x)
+    row_upper = lp.row_upper if row_upper is None else row_upper
+    col_upper = lp.col_upper if col_upper is None else col_upper
+    units = canonical_units(network.commodities)
+    flows = _flow_frame(lp, x, units)
+    links = _link_table(network, lp, x, sol, row_upper, flows)
+    supply = _node_block(lp, x, "s", "available", "used", units)
+    supply.insert(4, "unused", (supply["available"] - supply["used"]).clip(lower=0))
+    unmet = _node_block(lp, x, "d", "demand", "delivered", units)
+    unmet.insert(4, "unmet", (unmet["demand"] - unmet["delivered"]).clip(lower=0))
+    unmet.loc[unmet["unmet"] < 1e-6 * (1 + unmet["demand"]), "unmet"] = 0.0
+    searches = _Searches(network, lp, x, _room(lp, links, col_upper))
+    unmet["limited_by"] = _unmet_reasons(unmet, supply, lp, searches)
+    paths = _paths(network, lp, flows)
     return Results(
         year=lp.year,
         status=sol.status,
         objective=sol.objective,
         solve_seconds=sol.seconds,
-        flows=flows.drop(columns=["layer", "efficiency", "unit_cost"]),
-        links=link_table,
+        flows=flows.drop(columns=["arc", "layer", "efficiency", "unit_cost"]),
+        links=links,
         unmet=unmet,
-        markets=markets,
+        markets=_node_block(lp, x, "m", None, "delivered", units),
         supply=supply,
-        agreements=agreements,
+        agreements=_agreement_table(lp, x, paths, flows, searches, units),
         paths=paths,
-        transit=transit,
-        costs=costs,
+        transit=_transit_table(lp, paths, flows, units),
+        costs=_cost_table(lp, x, flows),
+        prices=_price_table(network, lp, units),
+        warnings=lp.warnings,
     )

@@ -14,7 +14,7 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from corridor.errors import CorridorError
+from corridor.errors import SolveError
 from corridor.optimize.build import CAPACITY, LinearProgram
 
 __all__ = ["FlowModel", "Solution", "SolveError", "new_highs"]
@@ -53,16 +53,20 @@ def new_highs() -> highspy.Highs:
     return highs
 
 
-class SolveError(CorridorError, RuntimeError):
-    """The solver failed, or its solution failed the checks."""
-
-
 @dataclass(frozen=True)
 class Solution:
-    """Primal values, row duals and status of one solve."""
+    """What one solve (its two stages) found.
+
+    ``x`` are the flows of the priority stage. ``row_dual`` are the duals of the value stage,
+    in USD per unit (per year): the shadow prices a reader can repeat. ``priority_dual`` are the
+    duals of the priority stage, which also carry the penalties of unmet demand and agreements
+    and the distance tie-break. ``objective`` is the value of deliveries at sourced prices less
+    known tariffs, USD/yr, with the sign of a cost (negative when deliveries are worth more).
+    """
 
     x: np.ndarray
     row_dual: np.ndarray
+    priority_dual: np.ndarray
     objective: float
     status: str
     seconds: float
@@ -166,23 +170,45 @@ class FlowModel:
         )
         self.row_upper[idx] = values[hit]
 
-    def solve(self) -> Solution:
-        """Run HiGHS (warm from the last basis if there is one)."""
-        t0 = time.perf_counter()
+    def _run(self, stage: str) -> tuple[np.ndarray, np.ndarray, str]:
+        """Run HiGHS once (warm from the last basis): column values, row duals, status."""
         self.highs.run()
-        seconds = time.perf_counter() - t0
         status = self.highs.modelStatusToString(self.highs.getModelStatus())
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise SolveError(f"HiGHS did not find an optimum: {status}")
+            raise SolveError(f"HiGHS did not find an optimum ({stage} stage): {status}")
         sol = self.highs.getSolution()
-        info = self.highs.getInfo()
         logger.info(
-            "solved in %.3f s (%s, %d iterations)", seconds, status, info.simplex_iteration_count
-        )
-        return Solution(
-            np.asarray(sol.col_value),
-            np.asarray(sol.row_dual),
-            float(info.objective_function_value),
+            "%s stage: %s, %d iterations",
+            stage,
             status,
-            seconds,
+            self.highs.getInfo().simplex_iteration_count,
         )
+        return np.asarray(sol.col_value), np.asarray(sol.row_dual), status
+
+    def _set_costs(self, costs: np.ndarray, lower: np.ndarray) -> None:
+        lp = self.lp
+        every = np.arange(len(costs), dtype=np.int32)
+        self.highs.changeColsCost(len(costs), every, costs)
+        held = np.flatnonzero(lp.fixed).astype(np.int32)
+        self.highs.changeColsBounds(len(held), held, lower, self.col_upper[held])
+
+    def solve(self) -> Solution:
+        """Solve in two stages, each warm from the last basis.
+
+        The priority stage serves demand and agreements first (their penalties), values the
+        rest at its prices and breaks ties by distance: its flows are the answer. The value
+        stage holds every demand, agreement and unpriced market at least at those deliveries
+        and prices the rest in USD only (prices less tariffs, no penalty, no tie-break): its
+        duals are the shadow prices, valid for the priority stage's flows.
+        """
+        t0 = time.perf_counter()
+        lp = self.lp
+        held = lp.fixed
+        self._set_costs(lp.c, np.zeros(int(held.sum())))
+        x, priority_dual, status = self._run("priority")
+        kept = x[held]
+        lower = np.clip(kept - 1e-9 * (1.0 + np.abs(kept)), 0.0, self.col_upper[held])
+        self._set_costs(lp.c_value, lower)
+        _, row_dual, _ = self._run("value")
+        seconds = time.perf_counter() - t0
+        return Solution(x, row_dual, priority_dual, float(lp.c_value @ x), status, seconds)

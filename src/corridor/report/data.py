@@ -14,6 +14,7 @@ import pandas as pd
 from corridor.network import Network, canonical_units
 from corridor.optimize import Results
 from corridor.optimize.paths import end_to_end
+from corridor.summary import short_name
 
 __all__ = [
     "SourceIndex",
@@ -79,15 +80,6 @@ class SourceIndex:
     def of_rows(self, table: str, row_ids: Iterable[str]) -> tuple[str, ...]:
         """Union of the source ids of several rows, sorted."""
         return tuple(sorted({s for r in row_ids for s in self.of(table, r)}))
-
-
-def short_name(name: str, limit: int = 30) -> str:
-    """A node name cut for labels: 'Ceyhan (Haydar Aliyev) marine terminal' -> 'Ceyhan'."""
-    cut = name
-    for mark in (" (", ";", " / ", ", "):
-        cut = cut.split(mark)[0]
-    cut = cut.strip() or name
-    return cut if len(cut) <= limit else cut[: limit - 1].rstrip() + "…"
 
 
 def _link_flows(results: Results) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from corridor.schema.vocabulary import (
     LINK_STATUSES,
     MODES,
     NODE_KINDS,
+    PRICE_UNITS,
     QUANTITY_UNITS,
     SOURCED_TABLES,
     TARIFF_UNITS,
@@ -294,17 +295,12 @@ DEMAND = _quantity_table(
         Column(
             "price",
             "float",
-            "Value of a unit delivered (empty: the solve's default priority).",
+            "Value of a unit delivered here (empty: the node's or commodity's row in prices).",
             unit="@price_unit",
             minimum=0,
             sourced=True,
         ),
-        Column(
-            "price_unit",
-            "str",
-            "Unit of `price`.",
-            allowed=("USD/bbl", "USD/t", "USD/1000m3", "USD/TEU"),
-        ),
+        Column("price_unit", "str", "Unit of `price`.", allowed=PRICE_UNITS),
     ),
 )
 
@@ -430,6 +426,55 @@ TRANSIT = TableSpec(
     ),
 )
 
+PRICES = TableSpec(
+    "prices",
+    "What a unit delivered is worth: world-market prices and freight rates by commodity and year.",
+    "price_id",
+    (
+        Column("price_id", "str", "Unique id, `PR_` prefix.", required=True),
+        Column(
+            "commodity", "str", "Commodity.", required=True, references="commodities.commodity_id"
+        ),
+        Column(
+            "year",
+            "int",
+            "Year the price is for (an annual average).",
+            required=True,
+            minimum=FIRST_YEAR,
+            maximum=LAST_YEAR,
+        ),
+        Column(
+            "node_id",
+            "str",
+            "Only deliveries to this node (empty: every node without a price of its own).",
+            references="nodes.node_id",
+        ),
+        Column(
+            "benchmark", "str", "What the price is (Brent, TTF, a freight rate).", required=True
+        ),
+        Column(
+            "value",
+            "float",
+            "Price (default of the sourced range).",
+            required=True,
+            unit="@unit",
+            minimum=0,
+            sourced=True,
+        ),
+        Column("unit", "str", "Unit of `value`.", required=True, allowed=PRICE_UNITS),
+        Column("note", "str", "Free text."),
+    ),
+    required_file=False,
+    notes=(
+        "A delivery is worth its node's price of the year, else the commodity's price without a "
+        "node; a demand row's own `price` wins over both. A year without a price row takes the "
+        "latest earlier year's (the solve says so).",
+        "Prices value what reaches demand and world markets, so that a link's shadow price reads "
+        "in USD a year per unit of capacity; a commodity without a price has no USD shadow price.",
+        "`USD/MMBtu` needs a `natural_gas` conversion `m3` -> `MMBtu`; `USD/FEU` is 2 TEU.",
+    ),
+)
+
 TABLES: Final[dict[str, TableSpec]] = {
     t.name: t
     for t in (
@@ -443,6 +488,7 @@ TABLES: Final[dict[str, TableSpec]] = {
         AGREEMENTS,
         GROUPS,
         TRANSIT,
+        PRICES,
         PROVENANCE,
     )
 }

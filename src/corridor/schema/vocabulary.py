@@ -26,8 +26,10 @@ AGREEMENT_STATUSES: Final = ("signed", "in_force", "expired", "mou")
 GROUP_ROLES: Final = ("member", "observer")
 QUANTITY_UNITS: Final = tuple(UNITS)
 TARIFF_UNITS: Final = ("USD/bbl", "USD/t", "USD/1000m3", "USD/TEU", "USD/t-km")
-CONVERSION_UNITS: Final = ("t", "bbl", "TEU")
-SOURCED_TABLES: Final = ("nodes", "links", "supply", "demand", "agreements", "transit")
+#: Units of what a delivered unit is worth (prices, freight rates).
+PRICE_UNITS: Final = ("USD/bbl", "USD/t", "USD/1000m3", "USD/MMBtu", "USD/TEU", "USD/FEU")
+CONVERSION_UNITS: Final = ("t", "bbl", "TEU", "m3", "MMBtu")
+SOURCED_TABLES: Final = ("nodes", "links", "supply", "demand", "agreements", "transit", "prices")
 #: What a transit parameter measures, and the canonical units it may be given in.
 TRANSIT_COMPONENTS: Final[dict[str, tuple[str, ...]]] = {
     "speed": ("km/h",),  # line-haul commercial speed of a mode (in a country)
