@@ -3,12 +3,16 @@ the static figures."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -17,12 +21,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
+from playwright.sync_api import Browser as Chromium
 from playwright.sync_api import Page, Route, sync_playwright
 
 import corridor
 from corridor.optimize import RouteRules, SolveOptions, solve
 from corridor.report import ReportRun, write_report
+from corridor.report.html import RunSection, render_page
 from corridor.report.palette import MODE_COLORS
+from corridor.report.region import focus_bounds
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -36,6 +43,8 @@ CHROMIUM_ARGS = [
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: A source only the transit table cites: a report lists it only when a run names it.
 EXTRA_SOURCE = "S_ADB_CPMM_2022"
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
 
 
 @dataclass
@@ -99,33 +108,49 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def browser(written: Written) -> Iterator[Browser]:
-    state: list[Browser] = []
+def chromium() -> Iterator[Chromium]:
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@contextmanager
+def _opened(chromium: Chromium, written: Written, **page_options: Any) -> Iterator[Browser]:
+    """The report in a new page that records console errors and blocks outside requests."""
+    page = chromium.new_page(**page_options)
+    state = Browser(page)
 
     def route(r: Route) -> None:
         url = r.request.url
         if url.startswith(("file:", "data:")):
             r.continue_()
         else:
-            state[0].outside.append(url)
+            state.outside.append(url)
             r.abort()
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-        state.append(Browser(page))
-        page.route("**/*", route)
-        page.on(
-            "console",
-            lambda m: state[0].errors.append(m.text) if m.type == "error" else None,
-        )
-        page.on("pageerror", lambda e: state[0].errors.append(str(e)))
-        page.goto(written.html.as_uri())
-        page.wait_for_selector("body[data-ready=true]", timeout=15_000)
-        yield state[0]
-        chromium.close()
+    page.route("**/*", route)
+    page.on("console", lambda m: state.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: state.errors.append(str(e)))
+    page.goto(written.html.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=15_000)
+    yield state
+    page.close()
     # errors raised later by selectors, hovering or zooming count too
-    assert state[0].errors == [] and state[0].outside == []
+    assert state.errors == [] and state.outside == []
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Chromium, written: Written) -> Iterator[Browser]:
+    with _opened(chromium, written, viewport=DESKTOP) as state:
+        yield state
+
+
+@pytest.fixture(scope="module")
+def phone(chromium: Chromium, written: Written) -> Iterator[Browser]:
+    """The report on a phone: 390 px wide, touch, the meta viewport honoured."""
+    with _opened(chromium, written, viewport=PHONE, is_mobile=True, has_touch=True) as state:
+        yield state
 
 
 def _embedded(written: Written) -> dict[str, Any]:
@@ -150,6 +175,73 @@ def _pixels(png: bytes) -> tuple[int, float]:
     image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
     colours, counts = np.unique(image // 8, axis=0, return_counts=True)
     return len(colours), 1.0 - counts.max() / counts.sum()
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom in CSS pixels
+
+#: Where the map's nodes and drawn labels are on screen, and the map's own box.
+_MAP_GEOMETRY = """() => {
+  const box = e => {
+    const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  };
+  const nodes = {}, labels = {};
+  document.querySelectorAll('#map circle.node').forEach(c => {
+    const b = box(c); nodes[c.dataset.id] = [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+  });
+  document.querySelectorAll('#map text.label').forEach(t => {
+    if (getComputedStyle(t).display !== 'none') { labels[t.dataset.id] = box(t); }
+  });
+  return { map: box(document.getElementById('map')), nodes: nodes, labels: labels };
+}"""
+
+
+def _map_geometry(page: Page) -> dict[str, Any]:
+    geometry: dict[str, Any] = page.evaluate(_MAP_GEOMETRY)
+    return geometry
+
+
+def _inside(box: Sequence[float], frame: Sequence[float]) -> bool:
+    """Whether a point (x, y) or a box lies within a frame box."""
+    x0, y0, x1, y1 = (*box, *box) if len(box) == 2 else box
+    return frame[0] <= x0 and x1 <= frame[2] and frame[1] <= y0 and y1 <= frame[3]
+
+
+def _view_span_deg(page: Page, written: Written) -> float:
+    """Degrees of longitude across the map, from where two nodes far apart are drawn."""
+    lon = {n["id"]: n["lon"] for n in _embedded(written)["runs"][0]["nodes"]}
+    geo = _map_geometry(page)
+    west, east = geo["nodes"]["T_CEYHAN"], geo["nodes"]["C_ATYRAU"]
+    px_per_deg = (east[0] - west[0]) / (lon["C_ATYRAU"] - lon["T_CEYHAN"])
+    return float((geo["map"][2] - geo["map"][0]) / px_per_deg)
+
+
+class _Markup(HTMLParser):
+    """The start tags of a served page with their attributes."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _csp(text: str) -> dict[str, list[str]]:
+    """The page's Content-Security-Policy, directive -> sources."""
+    metas = [
+        a for t, a in _Markup(text).tags
+        if t == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy"
+    ]  # fmt: skip
+    assert len(metas) == 1
+    directives = [d.split() for d in str(metas[0]["content"]).split(";") if d.strip()]
+    return {d[0]: d[1:] for d in directives}
+
+
+def _sha256_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 def test_page_is_self_contained(written: Written) -> None:
@@ -196,6 +288,40 @@ def test_map_draws_links_basemap_and_pixels(browser: Browser, written: Written) 
     assert drawn > 0.3  # land, seas and lines, not an empty box
     for mode in ("pipeline", "rail"):  # the flow lines themselves, not only the basemap
         assert _share_near(png, MODE_COLORS[mode]) > 0.002
+
+
+def test_map_opens_on_the_caspian_black_sea_region(browser: Browser, written: Written) -> None:
+    geo = _map_geometry(browser.page)
+    assert _view_span_deg(browser.page, written) < 45  # the whole network spans ~115°
+    for node in ("T_CEYHAN", "C_ATYRAU", "F_TENGIZ", "P_CONSTANTA", "P_AKTAU", "T_SANGACHAL"):
+        assert _inside(geo["nodes"][node], geo["map"]), node
+    for node in ("C_XIAN", "P_ROTTERDAM"):
+        assert not _inside(geo["nodes"][node], geo["map"]), node
+
+
+def test_default_view_labels_the_caspian_without_overlaps(
+    browser: Browser, written: Written
+) -> None:
+    geo = _map_geometry(browser.page)
+    drawn = {k: b for k, b in geo["labels"].items() if _inside(b, geo["map"])}
+    assert {"T_SANGACHAL", "P_AKTAU"} <= set(drawn)
+    major = {n["id"] for n in _embedded(written)["runs"][0]["nodes"] if n["major"]}
+    in_view = {k for k in major if _inside(geo["nodes"][k], geo["map"])}
+    assert len(in_view & set(drawn)) >= 0.8 * len(in_view) >= 8
+    boxes = list(drawn.values())
+    for i, a in enumerate(boxes):  # 1 px of antialiasing allowed
+        for b in boxes[i + 1 :]:
+            assert min(a[2], b[2]) - max(a[0], b[0]) <= 1 or min(a[3], b[3]) - max(a[1], b[1]) <= 1
+
+
+def test_whole_network_button_shows_every_node(browser: Browser, written: Written) -> None:
+    page = browser.page
+    page.click("#map-whole")
+    geo = _map_geometry(page)
+    assert len(geo["nodes"]) == len(_embedded(written)["runs"][0]["nodes"])
+    assert all(_inside(xy, geo["map"]) for xy in geo["nodes"].values())
+    page.click("#map-corridor")
+    assert _view_span_deg(page, written) < 45
 
 
 def test_sankey_draws_bands(browser: Browser) -> None:
@@ -283,3 +409,110 @@ def test_rejects_unknown_source(written: Written, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="S_NOPE"):
         write_report([bad], tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_phone_page_does_not_scroll_sideways(phone: Browser) -> None:
+    width = phone.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+
+
+def test_phone_map_is_not_a_strip(phone: Browser) -> None:
+    top, bottom = phone.page.evaluate(
+        """() => {
+          const m = document.getElementById('map').getBoundingClientRect();
+          const land = [...document.querySelectorAll('#map path.country')]
+            .map(p => p.getBoundingClientRect());
+          return [Math.max(m.top, Math.min(...land.map(r => r.top))),
+                  Math.min(m.bottom, Math.max(...land.map(r => r.bottom)))];
+        }"""
+    )
+    box = phone.page.locator("#map").bounding_box()
+    assert box is not None and box["height"] >= 300
+    assert bottom - top >= 300  # countries fill the box's height, not a band across it
+
+
+def test_phone_map_view_survives_turning_the_phone(phone: Browser) -> None:
+    page = phone.page
+    svg = page.locator("#map-svg")
+    before = svg.get_attribute("viewBox")
+    for size in ({"width": PHONE["height"], "height": PHONE["width"]}, PHONE):
+        page.set_viewport_size(size)
+        page.wait_for_function(f"window.innerWidth === {size['width']}")
+        page.evaluate("new Promise(requestAnimationFrame)")
+    after = svg.get_attribute("viewBox")
+    assert before is not None and after is not None
+    assert np.allclose([float(v) for v in after.split()], [float(v) for v in before.split()])
+
+
+def test_phone_tables_scroll_inside_their_box(phone: Browser) -> None:
+    boxes = phone.page.evaluate(
+        """() => [...document.querySelectorAll('table')].map(t => {
+          const w = t.parentElement;
+          return { wrapped: w.classList.contains('table-wrap'),
+                   overflow: getComputedStyle(w).overflowX,
+                   right: w.getBoundingClientRect().right,
+                   scrolls: w.scrollWidth > w.clientWidth };
+        })"""
+    )
+    assert len(boxes) >= 5
+    assert all(b["wrapped"] and b["overflow"] == "auto" for b in boxes)
+    assert all(b["right"] <= PHONE["width"] for b in boxes)
+    assert any(b["scrolls"] for b in boxes)  # a wide table scrolls in its box, not the page
+
+
+def test_phone_sankey_keeps_its_size_and_scrolls_in_its_box(phone: Browser) -> None:
+    host = phone.page.locator("#sankey").bounding_box()
+    drawing = phone.page.locator("#sankey svg").bounding_box()
+    assert host is not None and drawing is not None
+    assert host["x"] + host["width"] <= PHONE["width"]
+    assert drawing["width"] >= 700  # labels stay readable: scaled to at least 700/1100
+    assert phone.page.evaluate(
+        "(e => e.scrollWidth > e.clientWidth)(document.getElementById('sankey'))"
+    )
+
+
+def test_csp_allows_only_the_pages_own_script_and_style(written: Written) -> None:
+    text = written.html.read_text(encoding="utf-8")
+    csp = _csp(text)
+    script = re.findall(r"<script>(.*?)</script>", text, re.S)
+    style = re.findall(r"<style>(.*?)</style>", text, re.S)
+    assert len(script) == 1 and len(style) == 1
+    assert csp["script-src"] == [_sha256_source(script[0])]
+    assert csp["style-src"] == [_sha256_source(style[0])]
+    assert csp["default-src"] == ["'none'"] and csp["img-src"] == ["data:"]
+    assert all("'unsafe-inline'" not in sources for sources in csp.values())
+
+
+def test_source_links_open_without_opener_or_referrer(browser: Browser) -> None:
+    rels = browser.page.eval_on_selector_all(
+        'a[href^="http"]', "links => links.map(a => a.getAttribute('rel') || '')"
+    )
+    assert len(rels) > 20
+    assert all({"noopener", "noreferrer"} <= set(rel.split()) for rel in rels)
+
+
+def test_markup_has_no_inline_style_or_event_handlers(written: Written) -> None:
+    tags = _Markup(written.html.read_text(encoding="utf-8")).tags
+    assert len(tags) > 100
+    inline = [(t, a) for t, a in tags for name in a if name == "style" or name.startswith("on")]
+    assert inline == []
+
+
+def test_focus_bounds_leaves_out_the_long_arms() -> None:
+    core = [(40.0 + i, 40.0 + i % 3) for i in range(8)]  # lon 40-47, lat 40-42
+    arms = [(4.5, 51.9), (108.9, 34.3)]  # Rotterdam, Xi'an
+    assert focus_bounds(core + arms, share=0.8, margin_deg=1.0) == (39.0, 39.0, 48.0, 43.0)
+    assert focus_bounds([]) is None
+    with pytest.raises(ValueError, match="share"):
+        focus_bounds(core, share=0.0)
+
+
+def test_data_cannot_end_its_script_element(written: Written) -> None:
+    evil = "</script><script>alert(1)</script><!--"
+    data = {"title": evil, "bounds": [0.0, 0.0, 1.0, 1.0], "basemap": [], "modes": {}, "runs": []}
+    run = RunSection("r", evil, evil, {}, {}, [])
+    page = render_page(title=evil, generated="now", version="0", runs=[run], data=data)
+    scripts = [a for t, a in _Markup(page).tags if t == "script"]
+    assert len(scripts) == 2  # the data and the page's own script, nothing injected
+    block = re.search(r'id="corridor-data">(.*?)</script>', page, re.S)
+    assert block is not None and json.loads(block.group(1))["title"] == evil

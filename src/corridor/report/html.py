@@ -1,7 +1,13 @@
-"""The report page: body sections rendered in Python, data, script and style inlined."""
+"""The report page: body sections rendered in Python, data, script and style inlined.
+
+The page's Content-Security-Policy allows only its own inline script and style, by their
+SHA-256 hashes: no inline ``style=`` attributes or event handlers in the markup.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -15,9 +21,19 @@ import pandas as pd
 
 from corridor.io.atomic import atomic_write_file
 from corridor.report.palette import BINDING_COLOR, UNUSED_COLOR, mode_color
+from corridor.report.region import Bounds, focus_bounds
 from corridor.report.tables import comparison_tables
 
-__all__ = ["RunSection", "data_to_script_json", "render_page", "write_page"]
+__all__ = [
+    "RunSection",
+    "content_security_policy",
+    "data_to_script_json",
+    "render_page",
+    "write_page",
+]
+
+#: Links that leave the page (source URLs); others are shown as text.
+_WEB_SCHEMES = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -79,14 +95,25 @@ def _scenario(run: RunSection) -> str:
     )
 
 
+def _legend_css(modes: Sequence[str]) -> str:
+    """Colours of the legend's swatches: one class per mode (the CSP forbids ``style=``)."""
+    rules = [
+        f".legend .swatch.mode-{i} {{ background: {mode_color(m)}; }}" for i, m in enumerate(modes)
+    ]
+    rules += [
+        f".legend .swatch.unused {{ background: {UNUSED_COLOR}; }}",
+        f".legend .swatch.binding {{ border-top-color: {BINDING_COLOR}; }}",
+    ]
+    return "\n".join(rules) + "\n"
+
+
 def _legend(modes: Sequence[str]) -> str:
     items = "".join(
-        f'<li><span class="swatch" style="background:{mode_color(m)}"></span>{escape(m)}</li>'
-        for m in modes
+        f'<li><span class="swatch mode-{i}"></span>{escape(m)}</li>' for i, m in enumerate(modes)
     )
     items += (
         '<li><span class="swatch binding"></span>capacity binds</li>'
-        f'<li><span class="swatch unused" style="background:{UNUSED_COLOR}"></span>no flow</li>'
+        '<li><span class="swatch unused"></span>no flow</li>'
     )
     return (
         f'<div class="legend" id="map-legend"><ul>{items}</ul>'
@@ -96,15 +123,31 @@ def _legend(modes: Sequence[str]) -> str:
     )
 
 
+def _scrolling(html: str) -> str:
+    """Each ``<table>`` in its own box that scrolls sideways, so a wide table never makes the
+    page wider than a phone."""
+    return re.sub(
+        r"<table\b.*?</table>",
+        lambda m: f'<div class="table-wrap" tabindex="0">{m.group(0)}</div>',
+        html,
+        flags=re.S,
+    )
+
+
 def _tables(run: RunSection) -> str:
-    return "".join(f"<h3>{escape(t)}</h3>{html}" for t, html in run.tables.items())
+    return "".join(f"<h3>{escape(t)}</h3>{_scrolling(html)}" for t, html in run.tables.items())
 
 
 def _sources(run: RunSection) -> str:
     items = []
     for s in run.sources:
-        url = escape(str(s["url"]))
-        link = f' <a href="{url}" rel="noreferrer">{url}</a>' if url else ""
+        raw = str(s["url"])
+        url = escape(raw)
+        link = ""
+        if raw.startswith(_WEB_SCHEMES):
+            link = f' <a href="{url}" rel="noopener noreferrer">{url}</a>'
+        elif raw:
+            link = f" <span class=url>{url}</span>"
         date = f" ({escape(str(s['date']))})" if s["date"] else ""
         items.append(
             f'<li id="src-{escape(run.name)}-{escape(str(s["id"]))}">'
@@ -126,7 +169,8 @@ def _body(
     comparison: Mapping[str, pd.DataFrame] | None,
 ) -> str:
     compare = (
-        f'<section id="comparison"><h2>Comparison</h2>{comparison_tables(comparison)}</section>'
+        '<section id="comparison"><h2>Comparison</h2>'
+        f"{_scrolling(comparison_tables(comparison))}</section>"
         if comparison
         else ""
     )
@@ -136,14 +180,17 @@ def _body(
         + f'<section id="scenario">{_blocks(runs, _scenario)}</section>'
         + '<section id="map-section"><h2>Flows on the network</h2>'
         + '<div id="map" class="map" aria-label="map of links and flows">'
-        + '<div class="map-tools"><button type="button" id="map-reset">reset view</button></div>'
+        + '<div class="map-tools">'
+        + '<button type="button" id="map-corridor" title="the Caspian-Black Sea region, where '
+        + 'most links are">corridor</button>'
+        + '<button type="button" id="map-whole" title="every node">whole network</button></div>'
         + "</div>"
         + _legend(modes)
         + "</section>"
         + '<section id="sankey-section"><h2>From supplier through transit countries to market</h2>'
         + '<div class="toolbar"><label>Commodity <select id="commodity-select"></select></label>'
         + '<span id="sankey-unit" class="note"></span></div>'
-        + '<div id="sankey" class="sankey"></div>'
+        + '<div id="sankey" class="sankey" tabindex="0"></div>'
         + "<p class=note>Band width: volume shipped along the routes found by the solve, "
         + "grouped by supplier, countries crossed between supplier and market, and market.</p>"
         + "</section>"
@@ -154,6 +201,30 @@ def _body(
     )
 
 
+def _sha256(text: str) -> str:
+    """A CSP hash source of an inline element's exact text."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(script: str, style: str) -> str:
+    """Nothing from outside; only the page's own inline script and style, by hash."""
+    return (
+        f"default-src 'none'; img-src data:; style-src {_sha256(style)}; "
+        f"script-src {_sha256(script)}; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _default_focus(data: Mapping[str, Any]) -> Bounds | None:
+    """The map's default view: where most link ends of all runs lie, within the map's bounds."""
+    ends = [xy for run in data["runs"] for link in run["links"] for xy in link["coords"]]
+    focus = focus_bounds(ends)
+    if focus is None or "bounds" not in data:
+        return focus
+    b = data["bounds"]
+    return (max(focus[0], b[0]), max(focus[1], b[1]), min(focus[2], b[2]), min(focus[3], b[3]))
+
+
 def render_page(
     *,
     title: str,
@@ -162,16 +233,35 @@ def render_page(
     runs: Sequence[RunSection],
     data: Mapping[str, Any],
     comparison: Mapping[str, pd.DataFrame] | None = None,
+    focus: Bounds | None = None,
 ) -> str:
-    """The whole page as one HTML string with its data, script and style inline."""
+    """The whole page as one HTML string with its data, script and style inline.
+
+    Parameters
+    ----------
+    focus
+        The map's default view (min lon, min lat, max lon, max lat); by default
+        :func:`corridor.report.region.focus_bounds` of the ends of every run's links. A
+        button shows the whole network.
+    """
     modes = sorted({link["mode"] for run in data["runs"] for link in run["links"]})
+    css = _asset("report.css") + _legend_css(modes)
+    js = _asset("report.js")
+    if "</script" in js.lower() or "</style" in css.lower():
+        raise ValueError("report.js or report.css contains a closing tag; it would end the element")
+    focus = focus if focus is not None else _default_focus(data)
     parts = {
         "title": escape(title),
-        "css": _asset("report.css"),
-        "js": _asset("report.js"),
+        "csp": content_security_policy(js, css),
+        "css": css,
+        "js": js,
         "body": _body(title, generated, version, runs, modes, comparison),
         "data": data_to_script_json(
-            {**data, "colors": {"binding": BINDING_COLOR, "unused": UNUSED_COLOR}}
+            {
+                **data,
+                "focus": None if focus is None else [float(v) for v in focus],
+                "colors": {"binding": BINDING_COLOR, "unused": UNUSED_COLOR},
+            }
         ),
     }
     template = _asset("template.html")

@@ -1,8 +1,10 @@
-"""The map's region: the basemap clipped and simplified around the nodes drawn."""
+"""The map's region: the basemap clipped and simplified around the nodes drawn, and the
+corridor's core that the page opens on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -11,7 +13,7 @@ import shapely
 
 from corridor.geo.basemap import read_basemap
 
-__all__ = ["basemap_to_json", "clip_basemap", "region_bounds"]
+__all__ = ["basemap_to_json", "clip_basemap", "focus_bounds", "region_bounds"]
 
 Bounds = tuple[float, float, float, float]
 
@@ -24,6 +26,43 @@ def region_bounds(nodes: Iterable[pd.DataFrame], *, margin_deg: float = 4.0) -> 
         max(float(frame["lat"].min()) - margin_deg, -90.0),
         min(float(frame["lon"].max()) + margin_deg, 180.0),
         min(float(frame["lat"].max()) + margin_deg, 90.0),
+    )
+
+
+def _shortest_range(values: Sequence[float], share: float) -> tuple[float, float]:
+    """The shortest interval holding ``share`` of the values (at least one)."""
+    ordered = sorted(values)
+    count = max(1, math.ceil(share * len(ordered)))
+    start = min(range(len(ordered) - count + 1), key=lambda i: ordered[i + count - 1] - ordered[i])
+    return ordered[start], ordered[start + count - 1]
+
+
+def focus_bounds(
+    points: Iterable[Sequence[float]], *, share: float = 0.8, margin_deg: float = 2.0
+) -> Bounds | None:
+    """Where most of the network lies: per axis, the shortest range holding ``share`` of the
+    points (lon, lat), plus a margin; None without points.
+
+    On link ends this is the Caspian-Black Sea region: the long arms to Rotterdam and Xi'an
+    are few of the ends, so they fall outside.
+
+    Raises
+    ------
+    ValueError
+        If ``share`` is not in (0, 1].
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"share must be in (0, 1], got {share}")
+    finite = [(float(p[0]), float(p[1])) for p in points if all(map(math.isfinite, p[:2]))]
+    if not finite:
+        return None
+    lon = _shortest_range([p[0] for p in finite], share)
+    lat = _shortest_range([p[1] for p in finite], share)
+    return (
+        max(lon[0] - margin_deg, -180.0),
+        max(lat[0] - margin_deg, -90.0),
+        min(lon[1] + margin_deg, 180.0),
+        min(lat[1] + margin_deg, 90.0),
     )
 
 

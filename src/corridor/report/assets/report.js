@@ -94,6 +94,7 @@
   var KX = Math.cos(((B[1] + B[3]) / 2) * Math.PI / 180);
   var UNIT = 10;  // map units per degree of latitude
   var FULL = { x: 0, y: 0, w: (B[2] - B[0]) * KX * UNIT, h: (B[3] - B[1]) * UNIT };
+  var FOCUS_PAD = 24;  // pixels around the corridor's box in its view
   var map = { host: document.getElementById("map") };
 
   function project(lon, lat) { return [(lon - B[0]) * KX * UNIT, (B[3] - lat) * UNIT]; }
@@ -102,13 +103,28 @@
     return { w: map.host.clientWidth || 1000, h: map.host.clientHeight || 560 };
   }
 
-  function setView(view) {
-    // widen or heighten the box to the host's aspect so that a pixel is square
-    var size = hostSize(), aspect = size.w / size.h;
+  function within(start, size, fullStart, fullSize) {
+    // a start that keeps [start, start + size] on the basemap, or centres it when too big
+    if (size >= fullSize) { return fullStart + (fullSize - size) / 2; }
+    return Math.min(Math.max(start, fullStart), fullStart + fullSize - size);
+  }
+
+  function setView(view, onBasemap) {
+    // widen or heighten the box to the host's aspect so that a pixel is square; the
+    // corridor's box (onBasemap) also keeps FOCUS_PAD pixels free around it for labels
+    var size = hostSize(), pad = onBasemap ? Math.min(FOCUS_PAD, size.w / 8, size.h / 8) : 0;
+    var aspect = (size.w - 2 * pad) / (size.h - 2 * pad);
     var w = view.w, h = view.h;
     if (w / h > aspect) { h = w / aspect; } else { w = h * aspect; }
-    var cx = view.x + view.w / 2, cy = view.y + view.h / 2;
-    map.view = { x: cx - w / 2, y: cy - h / 2, w: w, h: h };
+    var s = w / (size.w - 2 * pad);  // map units per pixel
+    w = size.w * s; h = size.h * s;
+    var x = view.x + view.w / 2 - w / 2, y = view.y + view.h / 2 - h / 2;
+    if (onBasemap) {  // a portrait phone heightens the box: keep it over the drawn countries
+      x = within(x, w, FULL.x, FULL.w);
+      y = within(y, h, FULL.y, FULL.h);
+    }
+    map.view = { x: x, y: y, w: w, h: h };
+    map.asked = { view: view, onBasemap: onBasemap };  // what a resize fits again
     map.svg.setAttribute("viewBox", [map.view.x, map.view.y, w, h].join(" "));
     scaleMarks();
   }
@@ -118,22 +134,42 @@
     map.svg.querySelectorAll("circle.node").forEach(function (c) {
       c.setAttribute("r", (c.classList.contains("major") ? 3.5 : 2.5) * s);
     });
-    // labels in order of importance; one that would overlap a placed label is hidden
+    // labels in order of importance, each at the first free place around its node
+    // (right above, right below, left above, left below); one with no free place is hidden.
     // minor nodes are labelled only once zoomed in three times past the whole region
-    var placed = [], v = map.view, zoomed = v.w < FULL.w / 3;
+    var placed = [], size = hostSize(), zoomed = map.view.w < FULL.w / 3;
     map.svg.querySelectorAll("text.label").forEach(function (t) {
       if (t.classList.contains("minor") && !zoomed) { t.style.display = "none"; return; }
-      t.setAttribute("x", Number(t.dataset.x) + 5 * s);
-      t.setAttribute("y", Number(t.dataset.y) - 4 * s);
+      var spot = labelSpot(t, placed, size, s);
+      t.style.display = spot ? "" : "none";
+      if (!spot) { return; }
+      placed.push(spot.box);
+      t.setAttribute("x", Number(t.dataset.x) + spot.dx * s);
+      t.setAttribute("y", Number(t.dataset.y) + spot.dy * s);
+      t.setAttribute("text-anchor", spot.dx < 0 ? "end" : "start");
       t.setAttribute("font-size", 11 * s);
-      var box = { x: (Number(t.dataset.x) - v.x) / s + 5, y: (Number(t.dataset.y) - v.y) / s - 15,
-        w: 6.6 * t.textContent.length, h: 13 };
+    });
+  }
+
+  // offsets in pixels from the node to the text's anchor (baseline) of each place tried
+  var LABEL_SPOTS = [{ dx: 5, dy: -4 }, { dx: 5, dy: 13 }, { dx: -5, dy: -4 }, { dx: -5, dy: 13 }];
+
+  function labelSpot(t, placed, size, s) {
+    var v = map.view, w = Number(t.dataset.w) || 6.6 * t.textContent.length, h = 13;
+    var px = (Number(t.dataset.x) - v.x) / s, py = (Number(t.dataset.y) - v.y) / s;
+    var inView = px >= 0 && px <= size.w && py >= 0 && py <= size.h;
+    var free = null;
+    LABEL_SPOTS.some(function (spot) {
+      var box = { x: spot.dx < 0 ? px + spot.dx - w : px + spot.dx, y: py + spot.dy - 11, w: w, h: h };
       var clash = placed.some(function (o) {
         return box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h;
       });
-      t.style.display = clash ? "none" : "";
-      if (!clash) { placed.push(box); }
+      var cut = box.x < 0 || box.x + w > size.w || box.y < 0 || box.y + h > size.h;
+      if (clash || (inView && cut)) { return false; }
+      free = { dx: spot.dx, dy: spot.dy, box: box };
+      return true;
     });
+    return free;
   }
 
   function nodesView(run) {
@@ -147,6 +183,14 @@
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var m = 0.04 * Math.max(x1 - x0, y1 - y0, 10);
     return { x: x0 - m, y: y0 - m, w: x1 - x0 + 2 * m, h: y1 - y0 + 2 * m };
+  }
+
+  function focusView() {
+    // the corridor's core (DATA.focus, set by the page's writer), else the whole network
+    var F = DATA.focus;
+    if (!F) { return nodesView(state.run); }
+    var a = project(F[0], F[3]), b = project(F[2], F[1]);
+    return { x: a[0], y: a[1], w: b[0] - a[0], h: b[1] - a[1] };
   }
 
   function initMap() {
@@ -165,7 +209,7 @@
     map.links = svg("g", { "class": "links" }, map.svg);
     map.nodes = svg("g", { "class": "nodes" }, map.svg);
     map.labels = svg("g", { "class": "labels" }, map.svg);
-    setView(nodesView(state.run));
+    setView(focusView(), true);
     wireZoom();
   }
 
@@ -195,10 +239,14 @@
     function stop() { drag = null; map.host.classList.remove("dragging"); }
     map.svg.addEventListener("pointerup", stop);
     map.svg.addEventListener("pointercancel", stop);
-    document.getElementById("map-reset").addEventListener("click", function () {
+    var corridor = document.getElementById("map-corridor");
+    corridor.hidden = !DATA.focus;
+    corridor.addEventListener("click", function () { setView(focusView(), true); });
+    document.getElementById("map-whole").addEventListener("click", function () {
       setView(nodesView(state.run));
     });
-    window.addEventListener("resize", function () { setView(map.view); });
+    // fit the box last asked for, not the one shown: refitting that would grow it each time
+    window.addEventListener("resize", function () { setView(map.asked.view, map.asked.onBasemap); });
   }
 
   function linkPath(link, index, count) {
@@ -272,8 +320,13 @@
         r: 1, "data-id": node.id }, map.nodes);
       hover(c, function (evt) { nodeTip(evt, node); });
       var t = svg("text", { "class": "label" + (node.major ? "" : " minor"), "data-x": p[0],
-        "data-y": p[1] }, map.labels);
+        "data-y": p[1], "data-id": node.id }, map.labels);
       t.textContent = node.label;
+    });
+    // each label's width in pixels at 11 px, measured once (placing labels needs it)
+    map.labels.querySelectorAll("text.label").forEach(function (t) {
+      t.setAttribute("font-size", 11);
+      t.dataset.w = t.getComputedTextLength().toFixed(1);
     });
     map.host.dataset.run = run.name;
     scaleMarks();
