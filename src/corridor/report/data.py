@@ -14,7 +14,8 @@ import pandas as pd
 from corridor.network import Network, canonical_units
 from corridor.optimize import Results
 from corridor.optimize.paths import end_to_end
-from corridor.summary import short_name
+from corridor.optimize.results import per_unit
+from corridor.summary import format_usd, short_name
 
 __all__ = [
     "SourceIndex",
@@ -22,9 +23,9 @@ __all__ = [
     "link_records",
     "node_records",
     "sankey_data",
-    "short_name",
     "source_records",
     "to_json_value",
+    "worth_text",
 ]
 
 _TOL = 1e-9
@@ -91,15 +92,25 @@ def _link_flows(results: Results) -> pd.DataFrame:
 
 
 def _link_capacity(results: Results) -> pd.DataFrame:
-    """Per link: capacity, unit, used and utilisation of its busiest direction; highest shadow
-    price; whether any direction binds."""
-    table = results.links.sort_values("utilisation", ascending=False, na_position="last")
+    """Per link with a capacity: capacity, unit, used and utilisation of its busiest
+    direction; its highest shadow price (USD/yr per unit); whether any direction binds."""
+    capped = results.links.dropna(subset=["capacity"])
+    table = capped.sort_values("utilisation", ascending=False, na_position="last")
     busiest = table.drop_duplicates("link_id").set_index("link_id")
     grouped = table.groupby("link_id")
     out = busiest[["capacity", "unit", "used", "utilisation"]].copy()
     out["shadow_price"] = grouped["shadow_price"].max()
     out["binding"] = grouped["binding"].any()
     return out
+
+
+def worth_text(binding: bool, shadow_price: float, unit: object) -> str:
+    """What one more unit of a link's capacity is worth, in words with its unit."""
+    if not binding:
+        return "nothing more: the capacity does not bind"
+    if pd.isna(shadow_price):
+        return "no USD value: it carries a commodity without a price"
+    return f"{format_usd(float(shadow_price))}/yr per {per_unit(unit)}/yr"
 
 
 def link_records(network: Network, results: Results, sources: SourceIndex) -> list[dict[str, Any]]:
@@ -146,8 +157,13 @@ def link_records(network: Network, results: Results, sources: SourceIndex) -> li
                 "used": bool(own["flow"].sum() > _TOL) if not own.empty else False,
                 "capacity": None if cap is None else to_json_value(cap["capacity"]),
                 "unit": None if cap is None else to_json_value(cap["unit"]),
+                "capacity_used": None if cap is None else to_json_value(cap["used"]),
                 "utilisation": utilisation,
                 "shadow_price": None if cap is None else to_json_value(cap["shadow_price"]),
+                "shadow_price_unit": None if cap is None else f"USD/yr per {cap['unit']}",
+                "worth": "–"
+                if cap is None
+                else worth_text(bool(cap["binding"]), cap["shadow_price"], cap["unit"]),
                 "binding": False if cap is None else bool(cap["binding"]),
                 "share": float(share),
                 "sources": list(sources.of("links", str(link_id))),

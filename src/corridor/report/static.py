@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 
 from corridor.io.atomic import atomic_write_file
 from corridor.optimize import Results
+from corridor.report.data import worth_text
 from corridor.report.palette import BINDING_COLOR, UNUSED_COLOR, mode_color
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def map_figure(
 
 
 def bottlenecks_figure(results: Results, *, top: int = 15, title: str = "") -> Figure:
-    """Utilisation of the busiest capacitated links; binding ones red with their shadow price."""
+    """Utilisation of the busiest capacitated links; binding ones red, with what one more unit
+    of capacity is worth (USD/yr per unit of capacity)."""
     table = results.links.dropna(subset=["utilisation"])
     table = table.sort_values("utilisation", ascending=False).drop_duplicates("link_id")
     table = table[table["utilisation"] > 0].head(top).iloc[::-1]
@@ -98,13 +100,14 @@ def bottlenecks_figure(results: Results, *, top: int = 15, title: str = "") -> F
         labels = [str(n) if isinstance(n, str) else str(i) for n, i in zip(
             table["name"], table["link_id"], strict=True)]  # fmt: skip
         ax.barh(labels, 100 * table["utilisation"], color=colors)
-        for y, (util, price, binding) in enumerate(
-            zip(table["utilisation"], table["shadow_price"], table["binding"], strict=True)
-        ):
+        for y, (util, price, binding, unit) in enumerate(
+            zip(table["utilisation"], table["shadow_price"], table["binding"], table["unit"],
+                strict=True)
+        ):  # fmt: skip
             if binding:
-                text = f"{price:.2e}" if abs(price) >= 1e6 else f"{price:,.0f}"
-                ax.text(100 * util + 1, y, f"shadow price {text}", va="center", fontsize=7)
-        ax.set_xlim(0, 135)
+                text = worth_text(True, price, unit)
+                ax.text(100 * util + 1, y, f"+1 unit: {text}", va="center", fontsize=7)
+        ax.set_xlim(0, 190)
         ax.set_xlabel("utilisation of capacity (%) — red: capacity binds")
         ax.tick_params(axis="y", labelsize=8)
     ax.set_title(

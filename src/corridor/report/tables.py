@@ -11,7 +11,7 @@ import pandas as pd
 
 from corridor.network import Network
 from corridor.optimize import Results
-from corridor.report.data import SourceIndex
+from corridor.report.data import SourceIndex, worth_text
 
 __all__ = [
     "agreements_table",
@@ -85,12 +85,12 @@ def bottlenecks_table(results: Results, sources: SourceIndex, run: str) -> str:
             _text(r.name),
             format_number(r.capacity),
             _text(r.unit),
-            format_number(r.shadow_price),
+            _text(worth_text(True, r.shadow_price, r.unit)),
             _source_refs(sources.of("links", str(r.link_id)), run),
         )
         for r in binding.itertuples()
     ]
-    headers = ("link", "name", "capacity", "unit", "shadow price", "sources")
+    headers = ("link", "name", "capacity", "unit", "one more unit is worth", "sources")
     return _table(headers, rows, {2, 4})
 
 
@@ -178,9 +178,13 @@ def transit_table(results: Results) -> str:
 
 
 def costs_table(results: Results) -> str:
-    """The objective's cost breakdown."""
-    rows = [(_text(r.item), format_number(r.value)) for r in results.costs.itertuples()]
-    return _table(("item", "value (USD-equivalent/yr)"), rows, {1})
+    """The value of deliveries at sourced prices, tariffs and the distance tie-break, USD/yr,
+    by commodity ('–': the commodity has no price)."""
+    rows = [
+        (_text(r.item), _text(r.commodity), format_number(r.value), _text(r.unit))
+        for r in results.costs.itertuples()
+    ]
+    return _table(("item", "commodity", "value", "unit"), rows, {2})
 
 
 def _is_delta(column: str) -> bool:

@@ -72,17 +72,20 @@ class Comparison:
 def _side_by_side(
     frames: dict[str, pd.DataFrame], keys: list[str], value: str, names: Sequence[str]
 ) -> pd.DataFrame:
-    """Outer-join one value column of each scenario on ``keys``; add Δ columns."""
+    """Outer-join one value column of each scenario on ``keys``; add Δ columns. A row a
+    scenario lacks counts 0 there; a value that is missing (no price) stays missing."""
     out: pd.DataFrame | None = None
     for name in names:
-        part = frames[name][[*keys, value]].groupby(keys, dropna=False, as_index=False).sum()
-        part = part.rename(columns={value: name})
+        part = frames[name][[*keys, value]].groupby(keys, dropna=False, as_index=False)
+        part = part[value].sum(min_count=1).rename(columns={value: name})
+        part[f"{name} (present)"] = True
         out = part if out is None else out.merge(part, on=keys, how="outer")
     assert out is not None
-    values = out[list(names)].astype("float64").fillna(0.0)
-    out[list(names)] = values
+    for name in names:
+        present = out.pop(f"{name} (present)").fillna(False).astype(bool)
+        out[name] = np.where(present, out[name].astype("float64"), 0.0)
     for name in names[1:]:
-        out[f"Δ {name}"] = values[name] - values[names[0]]
+        out[f"Δ {name}"] = out[name] - out[names[0]]
     return out.sort_values(keys).reset_index(drop=True)
 
 
@@ -93,30 +96,19 @@ def _deliveries(results: Results) -> pd.DataFrame:
     return both[both["delivered"].abs() > _TOL]
 
 
-def _labels(runs: Sequence[tuple[str, Results]]) -> pd.DataFrame:
-    """Name and flow unit of each link across the runs."""
+def _names(runs: Sequence[tuple[str, Results]]) -> pd.Series:
+    """Name of each link across the runs."""
     names = pd.concat([r.links[["link_id", "name"]] for _, r in runs])
-    units = pd.concat(
-        [r.flows[["link_id", "unit"]] for _, r in runs]
-        + [r.links[["link_id", "unit"]].dropna() for _, r in runs]
-    )
-    labels = names.drop_duplicates("link_id").set_index("link_id")
-    labels["unit"] = units.drop_duplicates("link_id").set_index("link_id")["unit"]
-    return labels
+    return names.drop_duplicates("link_id").set_index("link_id")["name"]
 
 
-def _labelled(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """``table`` (keyed by link_id) with each link's name and unit after its id."""
-    table.insert(1, "name", table["link_id"].map(labels["name"]))
-    table.insert(2, "unit", table["link_id"].map(labels["unit"]))
+def _links(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
+    """Flow per link, direction and commodity, each in its own unit (units are never added)."""
+    keys = ["link_id", "from_node", "to_node", "commodity", "unit"]
+    flows = {n: r.flows.groupby(keys, as_index=False)["flow"].sum() for n, r in runs}
+    table = _side_by_side(flows, keys, "flow", names)
+    table.insert(1, "name", table["link_id"].map(_names(runs)))
     return table
-
-
-def _links(
-    runs: Sequence[tuple[str, Results]], names: Sequence[str], labels: pd.DataFrame
-) -> pd.DataFrame:
-    used = {n: r.links.groupby("link_id", as_index=False)["used"].sum() for n, r in runs}
-    return _labelled(_side_by_side(used, ["link_id"], "used", names), labels)
 
 
 def _by_scenario(texts: dict[str, pd.Series]) -> pd.Series:
@@ -131,15 +123,21 @@ def _by_scenario(texts: dict[str, pd.Series]) -> pd.Series:
     return frame.apply(one, axis=1)
 
 
-def _binding(
-    runs: Sequence[tuple[str, Results]], names: Sequence[str], labels: pd.DataFrame
-) -> pd.DataFrame:
-    """Links binding in any scenario: shadow price per scenario (0 where not binding)."""
+def _binding(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.DataFrame:
+    """Links binding in any scenario: each scenario's shadow price in USD/yr per unit of
+    capacity (0 where the link does not bind; empty where it carries a commodity without a
+    price)."""
     binding = {n: r.links[r.links["binding"]] for n, r in runs}
-    prices = {
-        n: b.groupby("link_id", as_index=False)["shadow_price"].max() for n, b in binding.items()
-    }
-    table = _labelled(_side_by_side(prices, ["link_id"], "shadow_price", names), labels)
+    keys = ["link_id", "unit"]
+    rows = pd.concat(binding.values())[keys].drop_duplicates().sort_values(keys)
+    table = rows.reset_index(drop=True)
+    table.insert(1, "name", table["link_id"].map(_names(runs)))
+    table["shadow price unit"] = "USD/yr per " + table["unit"].astype(str)
+    for name, b in binding.items():
+        price = b.groupby("link_id")["shadow_price"].max()
+        table[name] = table["link_id"].map(price).where(table["link_id"].isin(price.index), 0.0)
+    for name in names[1:]:
+        table[f"Δ {name}"] = table[name] - table[names[0]]
     binds = pd.DataFrame({n: table["link_id"].isin(b["link_id"]) for n, b in binding.items()})
     scenarios = np.array(binds.columns)
     table["binds in"] = [", ".join(scenarios[row]) for row in binds.to_numpy(dtype=bool)]
@@ -290,7 +288,6 @@ def compare_results(
     if len(set(names)) != len(names):
         raise ValueError(f"scenario names repeat: {names}")
     deliveries = {name: _deliveries(r) for name, r in runs}
-    labels = _labels(runs)
     costs = {name: r.costs for name, r in runs}
     transit = {name: r.transit for name, r in runs}
     revenue = {name: r.transit.fillna({"tariff_revenue_usd": 0.0}) for name, r in runs}
@@ -300,8 +297,8 @@ def compare_results(
             deliveries, ["node_id", "commodity", "unit", "kind"], "delivered", names
         ),
         "Unmet demand": _unmet(runs, names),
-        "Binding links (shadow price)": _binding(runs, names, labels),
-        "Link loadings": _links(runs, names, labels),
+        "Binding links (shadow price)": _binding(runs, names),
+        "Link loadings": _links(runs, names),
         "Transit volume by country": _side_by_side(
             transit, ["country", "commodity", "unit"], "volume", names
         ),
@@ -309,7 +306,9 @@ def compare_results(
             revenue, ["country", "commodity"], "tariff_revenue_usd", names
         ),
         "Agreements and their routes": _agreements(runs, names),
-        "Costs (objective terms)": _side_by_side(costs, ["item"], "value", names),
+        "Value and costs (USD/yr)": _side_by_side(
+            costs, ["item", "commodity", "unit"], "value", names
+        ),
     }
     if inputs is not None:
         tables = {"Inputs that differ": inputs, **tables}

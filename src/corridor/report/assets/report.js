@@ -271,8 +271,8 @@
       ["commodities", link.commodities.join(", ").replace(/_/g, " ")],
       ["flow", flows],
       ["capacity", link.capacity === null ? "not limited in the data" : fmt(link.capacity) + " " + link.unit],
-      ["utilisation", pct(link.utilisation)],
-      ["shadow price", fmt(link.shadow_price)],
+      ["capacity used", link.capacity === null ? "–" : fmt(link.capacity_used) + " " + link.unit + " (" + pct(link.utilisation) + ")"],
+      ["one more unit is worth", link.worth],
       ["status", link.status + (link.binding ? " · capacity binds" : "")],
       ["sources", link.sources.length ? "" : "none recorded"]
     ];
