@@ -64,22 +64,28 @@ def _cell(value: object, fmt: str | None) -> str:
     return str(value)
 
 
-def _fitted(
-    frame: pd.DataFrame, cells: dict[str, list[str]], numbers: set[str], optional: Sequence[str]
-) -> list[str]:
+def _longest_word(texts: Sequence[str]) -> int:
+    return max([0, *(len(w) for t in texts for w in t.split())])
+
+
+def _widths(cells: dict[str, list[str]], numbers: set[str]) -> dict[str, int]:
+    """The narrowest each column can be without breaking a number or a word (ids stay whole),
+    and text wrapping at most to 24 characters."""
+    out = {}
+    for c, texts in cells.items():
+        longest = max([len(str(c)), *(len(t) for t in texts)])
+        whole = max(_longest_word(texts), _longest_word([str(c)]))
+        out[c] = longest if c in numbers else max(whole, min(longest, 24))
+    return out
+
+
+def _fitted(cells: dict[str, list[str]], numbers: set[str], optional: Sequence[str]) -> list[str]:
     """The columns to show: optional ones are dropped (in order) while the table is wider
-    than the console. Numbers keep their full width; text may wrap down to 12 characters."""
-    shown = list(frame.columns)
-
-    def width(columns: list[str]) -> int:
-        sizes = []
-        for c in columns:
-            longest = max([len(str(c)), *(len(v) for v in cells[c])])
-            sizes.append(longest if c in numbers else min(longest, 12))
-        return sum(sizes) + 3 * len(columns) + 1
-
+    than the console."""
+    widths = _widths(cells, numbers)
+    shown = list(cells)
     for column in optional:
-        if width(shown) <= out_console.width:
+        if sum(widths[c] for c in shown) + 3 * len(shown) + 1 <= out_console.width:
             break
         if column in shown:
             shown.remove(column)
@@ -98,13 +104,14 @@ def rich_table(
     columns are left out, in order, while the table is wider than the console."""
     cells = {c: [_cell(v, formats.get(str(c))) for v in frame[c]] for c in frame.columns}
     numbers = {c for c in frame.columns if c in formats}
-    shown = _fitted(frame, cells, numbers, optional)
+    shown = _fitted(cells, numbers, optional)
     table = Table(title=title, title_justify="left")
     for column in shown:
         if column in numbers:
             table.add_column(str(column), justify="right", no_wrap=True)
         else:
-            table.add_column(str(column), overflow="fold")
+            whole = min(_longest_word(cells[column]), 30)
+            table.add_column(str(column), overflow="fold", min_width=whole)
     for i in range(len(frame)):
         table.add_row(*(cells[c][i] for c in shown))
     return table

@@ -11,10 +11,10 @@ import typer
 from rich.columns import Columns
 from rich.table import Table
 
-from corridor.cli.console import DataOption, out_console
+from corridor.cli.console import DataOption, out_console, rich_table
 from corridor.io.export import export_network
 from corridor.network import load
-from corridor.summary import count_by, format_quantity, main_capacities
+from corridor.summary import count_by, main_capacities, quantity_with_unit
 
 app = typer.Typer(help="Look at a dataset and export it.", no_args_is_help=True)
 
@@ -63,26 +63,34 @@ def show(data: DataOption = None) -> None:
         )
     )
     caps = main_capacities(net)
-    table = Table(title="Main corridors: largest sourced capacities", title_justify="left")
-    for column in (
-        "commodity",
-        "link_id",
-        "name",
-        "mode",
-        "status",
-        "capacity",
-        "canonical",
-        "countries",
-    ):
-        table.add_column(column, justify="right" if column in ("capacity", "canonical") else "left")
-    for row in caps.to_dict("records"):
-        table.add_row(
-            *(str(row[c]) for c in ("commodity", "link_id", "name", "mode", "status")),
-            f"{format_quantity(row['capacity'])} {row['capacity_unit']}",
-            f"{format_quantity(row['capacity_canonical'])} {row['canonical_unit']}",
-            str(row["countries"]),
+    shown = pd.DataFrame(
+        {
+            "commodity": caps["commodity"],
+            "link": caps["link_id"],
+            "capacity": [
+                quantity_with_unit(v, u)
+                for v, u in zip(caps["capacity"], caps["capacity_unit"], strict=True)
+            ],
+            "canonical": [
+                quantity_with_unit(v, u)
+                for v, u in zip(caps["capacity_canonical"], caps["canonical_unit"], strict=True)
+            ],
+            "status": caps["status"],
+            "mode": caps["mode"],
+            "countries": caps["countries"],
+            "name": caps["name"],
+        }
+    )
+    if (shown["capacity"] == shown["canonical"]).all():
+        shown = shown.drop(columns="canonical")
+    out_console.print(
+        rich_table(
+            "Main corridors: largest sourced capacities",
+            shown,
+            {"capacity": "", "canonical": ""},
+            optional=("name", "countries", "mode", "status", "canonical"),
         )
-    out_console.print(table)
+    )
     n_warn = len(net.report.warnings) if net.report else 0
     if n_warn:
         out_console.print(f"[yellow]{n_warn} validation warning(s)[/]: run `corridor validate`.")

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.padding import Padding
 
 from corridor.cli.console import DataOption, comma_list, out_console, output_folder, rich_table
 from corridor.io.results import write_results
@@ -49,10 +50,7 @@ def _flows_shown(results: Results, top: int) -> pd.DataFrame:
         if row is None or pd.isna(row["capacity"]):
             used.append("no capacity in the data")
             continue
-        used.append(
-            f"{format_quantity(row['used'])} of {_amount(row['capacity'], row['unit'])} "
-            f"({row['utilisation']:.0%})"
-        )
+        used.append(f"{row['utilisation']:.0%} of {_amount(row['capacity'], row['unit'])}")
     names = results.links.drop_duplicates("link_id").set_index("link_id")["name"]
     return pd.DataFrame(
         {
@@ -120,7 +118,7 @@ def print_results(network: Network, results: Results, *, top: int = 15) -> None:
         f"({results.solve_seconds:.3f} s)"
     )
     for line in headline(network, results):
-        out_console.print(f"  {line}", highlight=False)
+        out_console.print(Padding(line, (0, 0, 0, 2)), highlight=False)
     for warning in results.warnings:
         out_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     if not results.flows.empty:

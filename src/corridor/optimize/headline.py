@@ -20,7 +20,7 @@ def _commodity(name: object) -> str:
 def _place(network: Network, node_id: object) -> str:
     names = network.nodes["name"]
     name = names.get(node_id)
-    return short_name(str(name), 40) if isinstance(name, str) else str(node_id)
+    return short_name(str(name), 60) if isinstance(name, str) else str(node_id)
 
 
 def _more(items: list[str]) -> str:

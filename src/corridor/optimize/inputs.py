@@ -31,7 +31,7 @@ API_LABELS: Final[Mapping[str, str]] = {
 }
 #: Names pycountry no longer lists but readers still use.
 _FORMER_NAMES: Final = {"turkey": "TR"}
-_SHOWN = 12  # ids listed in a message before "…"
+_SHOWN = 30  # ids listed in a message before "…"
 
 
 def _normal(text: str) -> str:

@@ -78,6 +78,7 @@ def _side_by_side(
     for name in names:
         part = frames[name][[*keys, value]].groupby(keys, dropna=False, as_index=False)
         part = part[value].sum(min_count=1).rename(columns={value: name})
+        part = part.astype(dict.fromkeys(keys, object))  # empty text keys merge too
         part[f"{name} (present)"] = True
         out = part if out is None else out.merge(part, on=keys, how="outer")
     assert out is not None
@@ -135,7 +136,8 @@ def _binding(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.Da
     table["shadow price unit"] = "USD/yr per " + table["unit"].astype(str)
     for name, b in binding.items():
         price = b.groupby("link_id")["shadow_price"].max()
-        table[name] = table["link_id"].map(price).where(table["link_id"].isin(price.index), 0.0)
+        shown = table["link_id"].map(price).where(table["link_id"].isin(price.index), 0.0)
+        table[name] = shown.astype("float64")
     for name in names[1:]:
         table[f"Δ {name}"] = table[name] - table[names[0]]
     binds = pd.DataFrame({n: table["link_id"].isin(b["link_id"]) for n, b in binding.items()})
