@@ -53,7 +53,7 @@ def test_simulate_writes_tables_summary_and_charts(tmp_path: Path) -> None:
             pixels = np.asarray(image.convert("L"))
             assert image.size[0] > 400 and len(np.unique(pixels)) > 10
     bad = run("transit", "simulate", "--handling", "0", "--out", str(tmp_path / "never"))
-    assert bad.returncode == 2 and "handling factor must be above 0" in bad.stderr
+    assert bad.returncode == 2 and "handling_factor must be a finite number above 0" in bad.stderr
     assert not (tmp_path / "never").exists()
 
 

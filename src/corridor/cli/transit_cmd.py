@@ -17,7 +17,7 @@ from corridor.cli.console import (
     output_folder,
     rich_table,
 )
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, ParameterError
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
 from corridor.optimize import RouteRules
@@ -41,17 +41,29 @@ OutOption = Annotated[
 ]
 
 
+def _items(text: str, name: str) -> list[str]:
+    """The comma-separated items of a sweep option; at least one."""
+    items = comma_list(text)
+    if not items:
+        raise ParameterError(
+            f"--{name} needs at least one value (separated by commas), got {text!r}"
+        )
+    return items
+
+
 def _floats(text: str, name: str) -> list[float]:
+    items = _items(text, name)
     try:
-        return [float(t) for t in comma_list(text)]
+        return [float(t) for t in items]
     except ValueError as err:
         raise CorridorError(f"--{name} takes numbers separated by commas, got {text!r}") from err
 
 
 def _ints(text: str, name: str) -> list[int]:
     """Whole numbers only: ``--ferries 2.7`` is refused, not run as 2."""
+    items = _items(text, name)
     try:
-        return [int(t) for t in comma_list(text)]
+        return [int(t) for t in items]
     except ValueError as err:
         raise CorridorError(
             f"--{name} takes whole numbers separated by commas, got {text!r}"
@@ -212,12 +224,14 @@ def simulate(
     """Simulate the Aktau/Kuryk → Alat ferry crossing: waits, queues, fleet use, throughput."""
     network = load(data)
     from corridor.transit.caspian import caspian_setup
+    from corridor.transit.simulate import check_run
     from corridor.transit.simulate import simulate as run_simulation
 
     setup = caspian_setup(
         network, year=year, volume_mt=volume, ferries=ferries, handling_factor=handling,
         storms=storms, policy=policy, headway_hours=headway,
     )  # fmt: skip
+    check_run(setup.params, years=years, seed=seed, warmup_days=warmup_days)  # before any output
     volumes = ", ".join(f"{p} {v / 1e6:.3f} Mt/yr" for p, v in setup.volume_t.items())
     fleet = ", ".join(f"{p} {n}" for p, n in setup.ferries.items())
     out_console.print(f"volume: {volumes}; ferries: {fleet}; sources: {setup.basis}")

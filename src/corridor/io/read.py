@@ -5,14 +5,23 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from corridor.errors import InputFileError
 from corridor.issues import ERROR, Issue, make_issue
 from corridor.schema import TABLES, TableSpec
 
-__all__ = ["RawTables", "default_data_path", "read_raw_tables"]
+__all__ = ["MAX_CELL_CHARS", "MAX_FILE_BYTES", "RawTables", "default_data_path", "read_raw_tables"]
+
+#: Largest dataset file read, in bytes. The shipped tables are under 40 kB each; pandas keeps
+#: every cell as a Python string, so a file of this size already takes gigabytes of memory.
+MAX_FILE_BYTES: Final = 200_000_000
+#: Longest cell, in characters. The shipped data's longest (a note) has under 200.
+MAX_CELL_CHARS: Final = 10_000
+_PREVIEW = 40
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,14 @@ def _read_one(file: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, Issue |
             "missing-file",
             f"{file.name} not found in {file.parent}",
             f"add {file.name} with the columns: {', '.join(spec.column_names)}",
+        )
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return fail(
+            "too-large",
+            f"{file.name} has {size:,} bytes; corridor reads dataset files of at most "
+            f"{MAX_FILE_BYTES:,} bytes",
+            "check that this is the right file; a corridor table is a few thousand rows",
         )
     try:
         frame = pd.read_csv(
@@ -85,7 +102,38 @@ def _read_one(file: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, Issue |
             "check quoting and the number of fields on each line",
         )
     frame.columns = [str(c).strip() for c in frame.columns]
+    long_cell = _long_cells(frame, spec)
+    if long_cell is not None:
+        return None, long_cell
     return frame, None
+
+
+def _long_cells(frame: pd.DataFrame, spec: TableSpec) -> Issue | None:
+    """A ``too-large`` issue for the cells (header included) longer than MAX_CELL_CHARS.
+
+    It names every line with such a cell and shows the first of them (its column and length).
+    """
+    names = [str(c) for c in frame.columns]
+    over = (frame.apply(lambda column: column.str.len()) > MAX_CELL_CHARS).to_numpy(dtype=bool)
+    cells = np.vstack([[len(n) > MAX_CELL_CHARS for n in names], over])  # header is line 1
+    lines = np.flatnonzero(cells.any(axis=1))
+    if not lines.size:
+        return None
+    first, column = int(lines[0]), int(np.flatnonzero(cells[lines[0]])[0])
+    text = names[column] if first == 0 else str(frame.iat[first - 1, column])
+    columns = [names[j][:_PREVIEW] for j in np.flatnonzero(cells.any(axis=0))]
+    return make_issue(
+        "too-large",
+        ERROR,
+        spec.name,
+        f"{lines.size} line(s) of {spec.filename} have a cell longer than {MAX_CELL_CHARS:,} "
+        f"characters, in column(s) {', '.join(columns)}",
+        f"shorten the cell to at most {MAX_CELL_CHARS:,} characters (a quote mark left open "
+        "swallows the lines after it)",
+        column=names[column][:_PREVIEW],
+        rows=lines + 1,
+        values=[f"{text[:_PREVIEW]}… ({len(text):,} characters)"],
+    )
 
 
 def read_raw_tables(path: Path | str | None = None) -> RawTables:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 from pydantic import ValidationError as PydanticError
@@ -18,6 +18,10 @@ from corridor.errors import ScenarioError, ScenarioProblem
 from corridor.scenario.model import Agreements, ScenarioSpec
 
 __all__ = [
+    "MAX_SCENARIO_BYTES",
+    "MAX_SCENARIO_DEPTH",
+    "MAX_SCENARIO_ITEMS",
+    "MAX_SCENARIO_VALUES",
     "SCENARIO_DIR",
     "Scenario",
     "ScenarioError",
@@ -30,6 +34,17 @@ __all__ = [
 #: Folder of the named scenarios shipped with corridor.
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "data" / "scenarios"
 _SUFFIXES = (".yaml", ".yml")
+
+#: Largest scenario file read, in bytes (the shipped ones are under 2 kB); checked before reading.
+MAX_SCENARIO_BYTES: Final = 1_000_000
+#: Deepest nesting of mappings and lists (the deepest key, ``agreements.add[0].parties``, is 5).
+MAX_SCENARIO_DEPTH: Final = 32
+#: Most entries in one list (outages, links, sources, ...).
+MAX_SCENARIO_ITEMS: Final = 10_000
+#: Most values (keys, items and scalars) a file may stand for once its aliases (``*name``) are
+#: expanded: a few aliases of aliases would otherwise make billions.
+MAX_SCENARIO_VALUES: Final = 1_000_000
+_KEY_PARTS = 6  # a refused file's key path is shown up to this depth
 
 
 @dataclass(frozen=True)
@@ -92,20 +107,105 @@ def _line(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
     return None if node is None else node.start_mark.line + 1
 
 
-def _parse(file: Path) -> tuple[dict[str, Any], yaml.Node | None]:
+class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no type hints
+    """A SafeLoader that refuses, while it composes, nesting deeper than MAX_SCENARIO_DEPTH,
+    lists longer than MAX_SCENARIO_ITEMS and more than MAX_SCENARIO_VALUES values once aliases
+    are expanded; its recursion stays as shallow as the nesting allowed."""
+
+    def __init__(self, text: str, file: Path) -> None:
+        super().__init__(text)
+        self.file = file
+        self.depth = 0  # mappings and lists open around the node being composed
+        self.sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, nesting) expanded
+        self.path: list[int | str] = []  # key path of the node being composed
+
+    def refuse(self, mark: yaml.Mark, message: str) -> ScenarioError:
+        key = _key(self.path[:_KEY_PARTS]) + ("…" if len(self.path) > _KEY_PARTS else "")
+        return ScenarioError([ScenarioProblem(self.file, key, mark.line + 1, message)])
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(parent, yaml.SequenceNode) and index == MAX_SCENARIO_ITEMS:
+            raise self.refuse(
+                parent.start_mark, f"a list of more than {MAX_SCENARIO_ITEMS:,} entries"
+            )
+        part = index.value if isinstance(index, yaml.ScalarNode) else index  # key, or position
+        if part is not None:
+            self.path.append(part)
+        opens = isinstance(event, yaml.CollectionStartEvent)
+        if opens and self.depth == MAX_SCENARIO_DEPTH:
+            raise self.refuse(
+                event.start_mark, f"mappings and lists nested deeper than {MAX_SCENARIO_DEPTH}"
+            )
+        self.depth += opens
+        try:
+            node: yaml.Node = super().compose_node(parent, index)
+            self.depth -= opens
+            self._measure(node, event.start_mark)
+        finally:
+            if part is not None:
+                self.path.pop()
+        return node
+
+    def _measure(self, node: yaml.Node, mark: yaml.Mark) -> None:
+        """Record the node's expanded size and nesting; an alias brings its anchor's."""
+        if isinstance(node, yaml.CollectionNode) and node.end_mark is None:
+            raise self.refuse(mark, "an alias (*name) inside the value it names")
+        if id(node) not in self.sizes:
+            children = node.value if isinstance(node, yaml.SequenceNode) else []
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            inner = [self.sizes[id(c)] for c in children]
+            values = 1 + sum(v for v, _ in inner)
+            nesting = isinstance(node, yaml.CollectionNode) + max((d for _, d in inner), default=0)
+            self.sizes[id(node)] = (values, nesting)
+        values, nesting = self.sizes[id(node)]
+        if self.depth + nesting > MAX_SCENARIO_DEPTH:
+            raise self.refuse(
+                mark, f"aliases nest mappings and lists deeper than {MAX_SCENARIO_DEPTH}"
+            )
+        if values > MAX_SCENARIO_VALUES:
+            raise self.refuse(
+                mark, f"aliases (*name) expand to more than {MAX_SCENARIO_VALUES:,} values"
+            )
+
+
+def _read_text(file: Path) -> str:
+    """The file's text, refused unread when it is over MAX_SCENARIO_BYTES."""
     try:
-        text = file.read_text(encoding="utf-8")
+        size = file.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                [
+                    ScenarioProblem(
+                        file,
+                        "",
+                        None,
+                        f"the file has {size:,} bytes; a scenario file may have at most "
+                        f"{MAX_SCENARIO_BYTES:,}",
+                    )
+                ]
+            )
+        return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(
             [ScenarioProblem(file, "", None, f"cannot read the file: {err}")]
         ) from None
+
+
+def _parse(file: Path) -> tuple[dict[str, Any], yaml.Node | None]:
+    text = _read_text(file)
     try:
-        loader = yaml.SafeLoader(text)  # one parse: the nodes (for lines) and the data
+        loader = _BoundedLoader(text, file)  # one parse: the nodes (for lines) and the data
         try:
             root = loader.get_single_node()
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
+    except RecursionError:  # the limits above prevent it; never let it become a traceback
+        raise ScenarioError(
+            [ScenarioProblem(file, "", None, "the file is nested too deeply to read")]
+        ) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from corridor.validate.cells import url_problem
+
 __all__ = [
     "AgreementChange",
     "Agreements",
@@ -53,9 +55,18 @@ class NewSource(_Strict):
     id: str = Field(pattern=_ID)
     publisher: str
     title: str
-    url: str = Field(pattern=r"^https?://")
+    url: str = Field(description="Absolute http:// or https:// address with a host.")
     date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="YYYY[-MM[-DD]]")
     note: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        """The same rule as the dataset's sources.url (validation code bad-url)."""
+        problem = url_problem(value)
+        if problem is not None:
+            raise ValueError(f"not an absolute http:// or https:// URL with a host: {problem}")
+        return value
 
     @field_validator("date", mode="before")
     @classmethod

@@ -20,15 +20,16 @@ Where each figure comes from (docs/transit.md has the calibration and its source
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Final, cast
 
 import numpy as np
 
-from corridor.errors import CorridorError, ParameterError
+from corridor.errors import CorridorError
 from corridor.network import Network
 from corridor.optimize import solve
 from corridor.optimize.compiled import active_links, compiled
-from corridor.transit.crossing import Policy
+from corridor.schema.tables import FIRST_YEAR, LAST_YEAR
+from corridor.transit.crossing import Limit, Policy
 from corridor.transit.lookup import TransitLookup
 from corridor.transit.simulate import (
     DAYS_IN_MONTH,
@@ -39,7 +40,18 @@ from corridor.transit.simulate import (
     WeatherParams,
 )
 
-__all__ = ["CASPIAN_LINKS", "CaspianSetup", "caspian_setup", "port_volumes"]
+__all__ = [
+    "CASPIAN_LINKS",
+    "FERRIES",
+    "HANDLING_FACTOR",
+    "HEADWAY_HOURS",
+    "MAX_WAIT_HOURS",
+    "VOLUME_MT",
+    "YEAR",
+    "CaspianSetup",
+    "caspian_setup",
+    "port_volumes",
+]
 
 #: Ferry links of the crossing, by port of loading (all discharge at Alat).
 CASPIAN_LINKS = {"P_AKTAU": "L_AKTAU_ALAT", "P_KURYK": "L_KURYK_ALAT"}
@@ -53,6 +65,21 @@ TONNES_PER_CALL = 1.5e6 / 480
 STORM_MEAN_H = 96.0
 STORMS_NOV_DEC = 30 * 24 / STORM_MEAN_H
 STORMS_REST = 1.0
+
+# Ranges of the settings of caspian_setup (the CLI's --year, --volume, --ferries, --handling,
+# --headway), from what is physically meaningful:
+#: the dataset's years;
+YEAR: Final = Limit(FIRST_YEAR, LAST_YEAR, integer=True)
+#: up to 100 Mt/yr, over 20 times the 2024 crossing (4.5 Mt) and twice BTC's oil;
+VOLUME_MT: Final = Limit(0, 100, "Mt/yr", low_open=True)
+#: one ferry per line at least, up to 200 (ASCO's ferry fleet is 16);
+FERRIES: Final = Limit(len(CASPIAN_LINKS), 200, integer=True)
+#: handling up to 20 times today's 4 slots an hour;
+HANDLING_FACTOR: Final = Limit(0, 20, low_open=True)
+#: a departure every hour to one a month;
+HEADWAY_HOURS: Final = Limit(1, 720, "h")
+#: a ferry waits for cargo at most a month.
+MAX_WAIT_HOURS: Final = Limit(0, 720, "h")
 
 
 @dataclass(frozen=True)
@@ -132,16 +159,27 @@ def caspian_setup(
     flow_volumes_t
         The flow engine's tonnes per port of loading, if already known (:func:`port_volumes`;
         a sweep computes them once).
+
+    Raises
+    ------
+    ParameterError
+        If a setting is outside its range (:data:`YEAR`, :data:`VOLUME_MT`, :data:`FERRIES`,
+        :data:`HANDLING_FACTOR`, :data:`HEADWAY_HOURS`, :data:`MAX_WAIT_HOURS`).
     """
-    if not handling_factor > 0:  # also NaN
-        raise ParameterError(f"handling factor must be above 0, got {handling_factor}")
+    owner = "caspian_setup"
+    YEAR.check(owner, "year", year)
+    if volume_mt is not None:
+        VOLUME_MT.check(owner, "volume_mt", volume_mt)
+    if ferries is not None:
+        FERRIES.check(owner, "ferries", ferries)
+    HANDLING_FACTOR.check(owner, "handling_factor", handling_factor)
+    HEADWAY_HOURS.check(owner, "headway_hours", headway_hours)
+    MAX_WAIT_HOURS.check(owner, "max_wait_hours", max_wait_hours)
     volumes = flow_volumes_t if flow_volumes_t is not None else port_volumes(network, year)
     total = sum(volumes.values())
     if total <= 0 and volume_mt is None:
         raise CorridorError(f"no general freight crosses the Caspian in {year} in the dataset")
     if volume_mt is not None:
-        if volume_mt < 0:
-            raise CorridorError(f"volume must be 0 or more Mt/yr, got {volume_mt}")
         shares = {p: v / total for p, v in volumes.items()} if total > 0 else None
         volumes = {
             p: volume_mt * 1e6 * (shares[p] if shares else 1 / len(volumes)) for p in volumes
@@ -157,7 +195,7 @@ def caspian_setup(
     }
     fleet_figure, fleet_id = _ferry_figure(lookup, CASPIAN_LINKS["P_KURYK"], "vessels")
     fleet = int(fleet_figure) if ferries is None else ferries
-    if fleet < len(CASPIAN_LINKS):
+    if fleet < len(CASPIAN_LINKS):  # the dataset's own fleet
         raise CorridorError(f"at least {len(CASPIAN_LINKS)} ferries are needed, got {fleet}")
     weights = {p: volumes[p] * (2 * sailing[p] + 2 * dwell) for p in volumes}
     wsum = sum(weights.values()) or 1.0

@@ -14,7 +14,14 @@ from typing import Any, Final, Literal
 
 from corridor.errors import ParameterError
 
-__all__ = ["CrossingParams", "OnwardParams", "PortParams", "VesselParams", "WeatherParams"]
+__all__ = [
+    "CrossingParams",
+    "Limit",
+    "OnwardParams",
+    "PortParams",
+    "VesselParams",
+    "WeatherParams",
+]
 
 SEASONALITY_TOLERANCE: Final = 0.01
 
@@ -43,6 +50,46 @@ def _check_number(
 def _check_int(owner: str, name: str, value: object, *, low: int) -> None:
     ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
     _check(ok, f"{owner}.{name}", value, f"an integer >= {low}")
+
+
+def _whole(number: float) -> str:
+    """A whole number as text; thousands separated from 10,000 on (years stay 2024)."""
+    return f"{int(number):,}" if abs(number) >= 10_000 else str(int(number))
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The allowed range of a numeric setting: from ``low`` (above it if ``low_open``) to
+    ``high``, a whole number if ``integer``; ``unit`` is shown in the message."""
+
+    low: float
+    high: float
+    unit: str = ""
+    low_open: bool = False
+    integer: bool = False
+
+    @property
+    def expected(self) -> str:
+        """The range in words, e.g. ``a finite number above 0 and at most 20``."""
+        unit = f" {self.unit}" if self.unit else ""
+        if self.integer:
+            return f"a whole number from {_whole(self.low)} to {_whole(self.high)}{unit}"
+        if self.low_open:
+            return f"a finite number above {self.low:g} and at most {self.high:g}{unit}"
+        return f"a finite number from {self.low:g} to {self.high:g}{unit}"
+
+    def contains(self, value: object) -> bool:
+        """Whether ``value`` is a number of the right kind within the range."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        if isinstance(value, float) and (self.integer or not math.isfinite(value)):
+            return False
+        above = value > self.low if self.low_open else value >= self.low
+        return above and value <= self.high  # exact for ints beyond the float range too
+
+    def check(self, owner: str, name: str, value: object) -> None:
+        """Raise ParameterError ``owner.name must be <range>, got <value>`` if out of range."""
+        _check(self.contains(value), f"{owner}.{name}", value, self.expected)
 
 
 def _check_name(owner: str, name: str, value: object) -> None:

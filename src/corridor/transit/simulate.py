@@ -60,24 +60,29 @@ import numpy.typing as npt
 import pandas as pd
 import simpy
 
+from corridor.errors import ParameterError
 from corridor.transit.crossing import (
     CrossingParams,
+    Limit,
     OnwardParams,
     PortParams,
     VesselParams,
     WeatherParams,
-    _check_int,
-    _check_number,
 )
 from corridor.units import DAYS_PER_YEAR
 
 __all__ = [
+    "MAX_UNITS",
+    "SEED",
+    "WARMUP_DAYS",
+    "YEARS",
     "CrossingParams",
     "OnwardParams",
     "PortParams",
     "SimulationResult",
     "VesselParams",
     "WeatherParams",
+    "check_run",
     "simulate",
 ]
 
@@ -112,6 +117,17 @@ IDLE_STATES: Final = (WAITING_BERTH, WAITING_CARGO, WAITING_SCHEDULE, WAITING_WE
 
 QUAY: Final = "quay"
 ONWARD: Final = "onward"
+
+#: Years simulated after the warm-up: long enough for any question a fixed fleet and volume
+#: can answer.
+YEARS: Final = Limit(0, 50, "years", low_open=True)
+#: Warm-up left out of the statistics: at most a year (the queues settle within weeks).
+WARMUP_DAYS: Final = Limit(0, 365, "days")
+#: Seeds numpy accepts that also fit the int64 seed column of a sweep's table.
+SEED: Final = Limit(0, 2**63 - 1, integer=True)
+#: Most units a run may expect (warm-up included): each takes about 1 kB of memory and 30 us,
+#: so this many need about 5 GB and a few minutes (the 2024 volume is ~80,000 a year).
+MAX_UNITS: Final = 5_000_000
 
 UNIT_TIME_COLUMNS: Final = (
     "arrival_h",
@@ -595,6 +611,37 @@ def _throughput_frame(units: list[_Unit], sim: _Crossing, unit_tonnes: float) ->
 # --------------------------------------------------------------------------------------------
 
 
+def _arrivals(params: CrossingParams) -> tuple[float, int]:
+    """Units expected a year from the Poisson arrivals, and units given as explicit times."""
+    per_year = sum(p.annual_tonnes for p in params.ports) / params.unit_tonnes
+    given = sum(len(p.arrivals_h) for p in params.ports if p.arrivals_h is not None)
+    return per_year, given
+
+
+def check_run(params: CrossingParams, *, years: float, seed: int, warmup_days: float) -> None:
+    """Raise ParameterError if a run's settings are out of range or it would simulate more
+    units (warm-up included) than fit in memory (:data:`MAX_UNITS`)."""
+    YEARS.check("simulate", "years", years)
+    WARMUP_DAYS.check("simulate", "warmup_days", warmup_days)
+    SEED.check("simulate", "seed", seed)
+    per_year, given = _arrivals(params)
+    warmup_years = warmup_days / DAYS_PER_YEAR
+    units = per_year * (years + warmup_years) + given
+    if units <= MAX_UNITS:
+        return
+    longest = (MAX_UNITS - given) / per_year - warmup_years if per_year > 0 else 0.0
+    advice = (
+        f"simulate at most {longest:.3g} years at this volume, or a smaller volume"
+        if longest > 0
+        else "give fewer arrivals or a smaller volume"
+    )
+    raise ParameterError(
+        f"simulate.years: {years:g} years and {warmup_days:g} warm-up days at "
+        f"{per_year * params.unit_tonnes / 1e6:.4g} Mt/yr make about {units:,.0f} units, more "
+        f"than the {MAX_UNITS:,} that fit in memory (about 1 kB each); {advice}"
+    )
+
+
 def simulate(
     params: CrossingParams,
     *,
@@ -627,11 +674,11 @@ def simulate(
     Raises
     ------
     ParameterError
-        If ``years``, ``warmup_days`` or ``seed`` is out of range (a ``ValueError``).
+        If ``years`` (:data:`YEARS`), ``warmup_days`` (:data:`WARMUP_DAYS`) or ``seed``
+        (:data:`SEED`) is out of range, or the run would simulate more than :data:`MAX_UNITS`
+        units (a ``ValueError``).
     """
-    _check_number("simulate", "years", years, low=0.0, strict=True)
-    _check_number("simulate", "warmup_days", warmup_days, low=0.0)
-    _check_int("simulate", "seed", seed, low=0)
+    check_run(params, years=years, seed=seed, warmup_days=warmup_days)
     warmup_h = warmup_days * HOURS_PER_DAY
     horizon_h = warmup_h + years * HOURS_PER_YEAR
 

@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import numpy as np
 import pandas as pd
 
 from corridor.issues import ERROR, WARNING, Issue, make_issue
 from corridor.schema import Column, TableSpec
 
-__all__ = ["parse_table", "split_list"]
+__all__ = ["is_url_column", "parse_table", "split_list", "url_problem"]
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f"}
 _DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?|n\.d\.)$"
 LIST_SEP = ";"
+#: Schemes a source address may have: a reader must be able to open it in a browser.
+URL_SCHEMES = ("http", "https")
 
 
 def split_list(text: str) -> tuple[str, ...]:
     """Split a ``;``-separated cell into its stripped, non-empty items."""
     return tuple(item.strip() for item in text.split(LIST_SEP) if item.strip())
+
+
+def is_url_column(col: Column) -> bool:
+    """Columns named ``url`` or ``..._url`` hold web addresses."""
+    return col.kind == "str" and (col.name == "url" or col.name.endswith("_url"))
+
+
+def url_problem(text: str) -> str | None:
+    """Why ``text`` is not an absolute http:// or https:// URL with a host; None if it is one."""
+    if any(c.isspace() or not c.isprintable() for c in text):
+        return "it contains a space or a control character"
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # a port that is not a number from 0 to 65535 raises ValueError
+    except ValueError as err:
+        return f"it is not a well-formed URL ({err})"
+    if parts.scheme not in URL_SCHEMES:  # urlsplit lower-cases the scheme
+        found = f"its scheme is {parts.scheme!r}" if parts.scheme else "it has no scheme"
+        return f"{found}, not http:// or https://"
+    if not text[len(parts.scheme) :].startswith("://") or not parts.hostname:
+        return "it has no host after ://"
+    return None
 
 
 def _lines(mask: pd.Series) -> list[int]:
@@ -133,7 +159,33 @@ def _parse_column(
         if col.allowed is not None:
             wrong = ~empty & ~text.isin(col.allowed)
             _not_allowed(wrong, text, col, spec, raw, issues)
+        if is_url_column(col):
+            issues += _url_issues(text, col, spec, raw)
     return typed, issues
+
+
+def _url_issues(text: pd.Series, col: Column, spec: TableSpec, raw: pd.DataFrame) -> list[Issue]:
+    """A ``bad-url`` error for the cells that are not absolute http(s) URLs with a host."""
+    problems = pd.Series(
+        [url_problem(v) if v else None for v in text], index=text.index, dtype=object
+    )
+    bad = problems.notna()
+    if not bad.any():
+        return []
+    return [
+        make_issue(
+            "bad-url",
+            ERROR,
+            spec.name,
+            f"{bad.sum()} value(s) in {col.name!r} are not absolute http:// or https:// URLs "
+            "with a host",
+            "write the full address as retrieved, e.g. https://www.example.org/page",
+            column=col.name,
+            rows=_lines(bad),
+            ids=_ids(raw, spec, bad),
+            values=[f"{v} ({p})" for v, p in zip(text[bad], problems[bad], strict=True)],
+        )
+    ]
 
 
 def _not_allowed(

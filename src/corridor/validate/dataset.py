@@ -19,7 +19,9 @@ __all__ = ["FILE_LEVEL_CODES", "validate_dataset", "validate_tables"]
 logger = logging.getLogger(__name__)
 
 #: Issues after which cross-table rules are not run (their findings would be noise).
-FILE_LEVEL_CODES = frozenset({"missing-file", "unreadable-file", "empty-file", "missing-column"})
+FILE_LEVEL_CODES = frozenset(
+    {"missing-file", "unreadable-file", "empty-file", "too-large", "missing-column"}
+)
 
 
 def _empty(name: str) -> pd.DataFrame:

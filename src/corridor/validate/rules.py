@@ -608,6 +608,34 @@ def check_conversions(t: Tables) -> list[Issue]:
     return issues
 
 
+def check_conversion_ranges(t: Tables) -> list[Issue]:
+    """A conversion factor lies within its sourced [low, high] where they are given; low <= high."""
+    conv = t["conversions"]
+    factor, low, high = (conv[c].astype("float64") for c in ("factor", "low", "high"))
+    outside = ((low > factor) | (high < factor) | (low > high)).fillna(False)
+    if not outside.any():
+        return []
+    bad = conv[outside]
+    return [
+        make_issue(
+            "bad-range",
+            ERROR,
+            "conversions",
+            f"{outside.sum()} conversion factor(s) lie outside their sourced [low, high] range "
+            "(or low is above high)",
+            "the factor must lie within the sourced range: check its digits and unit direction "
+            "(to_unit per from_unit)",
+            column="factor",
+            rows=_lines(bad.index),
+            ids=bad["conversion_id"],
+            values=[
+                f"{f:g} not in [{lo:g}, {hi:g}]"
+                for f, lo, hi in zip(factor[outside], low[outside], high[outside], strict=True)
+            ],
+        )
+    ]
+
+
 def check_sources(t: Tables) -> list[Issue]:
     """The same URL should not appear under two source ids."""
     sources = t["sources"]
@@ -708,6 +736,7 @@ RULES: tuple[Rule, ...] = (
     check_commodity_handling,
     check_reachability,
     check_conversions,
+    check_conversion_ranges,
     check_sources,
     check_transit,
 )
