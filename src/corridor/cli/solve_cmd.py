@@ -9,7 +9,14 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from corridor.cli.console import DataOption, comma_list, out_console, output_folder, rich_table
+from corridor.cli.console import (
+    DataOption,
+    check_not_an_input,
+    comma_list,
+    out_console,
+    output_folder,
+    rich_table,
+)
 from corridor.io.results import write_results
 from corridor.network import load
 from corridor.optimize import Results, RouteRules, SolveOptions
@@ -153,6 +160,7 @@ def solve(
     """Optimise the flows of a year: routes, bottlenecks, unmet demand, agreements."""
     network = load(data)
     options = SolveOptions(year=year or 2024)
+    scenario_files: list[tuple[str, tuple[Path, ...]]] = []
     if scenario is not None:
         if year is not None:
             raise typer.BadParameter(
@@ -162,6 +170,8 @@ def solve(
         run = apply_scenario(scenario, network)
         network, options = run.network, run.options
         out_console.print(f"scenario [bold]{run.name}[/]: {run.scenario.spec.title}")
+        scenario_files.append((scenario, run.scenario.lineage))
+    check_not_an_input(out, data, scenario_files)  # before the solve
     rules = RouteRules(avoid_links=frozenset(comma_list(avoid_links)))
     results = run_solve(
         network,
