@@ -53,7 +53,7 @@ def output_folder(param: typer.CallbackParam, value: Path | None) -> Path | None
     return value
 
 
-def run_inputs(
+def _run_inputs(
     data: Path | None,
     scenarios: Sequence[tuple[str, Sequence[Path]]] = (),
     *,
@@ -86,7 +86,7 @@ def check_not_an_input(
     """Refuse an output path that is, contains or lies inside the dataset folder or a scenario
     file of the run (checked in the command's body, once ``--data`` is known)."""
     if out is not None:
-        inputs = run_inputs(data, scenarios, scenario_option=scenario_option)
+        inputs = _run_inputs(data, scenarios, scenario_option=scenario_option)
         check_output_path(out, inputs=inputs, option=option, noun=noun)
 
 

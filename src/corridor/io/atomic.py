@@ -197,14 +197,19 @@ def check_output_folder(path: Path, *, option: str | None = None) -> None:
     shown = _named(path, option)
     if path.exists() and not path.is_dir():
         raise InputFileError(f"{shown} is a file; give a folder to write the output into")
-    if not path.is_dir() or not any(path.iterdir()):
-        return
-    if not (path / OUTPUT_MARKER).is_file():
-        raise InputFileError(
-            f"{shown} is a folder corridor did not write; corridor replaces only empty folders "
-            "and its own output folders: choose a new folder"
-        )
-    foreign = _foreign_entries(path)
+    try:
+        if not path.is_dir() or not any(path.iterdir()):
+            return
+        if not (path / OUTPUT_MARKER).is_file():
+            raise InputFileError(
+                f"{shown} is a folder corridor did not write; corridor replaces only empty "
+                "folders and its own output folders: choose a new folder"
+            )
+        foreign = _foreign_entries(path)
+    except CorridorError:
+        raise
+    except OSError as err:  # a folder or marker you may not read
+        raise InputFileError(f"cannot read {shown}: {err.strerror or err}") from err
     if foreign:
         more = f" and {len(foreign) - _SHOWN} more" if len(foreign) > _SHOWN else ""
         raise InputFileError(
