@@ -101,14 +101,18 @@ def test_export_formats(tmp_path: Path, fmt: str) -> None:
     assert not leftovers, "atomic writes leave no temporary files"
 
 
-def test_export_replaces_existing_output_atomically(tmp_path: Path) -> None:
+def test_export_replaces_its_own_output_but_not_files_added_to_it(tmp_path: Path) -> None:
     target = tmp_path / "out"
     first = run("data", "export", "-f", "csv", "-o", str(target), "--data", str(TINY))
     assert first.returncode == 0, first.stderr
-    (target / "stale.csv").write_text("old")
     result = run("data", "export", "-f", "csv", "-o", str(target), "--data", str(TINY))
     assert result.returncode == 0, result.stderr
-    assert not (target / "stale.csv").exists() and (target / "nodes.csv").exists()
+    assert corridor.load(target).nodes.index.tolist() == ["F_A", "T_B", "M_C"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    (target / "mine.csv").write_text("keep me")
+    result = run("data", "export", "-f", "csv", "-o", str(target), "--data", str(TINY))
+    assert result.returncode == 2 and "did not write (mine.csv)" in result.stderr
+    assert (target / "mine.csv").read_text() == "keep me"
 
 
 def test_output_never_replaces_a_folder_or_file_corridor_did_not_write(tmp_path: Path) -> None:

@@ -133,7 +133,9 @@ def _mixed_dataset(folder: Path, caps: list[float | None], box: list[float], ton
 
 
 def _in_unit(net: corridor.Network, flows: pd.DataFrame, unit: str) -> float:
-    factors = {c: commodity_factors(net.conversions, net.commodities, c) for c in flows["commodity"]}
+    factors = {
+        c: commodity_factors(net.conversions, net.commodities, c) for c in flows["commodity"]
+    }
     return float(
         sum(
             convert(f, u, unit, **factors[c])

@@ -58,7 +58,7 @@ def test_unknown_links_and_groups_are_refused_with_a_suggestion() -> None:
 
 
 def test_a_year_without_data_is_refused_and_lists_the_years() -> None:
-    with pytest.raises(OptionError, match="year 1850: no supply or demand .* 2023, 2024"):
+    with pytest.raises(OptionError, match=r"year 1850: no supply or demand .* 2023, 2024"):
         solve(NET, year=1850)
 
 

@@ -11,13 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from corridor.io.atomic import check_output_folder
+from corridor.io.atomic import check_output_folder, check_output_path
+from corridor.io.read import default_data_path
 
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_INVALID",
     "EXIT_OK",
     "DataOption",
+    "check_not_an_input",
     "comma_list",
     "err_console",
     "out_console",
@@ -44,11 +46,48 @@ DataOption = Annotated[
 ]
 
 
-def output_folder(value: Path | None) -> Path | None:
+def output_folder(param: typer.CallbackParam, value: Path | None) -> Path | None:
     """Check an ``--out`` folder when the command starts, not after its work is done."""
     if value is not None:
-        check_output_folder(value)
+        check_output_folder(value, option=max(param.opts, key=len))
     return value
+
+
+def _run_inputs(
+    data: Path | None,
+    scenarios: Sequence[tuple[str, Sequence[Path]]] = (),
+    *,
+    scenario_option: str = "--scenario",
+) -> dict[Path, str]:
+    """The run's input paths and how messages name them: the dataset folder and each scenario's
+    files (``scenarios``: the name given and the files read, the named one last)."""
+    if data is None:
+        inputs = {default_data_path(): f"the shipped dataset folder {default_data_path()}"}
+    else:
+        inputs = {data: f"the input dataset folder --data {data}"}
+    named = f"{scenario_option} " if scenario_option else ""
+    for given, lineage in scenarios:
+        *parents, file = lineage
+        inputs.setdefault(file, f"the scenario file {named}{given}")
+        for parent in parents:
+            inputs.setdefault(parent, f"the scenario file {parent}, which {named}{given} extends")
+    return inputs
+
+
+def check_not_an_input(
+    out: Path | None,
+    data: Path | None,
+    scenarios: Sequence[tuple[str, Sequence[Path]]] = (),
+    *,
+    option: str = "--out",
+    scenario_option: str = "--scenario",
+    noun: str = "folder",
+) -> None:
+    """Refuse an output path that is, contains or lies inside the dataset folder or a scenario
+    file of the run (checked in the command's body, once ``--data`` is known)."""
+    if out is not None:
+        inputs = _run_inputs(data, scenarios, scenario_option=scenario_option)
+        check_output_path(out, inputs=inputs, option=option, noun=noun)
 
 
 def comma_list(text: str | None) -> list[str]:

@@ -11,7 +11,7 @@ import typer
 from rich.columns import Columns
 from rich.table import Table
 
-from corridor.cli.console import DataOption, out_console, rich_table
+from corridor.cli.console import DataOption, check_not_an_input, out_console, rich_table
 from corridor.io.export import export_network
 from corridor.network import load
 from corridor.summary import count_by, main_capacities, quantity_with_unit
@@ -103,8 +103,19 @@ def export(
         Path, typer.Option("--output", "-o", help="File (geojson, gpkg) or folder (csv) to write.")
     ],
     data: DataOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite an existing geojson or gpkg file that corridor did not write. "
+            "Never a folder: a csv export replaces only an empty folder or corridor's own "
+            "earlier output holding just the files it wrote.",
+        ),
+    ] = False,
 ) -> None:
     """Write the network for GIS tools (GeoJSON, GeoPackage) or as CSV dataset files."""
     net = load(data)
-    target = export_network(net, output, fmt.value)
+    noun = "folder" if fmt is ExportFormat.csv else "file"
+    check_not_an_input(output, data, option="--output", noun=noun)
+    target = export_network(net, output, fmt.value, force=force)
     out_console.print(f"wrote {fmt.value} to {target}")

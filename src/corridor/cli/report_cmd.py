@@ -2,17 +2,49 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 import pandas as pd
 import typer
 
-from corridor.cli.console import DataOption, out_console
+from corridor.cli.console import DataOption, check_not_an_input, out_console, output_folder
 from corridor.cli.scenario_cmd import unique_names
+from corridor.io.atomic import check_output_file, check_output_folder, check_output_path
 from corridor.network import load
-from corridor.scenario import apply_scenario, solve_scenario
+from corridor.scenario import AppliedScenario, apply_scenario, solve_scenario
 from corridor.scenario.compare import compare_scenarios
+
+# the tag report/assets/template.html puts in the page's <head>, before its inline style
+_GENERATOR = re.compile(rb'<meta\s+name="generator"\s+content="corridor[\s"]', re.IGNORECASE)
+_HEAD_BYTES: Final = 4096
+
+
+def is_report_page(path: Path) -> bool:
+    """Whether ``path`` is a report page corridor wrote: its head carries corridor's
+    ``<meta name="generator">`` tag."""
+    with path.open("rb") as file:
+        head = file.read(_HEAD_BYTES)
+    head = re.split(rb"<style|</head|<body", head, maxsplit=1, flags=re.IGNORECASE)[0]
+    return _GENERATOR.search(head) is not None
+
+
+def _check_outputs(
+    out: Path,
+    figures: Path,
+    *,
+    force: bool,
+    data: Path | None,
+    applied: list[tuple[str, AppliedScenario]],
+) -> None:
+    """Refuse a page or figures folder that is an input, a user's file or each other."""
+    scenarios = [(name, run.scenario.lineage) for name, run in applied]
+    check_not_an_input(out, data, scenarios, noun="file")
+    check_output_file(out, is_own=is_report_page, force=force, option="--out")
+    check_not_an_input(figures, data, scenarios, option="--figures")
+    check_output_path(figures, inputs={out: f"the report page --out {out}"}, option="--figures")
+    check_output_folder(figures, option="--figures")
 
 
 def report(
@@ -31,18 +63,34 @@ def report(
     figures: Annotated[
         Path | None,
         typer.Option(
-            "--figures", help="Folder for the PNG/SVG map and charts (default: <out>-figures)."
+            "--figures",
+            help="Folder for the PNG/SVG map and charts (default: <out>-figures); replaced "
+            "only when empty or corridor's own figures folder.",
+            callback=output_folder,
         ),
     ] = None,
     title: Annotated[str, typer.Option(help="Title of the report.")] = "corridor report",
     data: DataOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite an existing file at --out that corridor did not write. Never a "
+            "folder: --figures replaces only an empty folder or corridor's own figures folder.",
+        ),
+    ] = False,
 ) -> None:
     """Write a self-contained HTML report: flow map, Sankey, bottlenecks, agreements, sources."""
     from corridor.report import ReportRun, write_report  # matplotlib: only when a report is made
 
     network = load(data)
-    applied = [apply_scenario(name, network) for name in scenario or ["baseline-2024"]]
+    names = scenario or ["baseline-2024"]
+    applied = [apply_scenario(name, network) for name in names]
     unique_names([a.name for a in applied])
+    folder = figures or out.with_name(f"{out.stem}-figures")
+    _check_outputs(  # before the solves
+        out, folder, force=force, data=data, applied=list(zip(names, applied, strict=True))
+    )
     solved = [(a, solve_scenario(a)) for a in applied]
     runs = [
         ReportRun(
@@ -60,7 +108,6 @@ def report(
     if len(runs) > 1:
         full = compare_scenarios(solved)
         comparison = {table: full.view(table) for table in full.tables}
-    folder = figures or out.with_name(f"{out.stem}-figures")
     written = write_report(runs, out, comparison=comparison, figures_dir=folder, title=title)
     out_console.print(f"report written to {written[0]}")
     out_console.print(f"figures for slides in {folder} ({len(written) - 1} files)")

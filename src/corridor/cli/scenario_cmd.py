@@ -12,6 +12,7 @@ import typer
 from corridor.cli.console import (
     EXIT_INVALID,
     DataOption,
+    check_not_an_input,
     err_console,
     out_console,
     output_folder,
@@ -166,6 +167,8 @@ def compare(
     network = load(data)
     runs = [apply_scenario(name, network) for name in scenarios]
     unique_names([run.name for run in runs])
+    files = [(name, run.scenario.lineage) for name, run in zip(scenarios, runs, strict=True)]
+    check_not_an_input(out, data, files, scenario_option="")  # before the solves
     comparison = compare_scenarios([(run, solve_scenario(run)) for run in runs])
     _print_comparison(comparison, show_all=show_all, only=table or [])
     if out is not None:

@@ -10,7 +10,14 @@ import pandas as pd
 import typer
 from rich.padding import Padding
 
-from corridor.cli.console import DataOption, comma_list, out_console, output_folder, rich_table
+from corridor.cli.console import (
+    DataOption,
+    check_not_an_input,
+    comma_list,
+    out_console,
+    output_folder,
+    rich_table,
+)
 from corridor.io.results import write_results
 from corridor.network import Network, load
 from corridor.optimize import Results, SolveOptions
@@ -235,6 +242,7 @@ def solve(
     """Optimise the flows of a year: routes, bottlenecks, unmet demand, agreements."""
     network = load(data)
     options = SolveOptions(year=year or 2024)
+    scenario_files: list[tuple[str, tuple[Path, ...]]] = []
     if scenario is not None:
         if year is not None:
             raise typer.BadParameter(
@@ -244,6 +252,8 @@ def solve(
         run = apply_scenario(scenario, network)
         network, options = run.network, run.options
         out_console.print(f"scenario [bold]{run.name}[/]: {run.scenario.spec.title}")
+        scenario_files.append((scenario, run.scenario.lineage))
+    check_not_an_input(out, data, scenario_files)  # before the solve
     check_year(network, options.year, label="--year")
     rules = resolve_rules(
         network,

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from corridor.cli.console import (
     DataOption,
+    check_not_an_input,
     comma_list,
     err_console,
     out_console,
@@ -93,6 +94,7 @@ def skim(
     if k < 1:
         raise CorridorError(f"--k must be 1 or more, got {k}")
     network = load(data)
+    check_not_an_input(out, data)
     rules = RouteRules(
         avoid_countries=frozenset(comma_list(avoid)),
         only_groups=frozenset(comma_list(only_groups)),
@@ -145,7 +147,7 @@ def skim(
             skims.routes.to_csv(tmp / "routes.csv", index=False)
             skims.steps.to_csv(tmp / "steps.csv", index=False)
 
-        atomic_write_dir(out, write)
+        atomic_write_dir(out, write, option="--out")
         out_console.print(f"wrote {out}/routes.csv and steps.csv")
 
 
@@ -223,6 +225,7 @@ def simulate(
 ) -> None:
     """Simulate the Aktau/Kuryk → Alat ferry crossing: waits, queues, fleet use, throughput."""
     network = load(data)
+    check_not_an_input(out, data)
     from corridor.transit.caspian import caspian_setup
     from corridor.transit.simulate import check_run
     from corridor.transit.simulate import simulate as run_simulation
@@ -258,7 +261,7 @@ def simulate(
 
             save_charts(result, tmp)
 
-        atomic_write_dir(out, write)
+        atomic_write_dir(out, write, option="--out")
         out_console.print(f"wrote {out}: tables as CSV, summary.json, transit_time.png, queues.png")
 
 
@@ -278,6 +281,7 @@ def sweep(
 ) -> None:
     """Simulate every combination of volume, fleet and handling speed (Dask distributed)."""
     network = load(data)
+    check_not_an_input(out, data)
     fleet = _ints(ferries, "ferries")
     with Progress(
         TextColumn("cases"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -316,5 +320,7 @@ def sweep(
         )
     )
     if out is not None:
-        atomic_write_dir(out, lambda tmp: table.to_csv(tmp / "sweep.csv", index=False))
+        atomic_write_dir(
+            out, lambda tmp: table.to_csv(tmp / "sweep.csv", index=False), option="--out"
+        )
         out_console.print(f"wrote {out}/sweep.csv")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Final, TypeVar
 
@@ -10,16 +11,23 @@ import pandas as pd
 
 from corridor.errors import InputFileError
 from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe
-from corridor.io.atomic import atomic_write_dir, atomic_write_file
+from corridor.io.atomic import atomic_write_dir, atomic_write_file, check_output_file
 from corridor.network import Network
 from corridor.schema import TABLES
 
 FrameT = TypeVar("FrameT", bound=pd.DataFrame)
 
-__all__ = ["EXPORT_FORMATS", "export_network", "tables_to_csv_frames"]
+__all__ = ["EXPORT_FORMATS", "export_network", "is_corridor_geojson", "tables_to_csv_frames"]
 
 EXPORT_FORMATS: Final = ("geojson", "gpkg", "csv")
 _LIST_SEP = ";"
+#: Top-level member of the GeoJSON corridor writes (a foreign member, RFC 7946 section 6.1).
+GEOJSON_GENERATOR: Final = "corridor"
+# written right after "type", so the first bytes tell a file corridor wrote
+_OWN_GEOJSON = re.compile(
+    rb'\A\s*\{\s*"type"\s*:\s*"FeatureCollection"\s*,\s*"generator"\s*:\s*'
+    + re.escape(json.dumps(GEOJSON_GENERATOR).encode())
+)
 
 
 def _flatten(frame: FrameT) -> FrameT:
@@ -60,10 +68,12 @@ def _write_geojson(network: Network, file: Path) -> None:
         for feature in collection["features"]:
             feature["properties"] = {"feature_type": kind, **feature["properties"]}
         features += collection["features"]
-    file.write_text(
-        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-        encoding="utf-8",
-    )
+    collection = {
+        "type": "FeatureCollection",
+        "generator": GEOJSON_GENERATOR,
+        "features": features,
+    }
+    file.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
 
 
 def _write_gpkg(network: Network, file: Path) -> None:
@@ -73,20 +83,32 @@ def _write_gpkg(network: Network, file: Path) -> None:
     links.to_file(file, layer="links", driver="GPKG", engine="pyogrio", mode="a")
 
 
-def export_network(network: Network, path: Path | str, fmt: str) -> Path:
+def is_corridor_geojson(path: Path) -> bool:
+    """Whether ``path`` is a GeoJSON file corridor wrote (its ``"generator": "corridor"``)."""
+    with path.open("rb") as file:
+        return _OWN_GEOJSON.match(file.read(256)) is not None
+
+
+def export_network(network: Network, path: Path | str, fmt: str, *, force: bool = False) -> Path:
     """Write ``network`` to ``path`` atomically.
 
     Parameters
     ----------
     fmt
         ``geojson``: one FeatureCollection of node points and link lines (property
-        ``feature_type``); ``gpkg``: a GeoPackage with layers ``nodes`` and ``links``; ``csv``:
-        a dataset folder in corridor's own format (loadable with ``corridor.load``).
+        ``feature_type``; top-level ``"generator": "corridor"``); ``gpkg``: a GeoPackage with
+        layers ``nodes`` and ``links``; ``csv``: a dataset folder in corridor's own format
+        (loadable with ``corridor.load``).
+    force
+        Overwrite an existing file (GeoJSON or GeoPackage) that corridor did not write. Without
+        it only a GeoJSON file corridor wrote is replaced (a GeoPackage carries no mark, so an
+        existing one is refused). Never a folder: a csv export replaces only an empty folder or
+        an earlier output of corridor holding just the files it wrote.
 
     Raises
     ------
     InputFileError
-        If the format is unknown.
+        If the format is unknown, or ``path`` may not be replaced.
     """
     target = Path(path)
     if fmt not in EXPORT_FORMATS:
@@ -96,7 +118,9 @@ def export_network(network: Network, path: Path | str, fmt: str) -> Path:
     if fmt == "csv":
         atomic_write_dir(target, lambda tmp: _write_csv_folder(network, tmp))
     elif fmt == "geojson":
+        check_output_file(target, is_own=is_corridor_geojson, force=force)
         atomic_write_file(target, lambda tmp: _write_geojson(network, tmp))
     else:
+        check_output_file(target, force=force)
         atomic_write_file(target, lambda tmp: _write_gpkg(network, tmp))
     return target

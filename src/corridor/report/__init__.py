@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from corridor import __version__
-from corridor.errors import InputFileError
+from corridor.io.atomic import check_output_file
 from corridor.network import Network
 from corridor.optimize import Results
 from corridor.report.data import SourceIndex, build_run_data
@@ -107,6 +107,11 @@ def write_report(
 ) -> list[Path]:
     """Write report.html (atomically) and, if figures_dir, static PNG+SVG map and charts.
 
+    The figures folder is written first, as a unit (beside its place, then swapped in), and the
+    page last: a killed run leaves the old page (beside the old or the new figures) or the new
+    page with its figures, never a new page beside old or missing figures. An existing page is
+    replaced (the CLI refuses one corridor did not write unless ``--force``).
+
     Parameters
     ----------
     runs
@@ -131,7 +136,9 @@ def write_report(
     ValueError
         If ``runs`` is empty, names repeat, or a source id is not in the network's sources.
     InputFileError
-        If ``figures_dir`` is a file (checked before anything is written).
+        If ``figures_dir`` is a file or a folder corridor may not replace (see
+        :func:`corridor.io.atomic.check_output_folder`; checked before anything is written), or
+        ``path`` is a folder, device, FIFO or socket.
     """
     if not runs:
         raise ValueError("runs is empty: give at least one ReportRun")
@@ -163,10 +170,10 @@ def write_report(
         },
         comparison=comparison,
     )
-    if figures_dir is not None and Path(figures_dir).is_file():
-        raise InputFileError(f"{figures_dir} is a file; give a folder for the figures")
-    written = [write_page(page, Path(path))]
+    check_output_file(Path(path), force=True)  # a folder, device or FIFO: before the figures
+    figures: list[Path] = []
+    if figures_dir is not None:  # first: the page must not refer to figures not there yet
+        figures = write_figures(runs, run_data, Path(figures_dir), basemap)
+    written = [write_page(page, Path(path)), *figures]
     logger.info("report: wrote %s (%d runs, %d kB)", path, len(runs), len(page) // 1024)
-    if figures_dir is not None:
-        written += write_figures(runs, run_data, Path(figures_dir), basemap)
     return written

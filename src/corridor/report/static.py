@@ -17,7 +17,7 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from corridor.io.atomic import atomic_write_file
+from corridor.io.atomic import atomic_write_dir
 from corridor.optimize import Results
 from corridor.report.data import worth_text
 from corridor.report.palette import BINDING_COLOR, UNUSED_COLOR, mode_color
@@ -31,8 +31,8 @@ _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 
 def _save(fig: Figure, path: Path, fmt: str) -> Path:
-    """Write ``fig`` atomically in format ``fmt``."""
-    atomic_write_file(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight"))
+    """Write ``fig`` in format ``fmt`` (into the figures folder being written)."""
+    fig.savefig(path, format=fmt, dpi=150, bbox_inches="tight")
     return path
 
 
@@ -154,18 +154,23 @@ def write_figures(
 ) -> list[Path]:
     """map.png, map.svg and bottlenecks.png of each run (the first unsuffixed, others
     ``-<name>``) and, with several runs, deliveries.png; return the paths written.
-    ``run_data`` are the runs' page records, whose links and nodes the maps draw."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for i, (run, data) in enumerate(zip(runs, run_data, strict=True)):
-        suffix = "" if i == 0 else f"-{run.name}"
-        fig = map_figure(data["links"], data["nodes"], basemap, run.results.year, run.title)
-        written += [
-            _save(fig, folder / f"map{suffix}.png", "png"),
-            _save(fig, folder / f"map{suffix}.svg", "svg"),
-        ]
-        fig = bottlenecks_figure(run.results, title=run.title)
-        written.append(_save(fig, folder / f"bottlenecks{suffix}.png", "png"))
-    if len(runs) > 1:
-        written.append(_save(deliveries_figure(runs), folder / "deliveries.png", "png"))
-    return written
+    ``run_data`` are the runs' page records, whose links and nodes the maps draw.
+
+    The folder is written as a whole beside its place and swapped in (an output folder with
+    corridor's marker, :func:`corridor.io.atomic.atomic_write_dir`): it may be new, empty or
+    corridor's own earlier figures folder holding just the files corridor wrote."""
+    names: list[str] = []
+
+    def write(tmp: Path) -> None:
+        for i, (run, data) in enumerate(zip(runs, run_data, strict=True)):
+            suffix = "" if i == 0 else f"-{run.name}"
+            fig = map_figure(data["links"], data["nodes"], basemap, run.results.year, run.title)
+            names.append(_save(fig, tmp / f"map{suffix}.png", "png").name)
+            names.append(_save(fig, tmp / f"map{suffix}.svg", "svg").name)
+            fig = bottlenecks_figure(run.results, title=run.title)
+            names.append(_save(fig, tmp / f"bottlenecks{suffix}.png", "png").name)
+        if len(runs) > 1:
+            names.append(_save(deliveries_figure(runs), tmp / "deliveries.png", "png").name)
+
+    atomic_write_dir(folder, write)
+    return [folder / name for name in names]
