@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Final
@@ -113,9 +114,23 @@ def _widths(cells: dict[str, list[str]], numbers: set[str]) -> dict[str, int]:
     out = {}
     for c, texts in cells.items():
         longest = max([len(str(c)), *(len(t) for t in texts)])
-        whole = max(_longest_word(texts), _longest_word([str(c)]))
-        out[c] = longest if c in numbers else max(whole, min(longest, 24))
+        whole = max(_longest_word(texts), _longest_word(re.split(r"[ -]", str(c))))
+        if c in numbers:
+            out[c] = max([whole, *(len(t) for t in texts)])
+        else:
+            out[c] = max(whole, min(longest, 24))
     return out
+
+
+def _header_lines(header: str, width: int) -> str:
+    """A number column's header broken after spaces and hyphens to the column's width."""
+    parts = [p for p in re.split(r"(?<=[ -])", header) if p]
+    lines = [""]
+    for part in parts:
+        if lines[-1] and len(lines[-1]) + len(part.rstrip()) > width:
+            lines.append("")
+        lines[-1] += part
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _fitted(cells: dict[str, list[str]], numbers: set[str], optional: Sequence[str]) -> list[str]:
@@ -147,7 +162,8 @@ def rich_table(
     table = Table(title=title, title_justify="left")
     for column in shown:
         if column in numbers:
-            table.add_column(str(column), justify="right", no_wrap=True)
+            header = _header_lines(str(column), max([1, *(len(v) for v in cells[column])]))
+            table.add_column(header, justify="right", no_wrap=True)
         else:
             whole = min(_longest_word(cells[column]), 30)
             table.add_column(str(column), overflow="fold", min_width=whole)

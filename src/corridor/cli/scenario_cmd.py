@@ -28,6 +28,7 @@ from corridor.scenario import (
     solve_scenario,
 )
 from corridor.scenario.compare import Comparison, compare_scenarios
+from corridor.summary import format_quantity
 
 app = typer.Typer(help="What-if scenarios: list, show and validate scenario files.")
 
@@ -112,6 +113,10 @@ def unique_names(names: list[str]) -> None:
         )
 
 
+#: Columns a narrow terminal leaves out of comparison tables (the CSV files keep them).
+_SPARE_COLUMNS = ("name", "from_node", "to_node", "binds in", "shadow price unit", "kind", "route")
+
+
 def _print_comparison(comparison: Comparison, *, show_all: bool, only: list[str]) -> None:
     for title in comparison.tables:
         if only and not any(word.lower() in title.lower() for word in only):
@@ -120,8 +125,12 @@ def _print_comparison(comparison: Comparison, *, show_all: bool, only: list[str]
         if shown.empty:
             out_console.print(f"[dim]{title}: no change[/]")
             continue
-        numbers = {c: ",.4g" for c in shown.columns if pd.api.types.is_float_dtype(shown[c])}
-        out_console.print(rich_table(title, shown, numbers))
+        numbers = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
+        for column in numbers:
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else format_quantity(v))
+        out_console.print(
+            rich_table(title, shown, dict.fromkeys(numbers, ""), optional=_SPARE_COLUMNS)
+        )
 
 
 def _file_name(title: str) -> str:

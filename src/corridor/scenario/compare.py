@@ -90,6 +90,11 @@ def _side_by_side(
     return out.sort_values(keys).reset_index(drop=True)
 
 
+def _in_millions(costs: pd.DataFrame) -> pd.DataFrame:
+    """A costs table (USD/yr) in million USD/yr."""
+    return costs.assign(value=costs["value"] / 1e6, unit="million USD/yr")
+
+
 def _deliveries(results: Results) -> pd.DataFrame:
     demand = results.unmet[["node_id", "commodity", "unit", "delivered"]]
     markets = results.markets[["node_id", "commodity", "unit", "delivered"]]
@@ -129,11 +134,10 @@ def _binding(runs: Sequence[tuple[str, Results]], names: Sequence[str]) -> pd.Da
     capacity (0 where the link does not bind; empty where it carries a commodity without a
     price)."""
     binding = {n: r.links[r.links["binding"]] for n, r in runs}
-    keys = ["link_id", "unit"]
+    keys = ["link_id", "shadow_price_unit"]
     rows = pd.concat(binding.values())[keys].drop_duplicates().sort_values(keys)
-    table = rows.reset_index(drop=True)
+    table = rows.reset_index(drop=True).rename(columns={"shadow_price_unit": "unit"})
     table.insert(1, "name", table["link_id"].map(_names(runs)))
-    table["shadow price unit"] = "USD/yr per " + table["unit"].astype(str)
     for name, b in binding.items():
         price = b.groupby("link_id")["shadow_price"].max()
         shown = table["link_id"].map(price).where(table["link_id"].isin(price.index), 0.0)
@@ -308,8 +312,11 @@ def compare_results(
             revenue, ["country", "commodity"], "tariff_revenue_usd", names
         ),
         "Agreements and their routes": _agreements(runs, names),
-        "Value and costs (USD/yr)": _side_by_side(
-            costs, ["item", "commodity", "unit"], "value", names
+        "Value and costs (million USD/yr)": _side_by_side(
+            {n: _in_millions(c) for n, c in costs.items()},
+            ["item", "commodity", "unit"],
+            "value",
+            names,
         ),
     }
     if inputs is not None:
