@@ -516,3 +516,29 @@ def test_data_cannot_end_its_script_element(written: Written) -> None:
     assert len(scripts) == 2  # the data and the page's own script, nothing injected
     block = re.search(r'id="corridor-data">(.*?)</script>', page, re.S)
     assert block is not None and json.loads(block.group(1))["title"] == evil
+
+
+def test_bottlenecks_say_in_usd_what_capacity_is_worth(written: Written) -> None:
+    html = written.html.read_text(encoding="utf-8")
+    # TAP in 2024: one more bcm/yr reaches Italy, worth the 2024 TTF price
+    assert "USD 398 million/yr per bcm/yr" in html
+    # the penalty (1e10 per unit) and the priority of world markets (1e8) are never shown
+    assert "1.00×10<sup>10</sup>" not in html and "1.00×10<sup>8</sup>" not in html
+    assert "USD-equivalent" not in html and "penalty" not in html.lower()
+
+
+def test_tooltip_gives_capacity_use_and_worth_with_units(browser: Browser) -> None:
+    page = browser.page
+    page.locator('#map g.link-group[data-id="L_TAP_B"] path.link-hit').hover(force=True)
+    text = page.locator("#tooltip").inner_text()
+    assert "USD 398 million/yr per bcm/yr" in text and "10 bcm/yr (100 %)" in text
+    page.mouse.move(2, 2)
+
+
+def test_bottleneck_chart_labels_are_usd_not_penalties(written: Written) -> None:
+    from corridor.report.static import bottlenecks_figure
+
+    fig = bottlenecks_figure(written.runs[0].results)
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any("USD 398 million/yr per bcm/yr" in label for label in labels)
+    assert not any("e+" in label for label in labels)

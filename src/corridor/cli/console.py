@@ -16,6 +16,7 @@ from corridor.io.atomic import check_output_folder, check_output_path
 from corridor.io.read import default_data_path
 
 __all__ = [
+    "CLI_LABELS",
     "EXIT_BAD_INPUT",
     "EXIT_INVALID",
     "EXIT_OK",
@@ -32,6 +33,14 @@ EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_BAD_INPUT: Final = 2
 EXIT_INTERNAL: Final = 3
+
+#: What the route options are called in messages (the library names its keywords).
+CLI_LABELS: Final = {
+    "avoid": "--avoid",
+    "only_groups": "--only-groups",
+    "avoid_links": "--avoid-links",
+    "year": "--year",
+}
 
 out_console = Console()
 err_console = Console(stderr=True)

@@ -11,6 +11,7 @@ import typer
 from rich.padding import Padding
 
 from corridor.cli.console import (
+    CLI_LABELS,
     DataOption,
     check_not_an_input,
     comma_list,
@@ -29,13 +30,6 @@ from corridor.scenario import apply_scenario
 from corridor.summary import format_quantity, format_usd, quantity_with_unit
 
 _WIDE = 120  # narrower consoles get the agreements as lines instead of a table
-#: How the options are called in messages.
-CLI_LABELS = {
-    "avoid": "--avoid",
-    "only_groups": "--only-groups",
-    "avoid_links": "--avoid-links",
-    "year": "--year",
-}
 
 
 def _amount(value: float, unit: object) -> str:

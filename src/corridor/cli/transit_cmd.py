@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from corridor.cli.console import (
+    CLI_LABELS,
     DataOption,
     check_not_an_input,
     comma_list,
@@ -21,7 +22,7 @@ from corridor.cli.console import (
 from corridor.errors import CorridorError, ParameterError
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
-from corridor.optimize import RouteRules
+from corridor.optimize.inputs import resolve_rules
 
 if TYPE_CHECKING:
     from corridor.transit.simulate import SimulationResult
@@ -95,10 +96,12 @@ def skim(
         raise CorridorError(f"--k must be 1 or more, got {k}")
     network = load(data)
     check_not_an_input(out, data)
-    rules = RouteRules(
-        avoid_countries=frozenset(comma_list(avoid)),
-        only_groups=frozenset(comma_list(only_groups)),
-        avoid_links=frozenset(comma_list(avoid_links)),
+    rules = resolve_rules(
+        network,
+        avoid=comma_list(avoid),
+        only_groups=comma_list(only_groups),
+        avoid_links=comma_list(avoid_links),
+        labels=CLI_LABELS,
     )
     from corridor.transit.skims import skim as run_skim
 

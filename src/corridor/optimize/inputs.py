@@ -29,8 +29,8 @@ API_LABELS: Final[Mapping[str, str]] = {
     "avoid_links": "avoid_links",
     "year": "year",
 }
-#: Names pycountry no longer lists but readers still use.
-_FORMER_NAMES: Final = {"turkey": "TR"}
+#: English names readers use that pycountry does not list.
+_COMMON_NAMES: Final = {"Russia": "RU", "Turkey": "TR"}
 _SHOWN = 30  # ids listed in a message before "…"
 
 
@@ -90,7 +90,20 @@ class DatasetNames:
                 value = getattr(country, attr, None) if country else None
                 if value:
                     names[_normal(str(value))] = code
-        names.update({n: c for n, c in _FORMER_NAMES.items() if c in self.countries})
+        names.update({_normal(n): c for n, c in _COMMON_NAMES.items() if c in self.countries})
+        return names
+
+    @cached_property
+    def display_names(self) -> list[str]:
+        """English names of the dataset's countries (pycountry's, and the common ones)."""
+        names = [n for n, c in _COMMON_NAMES.items() if c in self.countries]
+        for code in sorted(self.countries):
+            country = pycountry.countries.get(alpha_2=code)
+            names += [
+                str(getattr(country, a))
+                for a in ("name", "common_name")
+                if getattr(country, a, None)
+            ]
         return names
 
     def country(self, value: str, label: str) -> frozenset[str] | str:
@@ -127,7 +140,7 @@ class DatasetNames:
         parts = value.split()
         if len(parts) > 1 and all(isinstance(self.country(p, label), frozenset) for p in parts):
             return f"{label}: {value!r}: separate several with commas ({','.join(parts)})"
-        choices = [*self.countries, *self.groups, *(n.title() for n in self.country_names)]
+        choices = [*self.countries, *self.groups, *self.display_names]
         return (
             f"{label}: {value!r} is not a country or group of the dataset{_suggest(value, choices)}"
             f"; give ISO codes ({_listed(self.countries)}), English names (Russia) or group ids "
