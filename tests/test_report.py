@@ -529,9 +529,9 @@ def test_bottlenecks_say_in_usd_what_capacity_is_worth(written: Written) -> None
 
 def test_tooltip_gives_capacity_use_and_worth_with_units(browser: Browser) -> None:
     page = browser.page
-    page.locator('#map g.link-group[data-id="L_TAP_B"] path.link-hit').hover(force=True)
+    page.locator('#map g.link-group[data-id="L_BTC"] path.link-hit').hover(force=True)
     text = page.locator("#tooltip").inner_text()
-    assert "USD 398 million/yr per bcm/yr" in text and "10 bcm/yr (100 %)" in text
+    assert "18.2 Mt/yr (36 %)" in text and "nothing more: the capacity does not bind" in text
     page.mouse.move(2, 2)
 
 

@@ -168,10 +168,13 @@ def rich_table(
     cells = {c: [_cell(v, formats.get(str(c))) for v in frame[c]] for c in frame.columns}
     numbers = {c for c in frame.columns if c in formats}
     shown = _fitted(cells, numbers, optional)
+    widths = _widths(cells, numbers)
+    narrow = sum(max(widths[c], len(str(c))) + 3 for c in shown) + 1 > out_console.width
     table = Table(title=title, title_justify="left")
     for column in shown:
         if column in numbers:
-            header = _header_lines(str(column), max([1, *(len(v) for v in cells[column])]))
+            width = max([1, *(len(v) for v in cells[column])])
+            header = _header_lines(str(column), width) if narrow else str(column)
             table.add_column(header, justify="right", no_wrap=True)
         else:
             whole = min(_longest_word(cells[column]), 30)
