@@ -14,6 +14,9 @@ from rich.table import Table
 
 from corridor.io.atomic import check_output_folder, check_output_path
 from corridor.io.read import default_data_path
+from corridor.network import Network
+from corridor.optimize.inputs import resolve_rules
+from corridor.optimize.options import RouteRules
 
 __all__ = [
     "CLI_LABELS",
@@ -27,6 +30,7 @@ __all__ = [
     "out_console",
     "output_folder",
     "rich_table",
+    "route_rules",
 ]
 
 EXIT_OK: Final = 0
@@ -98,6 +102,19 @@ def check_not_an_input(
     if out is not None:
         inputs = _run_inputs(data, scenarios, scenario_option=scenario_option)
         check_output_path(out, inputs=inputs, option=option, noun=noun)
+
+
+def route_rules(
+    network: Network, avoid: str | None, only_groups: str | None, avoid_links: str | None
+) -> RouteRules:
+    """The route options of a command, each comma-separated name checked against the data."""
+    return resolve_rules(
+        network,
+        avoid=comma_list(avoid),
+        only_groups=comma_list(only_groups),
+        avoid_links=comma_list(avoid_links),
+        labels=CLI_LABELS,
+    )
 
 
 def comma_list(text: str | None) -> list[str]:

@@ -11,20 +11,19 @@ import typer
 from rich.padding import Padding
 
 from corridor.cli.console import (
-    CLI_LABELS,
     DataOption,
     check_not_an_input,
-    comma_list,
     out_console,
     output_folder,
     rich_table,
+    route_rules,
 )
 from corridor.io.results import write_results
 from corridor.network import Network, load
 from corridor.optimize import Results, SolveOptions
 from corridor.optimize import solve as run_solve
 from corridor.optimize.headline import headline
-from corridor.optimize.inputs import check_year, resolve_rules
+from corridor.optimize.inputs import check_year
 from corridor.optimize.results import per_unit
 from corridor.scenario import apply_scenario
 from corridor.summary import format_quantity, format_usd, quantity_with_unit
@@ -249,13 +248,7 @@ def solve(
         scenario_files.append((scenario, run.scenario.lineage))
     check_not_an_input(out, data, scenario_files)  # before the solve
     check_year(network, options.year, label="--year")
-    rules = resolve_rules(
-        network,
-        avoid=comma_list(avoid),
-        only_groups=comma_list(only_groups),
-        avoid_links=comma_list(avoid_links),
-        labels=CLI_LABELS,
-    )
+    rules = route_rules(network, avoid, only_groups, avoid_links)
     results = run_solve(
         network,
         options=dataclasses.replace(options, method=method, rules=options.rules.merged(rules)),

@@ -10,7 +10,6 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from corridor.cli.console import (
-    CLI_LABELS,
     DataOption,
     check_not_an_input,
     comma_list,
@@ -18,11 +17,11 @@ from corridor.cli.console import (
     out_console,
     output_folder,
     rich_table,
+    route_rules,
 )
 from corridor.errors import CorridorError, ParameterError
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
-from corridor.optimize.inputs import resolve_rules
 
 if TYPE_CHECKING:
     from corridor.transit.simulate import SimulationResult
@@ -96,13 +95,7 @@ def skim(
         raise CorridorError(f"--k must be 1 or more, got {k}")
     network = load(data)
     check_not_an_input(out, data)
-    rules = resolve_rules(
-        network,
-        avoid=comma_list(avoid),
-        only_groups=comma_list(only_groups),
-        avoid_links=comma_list(avoid_links),
-        labels=CLI_LABELS,
-    )
+    rules = route_rules(network, avoid, only_groups, avoid_links)
     from corridor.transit.skims import skim as run_skim
 
     skims = run_skim(

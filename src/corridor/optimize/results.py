@@ -161,26 +161,34 @@ def _uncapped_use(network: Network, flows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=["used", "unit"])
 
 
-def _link_table(
-    network: Network,
-    lp: LinearProgram,
-    x: np.ndarray,
-    sol: Solution,
-    row_upper: np.ndarray,
-    flows: pd.DataFrame,
+def _arc_use(
+    network: Network, lp: LinearProgram, x: np.ndarray, row_upper: np.ndarray, flows: pd.DataFrame
 ) -> pd.DataFrame:
-    """Capacity use and shadow prices per arc (see :class:`Results`)."""
-    arcs = lp.arcs
+    """Per arc (indexed by arc position): capacity, used and unit. ``used`` is in the
+    capacity's unit, as its capacity row counts it; see :func:`_uncapped_use` for arcs without
+    a capacity."""
+    n = len(lp.arc_link)
     cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
     cap_arcs = lp.row_arc[cap_rows]
-    capacity = np.full(len(arcs), np.nan)
+    capacity = np.full(n, np.nan)
     capacity[cap_arcs] = row_upper[cap_rows]
-    used = np.full(len(arcs), np.nan)
+    used = np.full(n, np.nan)
     used[cap_arcs] = (lp.a[cap_rows] @ x) if len(cap_rows) else 0.0
-    unit = arcs["canonical_unit"].to_numpy(dtype=object).copy()
+    unit = lp.net.link_unit[lp.arc_link].astype(object)
     loose = _uncapped_use(network, flows[~np.isin(flows["arc"], cap_arcs)])
     used[loose.index.to_numpy(dtype=int)] = loose["used"].to_numpy()
     unit[loose.index.to_numpy(dtype=int)] = loose["unit"].to_numpy()
+    return pd.DataFrame({"capacity": capacity, "used": used, "unit": unit})
+
+
+def _link_table(
+    network: Network, lp: LinearProgram, use: pd.DataFrame, sol: Solution, flows: pd.DataFrame
+) -> pd.DataFrame:
+    """Capacity use and shadow prices per arc (see :class:`Results`)."""
+    arcs = lp.arcs
+    capacity, used = use["capacity"].to_numpy(), use["used"].to_numpy()
+    cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
+    cap_arcs = lp.row_arc[cap_rows]
     shadow = np.full(len(arcs), np.nan)
     shadow[cap_arcs] = -sol.row_dual[cap_rows]
     priority = np.zeros(len(arcs))
@@ -199,16 +207,15 @@ def _link_table(
             "reverse": arcs["reverse"],
             "capacity": capacity,
             "used": used,
-            "unit": unit,
+            "unit": use["unit"],
             "utilisation": np.divide(
                 used, capacity, out=np.full(len(arcs), np.nan), where=capacity > 0
             ),
             "binding": binding,
             "shadow_price": shadow,
-            "shadow_price_unit": [
-                f"USD/yr per {u}" if not np.isnan(c) else ""
-                for u, c in zip(unit, capacity, strict=True)
-            ],
+            "shadow_price_unit": np.where(
+                np.isnan(capacity), "", "USD/yr per " + use["unit"].astype(str)
+            ),
         }
     )
     keep = (np.nan_to_num(used) > _TOL) | ~np.isnan(capacity)
@@ -254,19 +261,13 @@ def _node_block(
     return frame
 
 
-def _room(lp: LinearProgram, capacity_used: pd.DataFrame, col_upper: np.ndarray) -> np.ndarray:
-    """Capacity left on each arc (inf where it has none; 0 where it is closed)."""
-    room = np.full(len(lp.arc_link), np.inf)
-    capped = capacity_used.dropna(subset=["capacity"])
-    arc_of = pd.Series(np.arange(len(lp.arc_link)), index=pd.MultiIndex.from_arrays(
-        [lp.arcs["link_id"], lp.arcs["reverse"]]))  # fmt: skip
-    at = arc_of.reindex(pd.MultiIndex.from_arrays([capped["link_id"], capped["reverse"]]))
-    left = (capped["capacity"] - capped["used"]).to_numpy()
-    room[at.to_numpy(dtype=int)] = np.where(left > 1e-6 * (1 + capped["capacity"]), left, 0.0)
+def _room(lp: LinearProgram, use: pd.DataFrame, col_upper: np.ndarray) -> np.ndarray:
+    """Capacity left on each arc (inf where it has none; 0 where it is full or closed)."""
+    capacity, used = use["capacity"].to_numpy(), use["used"].to_numpy()
+    left = capacity - np.nan_to_num(used)
+    room = np.where(np.isnan(capacity), np.inf, np.where(left > 1e-6 * (1 + capacity), left, 0.0))
     is_x = lp.col_block == "x"
-    closed = np.zeros(len(lp.arc_link), dtype=bool)
-    closed[lp.col_arc[is_x][col_upper[is_x] <= 0]] = True
-    room[closed] = 0.0
+    room[lp.col_arc[is_x][col_upper[is_x] <= 0]] = 0.0
     return room
 
 
@@ -465,13 +466,13 @@ def extract_results(
     col_upper = lp.col_upper if col_upper is None else col_upper
     units = canonical_units(network.commodities)
     flows = _flow_frame(lp, x, units)
-    links = _link_table(network, lp, x, sol, row_upper, flows)
+    use = _arc_use(network, lp, x, row_upper, flows)
     supply = _node_block(lp, x, "s", "available", "used", units)
     supply.insert(4, "unused", (supply["available"] - supply["used"]).clip(lower=0))
     unmet = _node_block(lp, x, "d", "demand", "delivered", units)
     unmet.insert(4, "unmet", (unmet["demand"] - unmet["delivered"]).clip(lower=0))
     unmet.loc[unmet["unmet"] < 1e-6 * (1 + unmet["demand"]), "unmet"] = 0.0
-    searches = _Searches(network, lp, x, _room(lp, links, col_upper))
+    searches = _Searches(network, lp, x, _room(lp, use, col_upper))
     unmet["limited_by"] = _unmet_reasons(unmet, supply, lp, searches)
     paths = _paths(network, lp, flows)
     return Results(
@@ -480,7 +481,7 @@ def extract_results(
         objective=sol.objective,
         solve_seconds=sol.seconds,
         flows=flows.drop(columns=["arc", "layer", "efficiency", "unit_cost"]),
-        links=links,
+        links=_link_table(network, lp, use, sol, flows),
         unmet=unmet,
         markets=_node_block(lp, x, "m", None, "delivered", units),
         supply=supply,
