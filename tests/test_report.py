@@ -525,6 +525,7 @@ def test_bottlenecks_say_in_usd_what_capacity_is_worth(written: Written) -> None
     # the penalty (1e10 per unit) and the priority of world markets (1e8) are never shown
     assert "1.00×10<sup>10</sup>" not in html and "1.00×10<sup>8</sup>" not in html
     assert "USD-equivalent" not in html and "penalty" not in html.lower()
+    assert "<h3>The answer</h3>" in html and "Reaches demand and world markets" in html
 
 
 def test_tooltip_gives_capacity_use_and_worth_with_units(browser: Browser) -> None:

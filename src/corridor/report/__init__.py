@@ -25,6 +25,7 @@ from corridor import __version__
 from corridor.io.atomic import check_output_file
 from corridor.network import Network
 from corridor.optimize import Results
+from corridor.optimize.headline import headline
 from corridor.report.data import SourceIndex, build_run_data
 from corridor.report.html import RunSection, render_page, write_page
 from corridor.report.palette import MODE_COLORS
@@ -90,10 +91,17 @@ def _section(
         "Unmet demand": unmet_table(run.network, res, index, run.name),
         "Agreements and their routes": agreements_table(res, index, run.name),
         "Transit by country": transit_table(res),
-        "Costs": costs_table(res),
+        "Value and costs (USD/yr)": costs_table(res),
     }
     return RunSection(
-        run.name, run.title, run.description, facts, tables, data["sources"], run.changes
+        run.name,
+        run.title,
+        run.description,
+        facts,
+        tables,
+        data["sources"],
+        run.changes,
+        tuple(headline(run.network, res)),
     )
 
 

@@ -47,6 +47,7 @@ class RunSection:
     tables: Mapping[str, str]  # title -> HTML
     sources: Sequence[Mapping[str, Any]]
     changes: Sequence[str] = ()
+    answer: Sequence[str] = ()  # the solve's answer in words (corridor.optimize.headline)
 
 
 def _asset(name: str) -> str:
@@ -88,9 +89,14 @@ def _scenario(run: RunSection) -> str:
     if run.changes:
         items = "".join(f"<li>{escape(c)}</li>" for c in run.changes)
         changes = f'<h3>What this scenario changes</h3><ul class="changes">{items}</ul>'
+    answer = ""
+    if run.answer:
+        items = "".join(f"<li>{escape(line)}</li>" for line in run.answer)
+        answer = f'<h3>The answer</h3><ul class="answer">{items}</ul>'
     return (
         f"<h2>{escape(run.title)}</h2>"
         f'<p class="description">{escape(run.description)}</p>'
+        f"{answer}"
         f'<dl class="facts">{facts}</dl>{changes}'
     )
 
