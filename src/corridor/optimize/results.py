@@ -135,30 +135,34 @@ def _flow_frame(lp: LinearProgram, x: np.ndarray, units: dict[str, str]) -> pd.D
     return flows
 
 
+def _to_mass(network: Network, commodity: str, unit: str) -> float:
+    """Mt/yr per unit of ``commodity`` (NaN where no factor converts it to tonnes)."""
+    try:
+        factors = commodity_factors(network.conversions, network.commodities, commodity)
+        return float(convert(1.0, unit, _MASS, **factors))
+    except ValueError:
+        return float("nan")
+
+
 def _uncapped_use(network: Network, flows: pd.DataFrame) -> pd.DataFrame:
     """Flow on each arc without a capacity: in its commodities' one unit, or converted to Mt/yr
     when they differ (NaN where a commodity has no factor to tonnes)."""
     by_unit = flows.groupby(["arc", "unit"], as_index=False)["flow"].sum()
-    single = by_unit.groupby("arc").filter(lambda g: len(g) == 1).set_index("arc")
-    mixed = flows[~flows["arc"].isin(single.index)]
-    rows = {int(a): (float(f), str(u)) for a, (f, u) in single[["flow", "unit"]].iterrows()}
-    for arc, group in mixed.groupby("arc"):
-        try:
-            tonnes = sum(
-                float(
-                    convert(
-                        f,
-                        str(u),
-                        _MASS,
-                        **commodity_factors(network.conversions, network.commodities, str(c)),
-                    )
-                )
-                for f, u, c in zip(group["flow"], group["unit"], group["commodity"], strict=True)
-            )
-        except ValueError:
-            tonnes = np.nan
-        rows[int(arc)] = (tonnes, _MASS if not np.isnan(tonnes) else "")
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["used", "unit"])
+    units = by_unit.groupby("arc")["unit"].agg(["first", "nunique"])
+    pairs = flows[["commodity", "unit"]].drop_duplicates()
+    mass = {
+        (c, u): _to_mass(network, c, u)
+        for c, u in zip(pairs["commodity"], pairs["unit"], strict=True)
+    }
+    factor = [mass[(c, u)] for c, u in zip(flows["commodity"], flows["unit"], strict=True)]
+    tonnes = (
+        (flows["flow"] * np.asarray(factor, dtype=float)).groupby(flows["arc"]).sum(min_count=1)
+    )
+    single = units["nunique"] == 1
+    total = flows.groupby("arc")["flow"].sum()
+    used = np.where(single, total.reindex(units.index), tonnes.reindex(units.index))
+    unit = np.where(single, units["first"], np.where(np.isnan(used), "", _MASS))
+    return pd.DataFrame({"used": used, "unit": unit}, index=units.index)
 
 
 def _arc_use(
