@@ -11,7 +11,8 @@ import typer
 from rich.columns import Columns
 from rich.table import Table
 
-from corridor.cli.console import DataOption, check_not_an_input, out_console, rich_table
+from corridor.cli.console import DataOption, check_not_an_input, out_console
+from corridor.cli.tables import rich_table
 from corridor.io.export import export_network
 from corridor.network import load
 from corridor.summary import count_by, main_capacities, quantity_with_unit

@@ -16,8 +16,8 @@ from corridor.cli.console import (
     err_console,
     out_console,
     output_folder,
-    rich_table,
 )
+from corridor.cli.tables import rich_table
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
 from corridor.scenario import (

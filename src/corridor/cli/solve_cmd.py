@@ -15,9 +15,9 @@ from corridor.cli.console import (
     check_not_an_input,
     out_console,
     output_folder,
-    rich_table,
     route_rules,
 )
+from corridor.cli.tables import rich_table
 from corridor.io.results import write_results
 from corridor.network import Network, load
 from corridor.optimize import Results, SolveOptions

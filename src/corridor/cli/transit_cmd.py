@@ -16,9 +16,9 @@ from corridor.cli.console import (
     err_console,
     out_console,
     output_folder,
-    rich_table,
     route_rules,
 )
+from corridor.cli.tables import rich_table
 from corridor.errors import CorridorError, ParameterError
 from corridor.io.atomic import atomic_write_dir
 from corridor.network import load
