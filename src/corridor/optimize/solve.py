@@ -199,16 +199,20 @@ class FlowModel:
         rest at its prices and breaks ties by distance: its flows are the answer. The value
         stage holds every demand, agreement and unpriced market at least at those deliveries
         and prices the rest in USD only (prices less tariffs, no penalty, no tie-break): its
-        duals are the shadow prices, valid for the priority stage's flows.
+        duals are the shadow prices, valid for the priority stage's flows. Without any price
+        in the data the value stage is skipped and every USD dual is NaN.
         """
         t0 = time.perf_counter()
         lp = self.lp
         held = lp.fixed
         self._set_costs(lp.c, np.zeros(int(held.sum())))
         x, priority_dual, status = self._run("priority")
-        kept = x[held]
-        lower = np.clip(kept - 1e-9 * (1.0 + np.abs(kept)), 0.0, self.col_upper[held])
-        self._set_costs(lp.c_value, lower)
-        _, row_dual, _ = self._run("value")
+        if np.isnan(lp.col_price).all():  # nothing has a price: no USD dual to find
+            row_dual = np.full(len(priority_dual), np.nan)
+        else:
+            kept = x[held]
+            lower = np.clip(kept - 1e-9 * (1.0 + np.abs(kept)), 0.0, self.col_upper[held])
+            self._set_costs(lp.c_value, lower)
+            _, row_dual, _ = self._run("value")
         seconds = time.perf_counter() - t0
         return Solution(x, row_dual, priority_dual, float(lp.c_value @ x), status, seconds)
