@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -22,11 +25,13 @@ __all__ = [
     "canonical_units",
     "commodity_factors",
     "conversion_factor",
+    "derived",
     "from_frames",
     "load",
 ]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Canonical unit of a link's capacity, by the dimension of the unit it was given in.
 _CANONICAL_BY_DIMENSION = {
@@ -61,14 +66,10 @@ class Network:
     provenance: pd.DataFrame
     path: Path | None = None
     report: ValidationReport | None = dataclasses.field(default=None, compare=False, repr=False)
-    #: Data derived on demand (e.g. the solver's compiled arrays); not part of the dataset and
-    #: not carried over by :meth:`replace`.
-    cache: dict[str, object] = dataclasses.field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
 
     def replace(self, **tables: pd.DataFrame) -> Network:
-        """Return a copy with some tables replaced."""
+        """Return a copy with some tables replaced (a network is never changed in place: data
+        derived from it, such as the solver's compiled arrays, belongs to this object)."""
         return dataclasses.replace(self, **tables)
 
     @property
@@ -79,6 +80,22 @@ class Network:
     def __repr__(self) -> str:
         counts = ", ".join(f"{len(getattr(self, n))} {n}" for n in ("nodes", "links", "agreements"))
         return f"Network({counts}; from {self.path})"
+
+
+_DERIVED: dict[tuple[int, str], object] = {}
+
+
+def derived(network: Network, key: str, make: Callable[[Network], T]) -> T:
+    """``make(network)``, computed once per network object and kept while the network lives.
+
+    Networks are immutable by contract (change one with :meth:`Network.replace`, which makes a
+    new object), so what is derived from one stays true; nothing is stored on the network itself.
+    """
+    slot = (id(network), key)
+    if slot not in _DERIVED:
+        _DERIVED[slot] = make(network)
+        weakref.finalize(network, _DERIVED.pop, slot, None)
+    return cast(T, _DERIVED[slot])
 
 
 def canonical_units(commodities: pd.DataFrame) -> dict[str, str]:

@@ -149,6 +149,7 @@ def test_agreement_blocked_by_rules_reports_why(tmp_path: Path) -> None:
 
 def test_outage_re_solves_warm_with_the_same_answer_as_a_rebuild(tmp_path: Path) -> None:
     from corridor.optimize import FlowModel, build_model, solve_model
+    from corridor.optimize.compiled import compiled
 
     net = write_dataset(
         tmp_path,
@@ -168,7 +169,8 @@ def test_outage_re_solves_warm_with_the_same_answer_as_a_rebuild(tmp_path: Path)
             capacity_canonical=net.links["capacity_canonical"].where(net.links.index != "L1", 0.0)
         )
     )
-    assert "compiled" not in closed.cache  # a changed copy compiles afresh, never stale arrays
+    assert compiled(closed) is not compiled(net)  # a changed copy compiles afresh, never stale
+    assert compiled(closed).link_capacity[1] == 0 and compiled(net).link_capacity[1] == 10
     cold = solve(closed, options=OPTS)
     assert warm.objective == pytest.approx(cold.objective)
 

@@ -172,3 +172,15 @@ def test_no_output_table_sums_rows_of_different_units(caps, box, tonnes) -> None
     flow = comparison.tables["Link loadings"]
     totals = r.flows.groupby(["link_id", "commodity"])["flow"].sum()
     assert np.allclose(flow.groupby(["link_id", "commodity"])["a"].sum().loc[totals.index], totals)
+
+
+def test_editing_a_network_copy_never_changes_a_solve_of_the_original() -> None:
+    net = corridor.load()
+    before = solve(net, year=2023)
+    copy = net.replace(links=net.links.copy())
+    copy.links.loc["L_CPC", "capacity_canonical"] = 0.0
+    closed = solve(copy, year=2023)
+    assert closed.links.set_index("link_id").loc["L_CPC", "used"] == pytest.approx(0)
+    after = solve(net, year=2023)
+    pd.testing.assert_frame_equal(before.flows, after.flows)
+    pd.testing.assert_frame_equal(before.links, after.links)

@@ -2,7 +2,8 @@
 
 Everything here is independent of the year and the route rules: units are converted, tariffs
 turned into USD per canonical unit, distances filled in and country sets factorised. The
-compiled arrays are cached on the network (``network.cache``) and rebuilt for a changed copy.
+compiled arrays are kept per network object (never stored on it) and built afresh for a
+changed copy.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.network import Network, canonical_units, commodity_factors, conversion_factor
+from corridor.network import (
+    Network,
+    canonical_units,
+    commodity_factors,
+    conversion_factor,
+    derived,
+)
 from corridor.units import UNITS, convert
 
 __all__ = [
@@ -336,10 +343,6 @@ def compile_network(network: Network) -> CompiledNetwork:
 
 
 def compiled(network: Network) -> CompiledNetwork:
-    """The network's compiled arrays, built on first use and cached on the network."""
-    found = network.cache.get("compiled")
-    if isinstance(found, CompiledNetwork):
-        return found
-    result = compile_network(network)
-    network.cache["compiled"] = result
-    return result
+    """The network's compiled arrays, built once per network object (see
+    :func:`corridor.network.derived`); a changed copy compiles afresh."""
+    return derived(network, "compiled", compile_network)
