@@ -21,8 +21,9 @@ def run_corridor(inst: Instance, method: str = "simplex") -> tuple[float, float,
     Returns (build_s, solve_s, objective, compile_s): compile_s is the one-off compilation of
     the loaded network to arrays, paid by its first build and cached on the network.
     """
-    from corridor.optimize import FlowModel, SolveOptions, build_model
-    from corridor.optimize.compiled import compiled
+    from corridor.optimize import FlowModel, build_model
+    from corridor.options import SolveOptions
+    from corridor.routing.compiled import compiled
 
     net = to_network(inst)
     t0 = time.perf_counter()
@@ -39,7 +40,8 @@ def run_corridor(inst: Instance, method: str = "simplex") -> tuple[float, float,
 
 def run_floor(inst: Instance, method: str = "simplex") -> tuple[float, float, float]:
     """highspy fed pre-built matrices: passModel + run only (the floor)."""
-    from corridor.optimize import FlowModel, SolveOptions, build_model
+    from corridor.optimize import FlowModel, build_model
+    from corridor.options import SolveOptions
 
     lp = build_model(to_network(inst), SolveOptions(year=2024, unmet_penalty=PENALTIES))
     t0 = time.perf_counter()

@@ -15,7 +15,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import Delaunay
 
-from corridor.network import Network, from_frames
+from corridor.dataset.network import Network, from_frames
 
 #: synthetic commodities, all measured in Mt/yr (declared in the network's commodities table)
 COMMODITIES = tuple(f"c{i}" for i in range(10))

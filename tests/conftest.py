@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
-from corridor.io.read import default_data_path
+from corridor.dataset.read import default_data_path
 
 # CI runs the same examples every time (a red CI must be reproducible); locally each run
 # explores new ones. Select with HYPOTHESIS_PROFILE=explore|ci.

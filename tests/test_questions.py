@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 import corridor
-from corridor.optimize import FlowModel, SolveOptions, build_model, solve_model
+from corridor.optimize import FlowModel, build_model
+from corridor.options import SolveOptions
+from corridor.pipeline import solve_model
 
 KZ_FIELDS = {"F_TENGIZ", "F_KASHAGAN", "F_KARACH"}
 

@@ -25,7 +25,8 @@ from playwright.sync_api import Browser as Chromium
 from playwright.sync_api import Page, Route, sync_playwright
 
 import corridor
-from corridor.optimize import RouteRules, SolveOptions, solve
+from corridor.options import RouteRules, SolveOptions
+from corridor.pipeline import solve
 from corridor.report import ReportRun, write_report
 from corridor.report.html import RunSection, render_page
 from corridor.report.palette import MODE_COLORS

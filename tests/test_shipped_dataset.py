@@ -10,7 +10,7 @@ import pytest
 import corridor
 from corridor.schema import TABLES
 from corridor.schema.vocabulary import SOURCED_TABLES
-from corridor.validate import validate_dataset
+from corridor.dataset import validate_dataset
 from tests.conftest import edit_csv
 
 

@@ -5,6 +5,7 @@ Public API::
     import corridor
     net = corridor.load()                  # the shipped, sourced dataset
     report, _ = corridor.validate()        # every problem of a dataset folder
+    done = corridor.run(net, "cpc-closed") # apply a scenario, solve, results
     corridor.export_network(net, "net.gpkg", "gpkg")
 """
 
@@ -12,21 +13,17 @@ from __future__ import annotations
 
 import logging
 
-__version__ = "0.1.0"
 
-from corridor.errors import (
-    CorridorError,
-    InputFileError,
-    ScenarioError,
-    UnitError,
-    ValidationError,
-)
-from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe
+from corridor.errors import CorridorError, InputFileError, ScenarioError, UnitError, ValidationError
+from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
 from corridor.io.export import export_network
-from corridor.network import Network, load
-from corridor.optimize import Results, RouteRules, SolveOptions, solve
+from corridor.dataset.network import Network, load
+from corridor.results import Results
+from corridor.options import RouteRules, SolveOptions
+from corridor.metadata import corridor_version
+from corridor.pipeline import Run, run, solve
 from corridor.units import convert
-from corridor.validate import ValidationReport, validate_dataset
+from corridor.dataset import ValidationReport, validate_dataset
 
 validate = validate_dataset
 
@@ -35,6 +32,7 @@ __all__ = [
     "InputFileError",
     "Network",
     "Results",
+    "Run",
     "RouteRules",
     "ScenarioError",
     "SolveOptions",
@@ -47,9 +45,12 @@ __all__ = [
     "links_to_geodataframe",
     "load",
     "nodes_to_geodataframe",
+    "run",
     "solve",
     "validate",
     "validate_dataset",
 ]
+
+__version__ = corridor_version()
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

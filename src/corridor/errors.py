@@ -9,10 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from corridor.validate.report import ValidationReport
+
+class _Report(Protocol):
+    """What a ValidationError carries: a validation report (corridor.dataset.ValidationReport)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def errors(self) -> Sequence[Any]: ...
+
+    def render(self, console: Any, *, show_warnings: bool = True) -> None: ...
 
 __all__ = [
     "CorridorError",
@@ -64,7 +73,7 @@ class UnitError(CorridorError, ValueError):
 class ValidationError(CorridorError, ValueError):
     """A dataset failed validation; ``report`` lists every problem found."""
 
-    def __init__(self, report: ValidationReport) -> None:
+    def __init__(self, report: _Report) -> None:
         self.report = report
         n = len(report.errors)
         super().__init__(f"dataset at {report.path} has {n} validation error(s)")

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from corridor.optimize import SolveOptions, solve
+from corridor.options import SolveOptions
+from corridor.pipeline import solve
 from tests.optimize.builders import write_dataset
 
 P = 1000  # unmet penalty per unit (integer so network simplex works on integers)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import corridor
-from corridor.optimize.paths import end_to_end
+from corridor.results.paths import end_to_end
 
 COLUMNS = [
     "layer",

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corridor.optimize import SolveOptions, solve
+from corridor.options import SolveOptions
+from corridor.pipeline import solve
 from tests.optimize.builders import write_dataset
 
 P = 1e6  # unmet penalty per Mt, small enough to read the duals by eye
@@ -148,8 +149,9 @@ def test_agreement_blocked_by_rules_reports_why(tmp_path: Path) -> None:
 
 
 def test_outage_re_solves_warm_with_the_same_answer_as_a_rebuild(tmp_path: Path) -> None:
-    from corridor.optimize import FlowModel, build_model, solve_model
-    from corridor.optimize.compiled import compiled
+    from corridor.optimize import FlowModel, build_model
+    from corridor.pipeline import solve_model
+    from corridor.routing.compiled import compiled
 
     net = write_dataset(
         tmp_path,
@@ -185,7 +187,8 @@ def test_avoid_country_rule_for_the_whole_run(tmp_path: Path) -> None:
 
 
 def test_a_corrupted_solution_fails_the_checks(tmp_path: Path) -> None:
-    from corridor.optimize import FlowModel, SolveError, build_model
+    from corridor.optimize import FlowModel, build_model
+    from corridor.errors import SolveError
     from corridor.optimize.check import check_solution
 
     net = write_dataset(

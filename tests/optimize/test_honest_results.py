@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corridor
-from corridor.network import commodity_factors
-from corridor.optimize import SolveOptions, solve
-from corridor.scenario.compare import compare_results
+from corridor.dataset.network import commodity_factors
+from corridor.options import SolveOptions
+from corridor.pipeline import solve
+from corridor.results.compare import compare_results
 from corridor.units import convert
 from tests.optimize.builders import write_dataset, write_tables
 
@@ -76,7 +77,8 @@ def test_prices_carried_forward_are_said() -> None:
 
 
 def test_warm_re_solve_results_show_the_new_capacity() -> None:
-    from corridor.optimize import FlowModel, build_model, solve_model
+    from corridor.optimize import FlowModel, build_model
+    from corridor.pipeline import solve_model
 
     opts = SolveOptions(year=2023)
     model = FlowModel(build_model(NET, opts))

@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 import corridor
 from corridor.errors import OptionError
-from corridor.optimize import RouteRules, SolveOptions, build_model, solve
-from corridor.optimize.inputs import DatasetNames, resolve_rules
+from corridor.options import RouteRules, SolveOptions
+from corridor.optimize import build_model
+from corridor.pipeline import solve
+from corridor.routing.inputs import DatasetNames, resolve_rules
 
 NET = corridor.load()
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import corridor
-from corridor.network import Network
+from corridor.dataset.network import Network
 from corridor.scenario import ScenarioError, apply_scenario, read_scenario
 
 

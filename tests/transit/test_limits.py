@@ -11,25 +11,9 @@ import pytest
 
 import corridor
 from corridor.errors import ParameterError
-from corridor.transit.caspian import (
-    FERRIES,
-    HANDLING_FACTOR,
-    HEADWAY_HOURS,
-    MAX_WAIT_HOURS,
-    VOLUME_MT,
-    YEAR,
-    caspian_setup,
-)
+from corridor.transit.caspian import FERRIES, HANDLING_FACTOR, HEADWAY_HOURS, MAX_WAIT_HOURS, VOLUME_MT, YEAR, caspian_setup
 from corridor.transit.crossing import Limit, PortParams, VesselParams
-from corridor.transit.simulate import (
-    MAX_UNITS,
-    SEED,
-    WARMUP_DAYS,
-    YEARS,
-    CrossingParams,
-    check_run,
-    simulate,
-)
+from corridor.transit.simulate import MAX_UNITS, SEED, WARMUP_DAYS, YEARS, CrossingParams, check_run, simulate
 from corridor.transit.sweep import MAX_CASES, WORKERS, sweep
 from tests.transit.test_simulate import one_route
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import corridor
-from corridor.optimize import RouteRules
+from corridor.options import RouteRules
 from corridor.transit.skims import SkimError, skim
 from tests.optimize.builders import BASE_LAT, BASE_LON, write_tables
 
@@ -135,7 +135,7 @@ def test_shipped_corridor_skims_xian_to_duisburg() -> None:
 
 
 def test_transit_parameters_are_validated(tmp_path: Path) -> None:
-    from corridor.validate import validate_dataset
+    from corridor.dataset import validate_dataset
 
     _network(tmp_path)
     transit = pd.read_csv(tmp_path / "transit.csv", dtype=str)
@@ -165,7 +165,7 @@ def test_transit_units_convert_to_hours_and_km_per_hour(tmp_path: Path) -> None:
 
 
 def test_a_repeated_transit_target_is_reported_and_the_first_row_used(tmp_path: Path) -> None:
-    from corridor.validate import validate_dataset
+    from corridor.dataset import validate_dataset
 
     _network(tmp_path)
     transit = pd.read_csv(tmp_path / "transit.csv", dtype=str)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corridor.validate import validate_dataset
+from corridor.dataset import validate_dataset
 from tests.conftest import edit_csv
 
 Frame = pd.DataFrame

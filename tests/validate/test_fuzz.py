@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridor.schema import TABLE_ORDER
-from corridor.validate import validate_dataset
+from corridor.dataset import validate_dataset
 from tests.conftest import TINY
 
 TRICKY = st.sampled_from(

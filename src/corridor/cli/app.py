@@ -9,7 +9,7 @@ import sys
 import typer
 from rich.logging import RichHandler
 
-from corridor import __version__
+from corridor.metadata import corridor_version
 from corridor.cli import data_cmd, scenario_cmd, transit_cmd
 from corridor.cli.console import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, err_console
 from corridor.cli.report_cmd import report
@@ -37,7 +37,7 @@ app.command()(report)
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"corridor {__version__}")
+        typer.echo(f"corridor {corridor_version()}")
         raise typer.Exit()
 
 

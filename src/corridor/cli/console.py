@@ -10,10 +10,10 @@ import typer
 from rich.console import Console
 
 from corridor.io.atomic import check_output_folder, check_output_path
-from corridor.io.read import default_data_path
-from corridor.network import Network
-from corridor.optimize.inputs import resolve_rules
-from corridor.optimize.options import RouteRules
+from corridor.dataset.read import default_data_path
+from corridor.dataset.network import Network
+from corridor.routing.inputs import resolve_rules
+from corridor.options import RouteRules
 
 __all__ = [
     "CLI_LABELS",

@@ -14,8 +14,9 @@ from rich.table import Table
 from corridor.cli.console import DataOption, check_not_an_input, out_console
 from corridor.cli.tables import rich_table
 from corridor.io.export import export_network
-from corridor.network import load
-from corridor.summary import count_by, main_capacities, quantity_with_unit
+from corridor.dataset.network import load
+from corridor.dataset.summary import count_by, main_capacities
+from corridor.formats import quantity_with_unit
 
 app = typer.Typer(help="Look at a dataset and export it.", no_args_is_help=True)
 

@@ -12,9 +12,10 @@ import typer
 from corridor.cli.console import DataOption, check_not_an_input, out_console, output_folder
 from corridor.cli.scenario_cmd import unique_names
 from corridor.io.atomic import check_output_file, check_output_folder, check_output_path
-from corridor.network import load
-from corridor.scenario import AppliedScenario, apply_scenario, solve_scenario
-from corridor.scenario.compare import compare_scenarios
+from corridor.dataset.network import load
+from corridor.scenario import AppliedScenario, apply_scenario
+from corridor.pipeline import solve_scenario
+from corridor.results.compare import compare_scenarios
 
 # the tag report/assets/template.html puts in the page's <head>, before its inline style
 _GENERATOR = re.compile(rb'<meta\s+name="generator"\s+content="corridor[\s"]', re.IGNORECASE)
@@ -81,7 +82,7 @@ def report(
     ] = False,
 ) -> None:
     """Write a self-contained HTML report: flow map, Sankey, bottlenecks, agreements, sources."""
-    from corridor.report import ReportRun, write_report  # matplotlib: only when a report is made
+    from corridor.report import ReportRun, write_report
 
     network = load(data)
     names = scenario or ["baseline-2024"]

@@ -9,26 +9,14 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from corridor.cli.console import (
-    EXIT_INVALID,
-    DataOption,
-    check_not_an_input,
-    err_console,
-    out_console,
-    output_folder,
-)
+from corridor.cli.console import EXIT_INVALID, DataOption, check_not_an_input, err_console, out_console, output_folder
 from corridor.cli.tables import rich_table
 from corridor.io.atomic import atomic_write_dir
-from corridor.network import load
-from corridor.scenario import (
-    ScenarioError,
-    apply_scenario,
-    read_scenario,
-    shipped_scenarios,
-    solve_scenario,
-)
-from corridor.scenario.compare import Comparison, compare_scenarios
-from corridor.summary import format_quantity
+from corridor.dataset.network import load
+from corridor.scenario import ScenarioError, apply_scenario, read_scenario, shipped_scenarios
+from corridor.pipeline import solve_scenario
+from corridor.results.compare import Comparison, compare_scenarios
+from corridor.formats import format_quantity
 
 app = typer.Typer(help="What-if scenarios: list, show and validate scenario files.")
 

@@ -10,23 +10,18 @@ import pandas as pd
 import typer
 from rich.padding import Padding
 
-from corridor.cli.console import (
-    DataOption,
-    check_not_an_input,
-    out_console,
-    output_folder,
-    route_rules,
-)
+from corridor.cli.console import DataOption, check_not_an_input, out_console, output_folder, route_rules
 from corridor.cli.tables import rich_table
-from corridor.io.results import write_results
-from corridor.network import Network, load
-from corridor.optimize import Results, SolveOptions
-from corridor.optimize import solve as run_solve
-from corridor.optimize.headline import headline
-from corridor.optimize.inputs import check_year
-from corridor.optimize.results import per_unit
+from corridor.results.write import write_results
+from corridor.dataset.network import Network, load
+from corridor.results import Results
+from corridor.options import SolveOptions
+from corridor.pipeline import solve as run_solve
+from corridor.results.headline import headline
+from corridor.routing.inputs import check_year
+from corridor.results.extract import per_unit
 from corridor.scenario import apply_scenario
-from corridor.summary import format_quantity, format_usd, quantity_with_unit
+from corridor.formats import format_quantity, format_usd, quantity_with_unit
 
 _WIDE = 120  # narrower consoles get the agreements as lines instead of a table
 

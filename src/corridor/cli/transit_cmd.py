@@ -9,19 +9,11 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from corridor.cli.console import (
-    DataOption,
-    check_not_an_input,
-    comma_list,
-    err_console,
-    out_console,
-    output_folder,
-    route_rules,
-)
+from corridor.cli.console import DataOption, check_not_an_input, comma_list, err_console, out_console, output_folder, route_rules
 from corridor.cli.tables import rich_table
 from corridor.errors import CorridorError, ParameterError
 from corridor.io.atomic import atomic_write_dir
-from corridor.network import load
+from corridor.dataset.network import load
 
 if TYPE_CHECKING:
     from corridor.transit.simulate import SimulationResult

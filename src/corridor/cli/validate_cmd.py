@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from corridor.cli.console import EXIT_INVALID, DataOption, out_console
-from corridor.validate import validate_dataset
+from corridor.dataset import validate_dataset
 
 
 def validate(

@@ -6,7 +6,7 @@ agreement exits ``e`` per (agreement, destination), free sinks ``z`` per (destin
 commodity) and open markets ``m`` per (node, commodity). Rows: one balance row per (layer, node)
 and one capacity row per arc with a capacity (and one per link an agreement must use).
 
-The build is pure numpy on :mod:`corridor.optimize.compiled` arrays; the tables that describe
+The build is pure numpy on :mod:`corridor.routing.compiled` arrays; the tables that describe
 columns, rows, arcs and layers (``lp.cols`` ...) are made only when someone reads them.
 """
 
@@ -21,17 +21,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from corridor.network import Network
-from corridor.optimize.arcs import arc_ends, arcs_frame, build_arcs
-from corridor.optimize.compiled import (
-    CompiledNetwork,
-    commodity_positions,
-    compiled,
-    node_positions,
-)
-from corridor.optimize.inputs import check_options
-from corridor.optimize.layers import Layer, allowed_arcs, build_layers, layers_frame
-from corridor.optimize.options import SolveOptions
+from corridor.dataset.network import Network
+from corridor.routing.arcs import arc_ends, arcs_frame, build_arcs
+from corridor.routing.compiled import CompiledNetwork, commodity_positions, compiled, node_positions
+from corridor.routing.inputs import check_options
+from corridor.routing.layers import Layer, allowed_arcs, build_layers, layers_frame
+from corridor.options import SolveOptions
 from corridor.optimize.prices import delivery_prices
 
 __all__ = [
@@ -93,7 +88,7 @@ class LinearProgram:
 
     @cached_property
     def arcs(self) -> pd.DataFrame:
-        """One row per arc (see :func:`corridor.optimize.arcs.arcs_frame`)."""
+        """One row per arc (see :func:`corridor.routing.arcs.arcs_frame`)."""
         return arcs_frame(self.net, self.arc_link, self.arc_reverse)
 
     @cached_property

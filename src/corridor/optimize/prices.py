@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.optimize.compiled import CompiledNetwork
+from corridor.routing.compiled import CompiledNetwork
 
 __all__ = ["DeliveryPrices", "delivery_prices"]
 

@@ -21,23 +21,17 @@ from typing import Any
 
 import pandas as pd
 
-from corridor import __version__
+from corridor.metadata import corridor_version
 from corridor.io.atomic import check_output_file
-from corridor.network import Network
-from corridor.optimize import Results
-from corridor.optimize.headline import headline
+from corridor.dataset.network import Network
+from corridor.results import Results
+from corridor.results.headline import headline
 from corridor.report.data import SourceIndex, build_run_data
 from corridor.report.html import RunSection, render_page, write_page
 from corridor.report.palette import MODE_COLORS
 from corridor.report.region import basemap_to_json, clip_basemap, region_bounds
 from corridor.report.static import write_figures
-from corridor.report.tables import (
-    agreements_table,
-    bottlenecks_table,
-    costs_table,
-    transit_table,
-    unmet_table,
-)
+from corridor.report.tables import agreements_table, bottlenecks_table, costs_table, transit_table, unmet_table
 
 __all__ = ["ReportRun", "write_report"]
 
@@ -82,7 +76,7 @@ def _section(
     facts = {
         "year": str(res.year),
         "solve status": str(res.status),
-        "corridor version": str(res.provenance.get("corridor_version", __version__)),
+        "corridor version": str(res.provenance.get("corridor_version", corridor_version())),
         "generated": generated,
         "input hash": str(res.provenance.get("input_hash", "–")),
     }
@@ -164,7 +158,7 @@ def write_report(
     page = render_page(
         title=title,
         generated=generated,
-        version=__version__,
+        version=corridor_version(),
         runs=[
             _section(r, d, index, generated)
             for r, d, index in zip(runs, run_data, indexes, strict=True)

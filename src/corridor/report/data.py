@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.network import Network, canonical_units
-from corridor.optimize import Results
-from corridor.optimize.paths import end_to_end
-from corridor.optimize.results import per_unit
-from corridor.summary import format_usd, short_name
+from corridor.dataset.network import Network, canonical_units
+from corridor.results import Results
+from corridor.results.paths import end_to_end
+from corridor.results.extract import per_unit
+from corridor.formats import format_usd, short_name
 
 __all__ = [
     "SourceIndex",
@@ -234,7 +234,7 @@ def sankey_data(network: Network, results: Results) -> dict[str, dict[str, Any]]
     """Per commodity: supplier → transit countries → market nodes and bands, by volume.
 
     Routes run end to end: gas handed over under an agreement and carried on is shown from its
-    supplier to where it finally goes (:func:`corridor.optimize.paths.end_to_end`).
+    supplier to where it finally goes (:func:`corridor.results.paths.end_to_end`).
     """
     supply = results.supply[results.supply["available"] > _TOL]
     paths = end_to_end(results.paths, set(zip(supply["node_id"], supply["commodity"], strict=True)))

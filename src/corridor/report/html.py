@@ -47,7 +47,7 @@ class RunSection:
     tables: Mapping[str, str]  # title -> HTML
     sources: Sequence[Mapping[str, Any]]
     changes: Sequence[str] = ()
-    answer: Sequence[str] = ()  # the solve's answer in words (corridor.optimize.headline)
+    answer: Sequence[str] = ()  # the solve's answer in words (corridor.results.headline)
 
 
 def _asset(name: str) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from corridor.network import Network
-from corridor.optimize import Results
+from corridor.dataset.network import Network
+from corridor.results import Results
 from corridor.report.data import SourceIndex, worth_text
 
 __all__ = [

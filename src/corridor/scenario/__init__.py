@@ -1,15 +1,9 @@
-"""Scenarios: what-if files applied to the dataset, solved, and compared side by side."""
+"""The scenario stage: what-if files read, checked and applied to the dataset's typed tables
+(with provenance); :func:`corridor.run` solves them and :mod:`corridor.results.compare`
+puts them side by side."""
 
-from corridor.scenario.apply import AppliedScenario, apply_scenario, outage_factor, solve_scenario
-from corridor.scenario.files import (
-    SCENARIO_DIR,
-    Scenario,
-    ScenarioError,
-    ScenarioProblem,
-    find_scenario,
-    read_scenario,
-    shipped_scenarios,
-)
+from corridor.scenario.apply import AppliedScenario, apply_scenario, outage_factor
+from corridor.scenario.files import SCENARIO_DIR, Scenario, ScenarioError, ScenarioProblem, find_scenario, read_scenario, shipped_scenarios
 from corridor.scenario.model import ScenarioSpec
 
 __all__ = [
@@ -24,5 +18,4 @@ __all__ = [
     "outage_factor",
     "read_scenario",
     "shipped_scenarios",
-    "solve_scenario",
 ]

@@ -20,12 +20,12 @@ import pandas as pd
 
 from corridor.errors import ValidationError
 from corridor.io.export import tables_to_csv_frames
-from corridor.network import Network, from_frames, load
-from corridor.optimize import Results, RouteRules, SolveOptions, solve
+from corridor.dataset.network import Network, from_frames, load
+from corridor.options import RouteRules, SolveOptions
 from corridor.scenario.files import Scenario, ScenarioError, ScenarioProblem, read_scenario
 from corridor.scenario.model import Expansion, Outage, QuantityChange, ScenarioSpec
 
-__all__ = ["AppliedScenario", "apply_scenario", "outage_factor", "solve_scenario"]
+__all__ = ["AppliedScenario", "apply_scenario", "outage_factor"]
 
 _DAYS_IN_YEAR = 365
 
@@ -577,8 +577,3 @@ def apply_scenario(
     changed = dataclasses.replace(_revalidate(ed), path=base.path)
     options = SolveOptions(year=scenario.year, rules=rules, commodity_rules=scoped)
     return AppliedScenario(scenario, changed, options, tuple(ed.changes), tuple(sorted(ed.cited)))
-
-
-def solve_scenario(applied: AppliedScenario) -> Results:
-    """Optimise the flows of an applied scenario."""
-    return solve(applied.network, options=applied.options)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from corridor.validate.cells import url_problem
+from corridor.dataset.cells import url_problem
 
 __all__ = [
     "AgreementChange",

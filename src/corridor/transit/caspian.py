@@ -25,20 +25,13 @@ from typing import Final, cast
 import numpy as np
 
 from corridor.errors import CorridorError
-from corridor.network import Network
-from corridor.optimize import solve
-from corridor.optimize.compiled import active_links, compiled
+from corridor.dataset.network import Network
+from corridor.pipeline import solve
+from corridor.routing.compiled import active_links, compiled
 from corridor.schema.tables import FIRST_YEAR, LAST_YEAR
 from corridor.transit.crossing import Limit, Policy
 from corridor.transit.lookup import TransitLookup
-from corridor.transit.simulate import (
-    DAYS_IN_MONTH,
-    CrossingParams,
-    OnwardParams,
-    PortParams,
-    VesselParams,
-    WeatherParams,
-)
+from corridor.transit.simulate import DAYS_IN_MONTH, CrossingParams, OnwardParams, PortParams, VesselParams, WeatherParams
 
 __all__ = [
     "CASPIAN_LINKS",

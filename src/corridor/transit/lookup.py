@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from corridor.network import Network
+from corridor.dataset.network import Network
 
 __all__ = ["Figure", "TransitLookup"]
 

@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from corridor.errors import SkimError
-from corridor.network import Network
-from corridor.optimize.arcs import arcs_frame, build_arcs
-from corridor.optimize.compiled import compiled
-from corridor.optimize.layers import Layer, allowed_arcs
-from corridor.optimize.options import RouteRules
+from corridor.dataset.network import Network
+from corridor.routing.arcs import arcs_frame, build_arcs
+from corridor.routing.compiled import compiled
+from corridor.routing.layers import Layer, allowed_arcs
+from corridor.options import RouteRules
 from corridor.transit.lookup import TransitLookup
 
 __all__ = ["COMPONENTS", "SkimError", "Skims", "skim"]

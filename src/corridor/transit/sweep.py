@@ -11,24 +11,10 @@ from typing import Final
 import pandas as pd
 
 from corridor.errors import ParameterError
-from corridor.network import Network
-from corridor.transit.caspian import (
-    FERRIES,
-    HANDLING_FACTOR,
-    VOLUME_MT,
-    YEAR,
-    caspian_setup,
-    port_volumes,
-)
+from corridor.dataset.network import Network
+from corridor.transit.caspian import FERRIES, HANDLING_FACTOR, VOLUME_MT, YEAR, caspian_setup, port_volumes
 from corridor.transit.crossing import Limit
-from corridor.transit.simulate import (
-    SEED,
-    WARMUP_DAYS,
-    YEARS,
-    CrossingParams,
-    check_run,
-    simulate,
-)
+from corridor.transit.simulate import SEED, WARMUP_DAYS, YEARS, CrossingParams, check_run, simulate
 
 __all__ = ["MAX_CASES", "WORKERS", "sweep"]
 

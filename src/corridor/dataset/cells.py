@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from corridor.issues import ERROR, WARNING, Issue, make_issue
+from corridor.dataset.issues import ERROR, WARNING, Issue, make_issue
 from corridor.schema import Column, TableSpec
 
 __all__ = ["is_url_column", "parse_table", "split_list", "url_problem"]

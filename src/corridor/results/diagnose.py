@@ -16,10 +16,10 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from corridor.network import Network
+from corridor.dataset.network import Network
 from corridor.optimize.build import LinearProgram
-from corridor.optimize.layers import allowed_arcs
-from corridor.optimize.options import RouteRules
+from corridor.routing.layers import allowed_arcs
+from corridor.options import RouteRules
 
 __all__ = ["LayerSearch", "shortfall_reason"]
 

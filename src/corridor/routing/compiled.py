@@ -13,13 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.network import (
-    Network,
-    canonical_units,
-    commodity_factors,
-    conversion_factor,
-    derived,
-)
+from corridor.dataset.network import Network, canonical_units, commodity_factors, conversion_factor, derived
 from corridor.units import UNITS, convert
 
 __all__ = [
@@ -344,5 +338,5 @@ def compile_network(network: Network) -> CompiledNetwork:
 
 def compiled(network: Network) -> CompiledNetwork:
     """The network's compiled arrays, built once per network object (see
-    :func:`corridor.network.derived`); a changed copy compiles afresh."""
+    :func:`corridor.dataset.network.derived`); a changed copy compiles afresh."""
     return derived(network, "compiled", compile_network)

@@ -16,9 +16,9 @@ import pandas as pd
 from corridor.errors import ValidationError
 from corridor.schema import TABLES
 from corridor.units import CANONICAL_UNIT, TRANSIT_CANONICAL, TRANSIT_FACTOR, UNITS, convert
-from corridor.validate.cells import parse_table
-from corridor.validate.dataset import validate_dataset, validate_tables
-from corridor.validate.report import ValidationReport
+from corridor.dataset.cells import parse_table
+from corridor.dataset.validate import validate_dataset, validate_tables
+from corridor.dataset.report import ValidationReport
 
 __all__ = [
     "Network",

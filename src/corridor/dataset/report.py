@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from corridor.issues import ERROR, WARNING, Issue, shorten
+from corridor.dataset.issues import ERROR, WARNING, Issue, shorten
 
 __all__ = ["ValidationReport"]
 

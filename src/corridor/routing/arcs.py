@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from corridor.optimize.compiled import CompiledNetwork, active_links
+from corridor.routing.compiled import CompiledNetwork, active_links
 
 __all__ = ["arc_ends", "arcs_frame", "build_arcs"]
 

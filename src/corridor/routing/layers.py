@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.network import Network
-from corridor.optimize.compiled import CompiledNetwork, commodity_positions
-from corridor.optimize.options import RouteRules
+from corridor.dataset.network import Network
+from corridor.routing.compiled import CompiledNetwork, commodity_positions
+from corridor.options import RouteRules
 
 __all__ = ["Layer", "agreement_rules", "allowed_arcs", "build_layers", "group_countries"]
 

@@ -17,8 +17,8 @@ from typing import Final
 import pycountry
 
 from corridor.errors import OptionError
-from corridor.network import Network
-from corridor.optimize.options import RouteRules, SolveOptions
+from corridor.dataset.network import Network
+from corridor.options import RouteRules, SolveOptions
 
 __all__ = ["DatasetNames", "check_options", "check_year", "resolve_rules", "year_coverage"]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.io.atomic import atomic_write_dir
-from corridor.optimize.results import Results
+from corridor.results.extract import Results
 
 __all__ = ["RESULT_TABLES", "results_summary", "write_results"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from corridor.network import Network
-from corridor.optimize.results import Results, per_unit
-from corridor.summary import format_quantity, format_usd, quantity_with_unit, short_name
+from corridor.dataset.network import Network
+from corridor.results.extract import Results, per_unit
+from corridor.formats import format_quantity, format_usd, quantity_with_unit, short_name
 
 __all__ = ["headline"]
 

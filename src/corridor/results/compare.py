@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from corridor.io.export import tables_to_csv_frames
-from corridor.network import Network
-from corridor.optimize import Results, RouteRules, SolveOptions
+from corridor.dataset.network import Network
+from corridor.results import Results
+from corridor.options import RouteRules, SolveOptions
 from corridor.scenario.apply import AppliedScenario
 
 __all__ = ["Comparison", "compare_inputs", "compare_results", "compare_scenarios"]

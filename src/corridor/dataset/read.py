@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.errors import InputFileError
-from corridor.issues import ERROR, Issue, make_issue
+from corridor.dataset.issues import ERROR, Issue, make_issue
 from corridor.schema import TABLES, TableSpec
 
 __all__ = ["MAX_CELL_CHARS", "MAX_FILE_BYTES", "RawTables", "default_data_path", "read_raw_tables"]

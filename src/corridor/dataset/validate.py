@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from corridor.io.read import read_raw_tables
-from corridor.issues import ERROR, Issue, make_issue
+from corridor.dataset.read import read_raw_tables
+from corridor.dataset.issues import ERROR, Issue, make_issue
 from corridor.schema import TABLES
-from corridor.validate.cells import parse_table
-from corridor.validate.report import ValidationReport
-from corridor.validate.rules import RULES, Tables
+from corridor.dataset.cells import parse_table
+from corridor.dataset.report import ValidationReport
+from corridor.dataset.rules import RULES, Tables
 
 __all__ = ["FILE_LEVEL_CODES", "validate_dataset", "validate_tables"]
 

@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.network import Network, canonical_units, commodity_factors
+from corridor.dataset.network import Network, canonical_units, commodity_factors
 from corridor.optimize.build import CAPACITY, LinearProgram
-from corridor.optimize.diagnose import LayerSearch, shortfall_reason
-from corridor.optimize.options import SolveOptions
-from corridor.optimize.paths import decompose_paths
+from corridor.results.diagnose import LayerSearch, shortfall_reason
+from corridor.options import SolveOptions
+from corridor.results.paths import decompose_paths
 from corridor.optimize.solve import Solution
 from corridor.units import convert
 

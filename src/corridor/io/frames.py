@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from corridor.network import Network
+from corridor.dataset.network import Network
 
 __all__ = ["links_to_geodataframe", "nodes_to_geodataframe"]
 

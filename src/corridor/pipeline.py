@@ -1,0 +1,204 @@
+"""The one path through corridor: dataset -> scenario -> routing -> optimize -> results.
+
+Every front end (the CLI, the report, the transit commands, a notebook) calls :func:`run`; none
+wires the stages itself. Read it as the map of the system::
+
+    network = corridor.load()                        # dataset: read, parse, rules, Network
+    done = corridor.run(network, "cpc-closed")       # scenario, routing, optimize, results
+    done.results.unmet                               # what could not be delivered, and why
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from corridor.dataset.network import Network, derived
+from corridor.metadata import corridor_version
+from corridor.optimize.build import build_model
+from corridor.optimize.check import check_solution
+from corridor.optimize.solve import FlowModel
+from corridor.options import RouteRules, SolveOptions
+from corridor.results import Results, extract_results
+from corridor.routing.inputs import resolve_rules
+
+if TYPE_CHECKING:
+    from corridor.scenario import AppliedScenario, Scenario
+
+__all__ = ["Run", "run", "solve", "solve_model", "solve_scenario"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One pass through the pipeline.
+
+    Attributes
+    ----------
+    network
+        The network solved (the scenario's changed copy when there is one).
+    options
+        The options the solve used (year, route rules, penalties, solver settings).
+    results
+        What the solve found.
+    scenario
+        The applied scenario (what it changed, its sources), or None.
+    """
+
+    network: Network
+    options: SolveOptions
+    results: Results
+    scenario: AppliedScenario | None = None
+
+    @property
+    def name(self) -> str:
+        """The scenario's name, or ``year-<year>`` for a plain solve."""
+        return self.scenario.name if self.scenario else f"year-{self.options.year}"
+
+
+def run(
+    network: Network,
+    scenario: AppliedScenario | Scenario | str | Path | None = None,
+    options: SolveOptions | None = None,
+    *,
+    rules: RouteRules | None = None,
+) -> Run:
+    """Apply ``scenario`` (a shipped name, a YAML file, or one read or applied already), solve
+    and extract the results.
+
+    A scenario sets the year and its route rules; ``options`` gives the other settings (and the
+    year when there is no scenario); ``rules`` are added to every flow's rules.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario cannot be read or applied.
+    OptionError
+        If the year, a country, group or link is not in the dataset.
+    SolveError
+        If HiGHS fails or the solution fails its checks (unmet demand is an answer, not an
+        error).
+    """
+    applied = _applied(scenario, network)
+    opts = options or SolveOptions()
+    if applied is not None:
+        network = applied.network
+        opts = dataclasses.replace(
+            opts,
+            year=applied.options.year,
+            rules=applied.options.rules,
+            commodity_rules=applied.options.commodity_rules,
+        )
+    if rules is not None:
+        opts = dataclasses.replace(opts, rules=opts.rules.merged(rules))
+    model = FlowModel(build_model(network, opts), method=opts.method, time_limit_s=opts.time_limit_s)
+    return Run(network, opts, solve_model(network, model, opts), applied)
+
+
+def _applied(
+    scenario: AppliedScenario | Scenario | str | Path | None, network: Network
+) -> AppliedScenario | None:
+    if scenario is None:
+        return None
+    from corridor.scenario import AppliedScenario, apply_scenario  # pydantic: only for scenarios
+
+    return scenario if isinstance(scenario, AppliedScenario) else apply_scenario(scenario, network)
+
+
+def _input_hash(network: Network) -> str:
+    """A digest of every table, computed once per network object."""
+
+    def digest(net: Network) -> str:
+        sha = hashlib.sha256()
+        for name, frame in net.tables.items():
+            sha.update(name.encode())
+            sha.update(frame.to_csv().encode())
+        return sha.hexdigest()[:16]
+
+    return derived(network, "input_hash", digest)
+
+
+def _rules_dict(rules: RouteRules) -> dict[str, list[str]]:
+    return {k: sorted(v) for k, v in dataclasses.asdict(rules).items()}
+
+
+def _provenance(network: Network, options: SolveOptions) -> dict[str, Any]:
+    return {
+        "corridor_version": corridor_version(),
+        "dataset": str(network.path),
+        "input_hash": _input_hash(network),
+        "year": options.year,
+        "rules": _rules_dict(options.rules),
+        "commodity_rules": {c: _rules_dict(r) for c, r in options.commodity_rules.items()},
+    }
+
+
+def solve_model(network: Network, model: FlowModel, options: SolveOptions) -> Results:
+    """Solve (or re-solve, warm) a held model, check the solution and extract the results."""
+    solution = model.solve()
+    check_solution(
+        model.lp,
+        solution.x,
+        col_upper=model.col_upper,
+        row_upper=model.row_upper,
+        tolerance=options.tolerance,
+    )
+    results = extract_results(
+        network, model.lp, solution, options, row_upper=model.row_upper, col_upper=model.col_upper
+    )
+    return dataclasses.replace(results, provenance=_provenance(network, options))
+
+
+def solve(
+    network: Network,
+    *,
+    year: int | None = None,
+    avoid: Iterable[str] = (),
+    only_groups: Iterable[str] = (),
+    avoid_links: Iterable[str] = (),
+    options: SolveOptions | None = None,
+) -> Results:
+    """Optimise the flows of ``network`` for a year (:func:`run` without a scenario).
+
+    Parameters
+    ----------
+    network
+        A loaded network (:func:`corridor.load`).
+    year
+        Year modelled (default: ``options.year``).
+    avoid
+        Countries no flow may cross: ISO codes, English names or group ids, e.g.
+        ``["RU", "China"]``.
+    only_groups
+        Groups whose member and observer countries alone may be crossed, e.g. ``["OTS"]``.
+    avoid_links
+        Links no flow may use (an outage), e.g. ``["L_CPC"]``.
+    options
+        Further settings (:class:`SolveOptions`).
+
+    Returns
+    -------
+    Results
+        Flows, utilisation, shadow prices, unmet demand, agreement routes, paths and costs.
+
+    Raises
+    ------
+    OptionError
+        If the year has no supply or demand, or a country, group or link is not in the dataset.
+    SolveError
+        If HiGHS fails or the solution fails its checks. An infeasible scenario is not an
+        error: demand that cannot be met is reported in ``results.unmet``.
+    """
+    opts = options or SolveOptions()
+    if year is not None:
+        opts = dataclasses.replace(opts, year=year)
+    extra = resolve_rules(network, avoid=avoid, only_groups=only_groups, avoid_links=avoid_links)
+    return run(network, options=opts, rules=extra).results
+
+
+def solve_scenario(applied: AppliedScenario) -> Results:
+    """Optimise the flows of an applied scenario (:func:`run` with it)."""
+    return run(applied.network, applied).results
