@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import corridor
+from corridor.dataset import validate_dataset
 from corridor.schema import TABLES
 from corridor.schema.vocabulary import SOURCED_TABLES
-from corridor.dataset import validate_dataset
 from tests.conftest import edit_csv
 
 

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import logging
 
-
-from corridor.errors import CorridorError, InputFileError, ScenarioError, UnitError, ValidationError
-from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
-from corridor.io.export import export_network
-from corridor.dataset.network import Network, load
-from corridor.results import Results
-from corridor.options import RouteRules, SolveOptions
-from corridor.metadata import corridor_version
-from corridor.pipeline import Run, run, solve
-from corridor.units import convert
 from corridor.dataset import ValidationReport, validate_dataset
+from corridor.dataset.network import Network, load
+from corridor.errors import CorridorError, InputFileError, ScenarioError, UnitError, ValidationError
+from corridor.io.export import export_network
+from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
+from corridor.metadata import corridor_version
+from corridor.options import RouteRules, SolveOptions
+from corridor.pipeline import Run, run, solve
+from corridor.results import Results
+from corridor.units import convert
 
 validate = validate_dataset
 
@@ -32,8 +31,8 @@ __all__ = [
     "InputFileError",
     "Network",
     "Results",
-    "Run",
     "RouteRules",
+    "Run",
     "ScenarioError",
     "SolveOptions",
     "UnitError",

@@ -23,6 +23,7 @@ class _Report(Protocol):
 
     def render(self, console: Any, *, show_warnings: bool = True) -> None: ...
 
+
 __all__ = [
     "CorridorError",
     "InputFileError",

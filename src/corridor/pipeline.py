@@ -94,7 +94,9 @@ def run(
         )
     if rules is not None:
         opts = dataclasses.replace(opts, rules=opts.rules.merged(rules))
-    model = FlowModel(build_model(network, opts), method=opts.method, time_limit_s=opts.time_limit_s)
+    model = FlowModel(
+        build_model(network, opts), method=opts.method, time_limit_s=opts.time_limit_s
+    )
     return Run(network, opts, solve_model(network, model, opts), applied)
 
 

@@ -187,8 +187,8 @@ def test_avoid_country_rule_for_the_whole_run(tmp_path: Path) -> None:
 
 
 def test_a_corrupted_solution_fails_the_checks(tmp_path: Path) -> None:
-    from corridor.optimize import FlowModel, build_model
     from corridor.errors import SolveError
+    from corridor.optimize import FlowModel, build_model
     from corridor.optimize.check import check_solution
 
     net = write_dataset(

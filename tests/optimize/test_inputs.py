@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 import corridor
 from corridor.errors import OptionError
-from corridor.options import RouteRules, SolveOptions
 from corridor.optimize import build_model
+from corridor.options import RouteRules, SolveOptions
 from corridor.pipeline import solve
 from corridor.routing.inputs import DatasetNames, resolve_rules
 

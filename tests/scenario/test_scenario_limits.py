@@ -8,7 +8,12 @@ import pytest
 
 from corridor.errors import ScenarioProblem
 from corridor.scenario import ScenarioError, read_scenario
-from corridor.scenario.files import MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH, MAX_SCENARIO_ITEMS, MAX_SCENARIO_VALUES
+from corridor.scenario.files import (
+    MAX_SCENARIO_BYTES,
+    MAX_SCENARIO_DEPTH,
+    MAX_SCENARIO_ITEMS,
+    MAX_SCENARIO_VALUES,
+)
 from tests.cli.test_cli import run
 from tests.scenario.test_scenarios import GOOD_HEAD, write
 

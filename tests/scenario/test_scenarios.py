@@ -11,10 +11,16 @@ import pytest
 
 import corridor
 from corridor.dataset.network import Network
-from corridor.results import Results
-from corridor.scenario import ScenarioError, apply_scenario, outage_factor, read_scenario, shipped_scenarios
 from corridor.pipeline import solve_scenario
+from corridor.results import Results
 from corridor.results.compare import compare_inputs, compare_results
+from corridor.scenario import (
+    ScenarioError,
+    apply_scenario,
+    outage_factor,
+    read_scenario,
+    shipped_scenarios,
+)
 from corridor.scenario.model import Outage
 
 SHIPPED = [p.stem for p in shipped_scenarios()]

@@ -6,6 +6,7 @@ import pytest
 
 import corridor
 from corridor.errors import CorridorError
+from corridor.pipeline import solve
 from corridor.transit.caspian import caspian_setup
 from corridor.transit.simulate import simulate
 from corridor.transit.sweep import sweep
@@ -16,10 +17,17 @@ def net() -> corridor.Network:
     return corridor.load()
 
 
+@pytest.fixture(scope="module")
+def solved(net: corridor.Network) -> corridor.Results:
+    """The 2024 solve whose Caspian flows set the crossing's volume."""
+    return solve(net, year=2024)
+
+
 def test_setup_takes_volumes_from_the_flow_engine_and_figures_from_the_dataset(
     net: corridor.Network,
+    solved: corridor.Results,
 ) -> None:
-    s = caspian_setup(net, year=2024)
+    s = caspian_setup(net, solved)
     # 2024 general freight: 3.2 Mt Kazakh exports (Kuryk) + 1.284 Mt from China (Aktau)
     assert s.volume_t["P_KURYK"] == pytest.approx(3.2e6)
     assert s.volume_t["P_AKTAU"] == pytest.approx(1.284e6)
@@ -32,31 +40,45 @@ def test_setup_takes_volumes_from_the_flow_engine_and_figures_from_the_dataset(
     assert s.params.ports[0].handling_units_per_hour == pytest.approx(4.0)
     # storms: 7.5 episodes of 4 days in Nov-Dec (30 days closed) and one in the rest of the year
     assert s.params.weather.episodes_per_year == pytest.approx(8.5)
-    scaled = caspian_setup(net, volume_mt=11.0, ferries=32, handling_factor=2.0)
+    scaled = caspian_setup(net, solved, volume_mt=11.0, ferries=32, handling_factor=2.0)
     assert sum(scaled.volume_t.values()) == pytest.approx(11e6)
     assert scaled.volume_t["P_KURYK"] / scaled.volume_t["P_AKTAU"] == pytest.approx(3.2 / 1.284)
     assert sum(scaled.ferries.values()) == 32
     assert scaled.params.ports[0].handling_units_per_hour == pytest.approx(8.0)
     with pytest.raises(CorridorError, match=r"caspian_setup\.ferries must be a whole number"):
-        caspian_setup(net, ferries=1)
+        caspian_setup(net, solved, ferries=1)
 
 
 def test_more_ferries_never_lengthen_the_wait_on_the_calibrated_crossing(
     net: corridor.Network,
+    solved: corridor.Results,
 ) -> None:
     waits = [
-        simulate(caspian_setup(net, ferries=n).params, years=0.2, seed=3).summary()["mean_wait_h"]
+        simulate(caspian_setup(net, solved, ferries=n).params, years=0.2, seed=3).summary()[
+            "mean_wait_h"
+        ]
         for n in (6, 10, 16)
     ]
     assert waits[0] >= waits[1] >= waits[2]
     assert waits[0] > 2 * waits[2]  # six ferries cannot carry the 2024 volume
 
 
-def test_sweep_on_dask_matches_direct_runs(net: corridor.Network) -> None:
-    table = sweep(net, volumes_mt=[0.5], ferries=[4, 8], years=0.05, seeds=[1], warmup_days=0)
+def test_sweep_on_dask_matches_direct_runs(net: corridor.Network, solved: corridor.Results) -> None:
+    table = sweep(
+        net,
+        solved,
+        volumes_mt=[0.5],
+        ferries=[4, 8],
+        years=0.05,
+        seeds=[1],
+        warmup_days=0,
+    )
     assert list(table["ferries"]) == [4, 8]
     direct = simulate(
-        caspian_setup(net, volume_mt=0.5, ferries=8).params, years=0.05, seed=1, warmup_days=0
+        caspian_setup(net, solved, volume_mt=0.5, ferries=8).params,
+        years=0.05,
+        seed=1,
+        warmup_days=0,
     ).summary()
     row = table[table["ferries"] == 8].iloc[0]
     assert row["mean_wait_h"] == pytest.approx(direct["mean_wait_h"])

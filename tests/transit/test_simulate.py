@@ -12,7 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corridor.transit.simulate import UNIT_TIME_COLUMNS, CrossingParams, OnwardParams, PortParams, SimulationResult, VesselParams, WeatherParams, simulate
+from corridor.transit.simulate import (
+    UNIT_TIME_COLUMNS,
+    CrossingParams,
+    OnwardParams,
+    PortParams,
+    SimulationResult,
+    VesselParams,
+    WeatherParams,
+    simulate,
+)
 
 TIME_COLUMNS = list(UNIT_TIME_COLUMNS)
 

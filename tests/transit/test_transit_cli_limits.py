@@ -21,7 +21,7 @@ CASES = [
         "caspian_setup.headway_hours",
         "from 1 to 720 h, got 721.0",
     ),
-    (("simulate", "--year", "99999"), "caspian_setup.year", "from 1900 to 2100, got 99999"),
+    (("simulate", "--year", "99999"), "--year 99999", "no supply or demand in the dataset"),
     (("simulate", "--seed", str(2**63)), "simulate.seed", f"got {2**63}"),
     (("sweep", "--volume", ""), "--volume needs at least one value", "got ''"),
     (("sweep", "--volume", " , "), "--volume needs at least one value", "got ' , '"),

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corridor.schema import TABLE_ORDER
 from corridor.dataset import validate_dataset
+from corridor.schema import TABLE_ORDER
 from tests.conftest import TINY
 
 TRICKY = st.sampled_from(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corridor.dataset.read import MAX_CELL_CHARS, MAX_FILE_BYTES
 from corridor.dataset import validate_dataset
+from corridor.dataset.read import MAX_CELL_CHARS, MAX_FILE_BYTES
 from tests.conftest import edit_csv
 from tests.validate.test_broken_copies import _set
 

@@ -9,13 +9,13 @@ import sys
 import typer
 from rich.logging import RichHandler
 
-from corridor.metadata import corridor_version
 from corridor.cli import data_cmd, scenario_cmd, transit_cmd
 from corridor.cli.console import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INVALID, err_console
 from corridor.cli.report_cmd import report
 from corridor.cli.solve_cmd import solve
 from corridor.cli.validate_cmd import validate
 from corridor.errors import CorridorError, ValidationError
+from corridor.metadata import corridor_version
 
 __all__ = ["app", "main"]
 

@@ -9,11 +9,11 @@ from typing import Annotated, Final
 import typer
 from rich.console import Console
 
-from corridor.io.atomic import check_output_folder, check_output_path
-from corridor.dataset.read import default_data_path
 from corridor.dataset.network import Network
-from corridor.routing.inputs import resolve_rules
+from corridor.dataset.read import default_data_path
+from corridor.io.atomic import check_output_folder, check_output_path
 from corridor.options import RouteRules
+from corridor.routing.inputs import resolve_rules
 
 __all__ = [
     "CLI_LABELS",

@@ -13,10 +13,10 @@ from rich.table import Table
 
 from corridor.cli.console import DataOption, check_not_an_input, out_console
 from corridor.cli.tables import rich_table
-from corridor.io.export import export_network
 from corridor.dataset.network import load
 from corridor.dataset.summary import count_by, main_capacities
 from corridor.formats import quantity_with_unit
+from corridor.io.export import export_network
 
 app = typer.Typer(help="Look at a dataset and export it.", no_args_is_help=True)
 

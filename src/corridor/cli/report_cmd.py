@@ -11,11 +11,11 @@ import typer
 
 from corridor.cli.console import DataOption, check_not_an_input, out_console, output_folder
 from corridor.cli.scenario_cmd import unique_names
-from corridor.io.atomic import check_output_file, check_output_folder, check_output_path
 from corridor.dataset.network import load
-from corridor.scenario import AppliedScenario, apply_scenario
-from corridor.pipeline import solve_scenario
+from corridor.io.atomic import check_output_file, check_output_folder, check_output_path
+from corridor.pipeline import run
 from corridor.results.compare import compare_scenarios
+from corridor.scenario import AppliedScenario, apply_scenario
 
 # the tag report/assets/template.html puts in the page's <head>, before its inline style
 _GENERATOR = re.compile(rb'<meta\s+name="generator"\s+content="corridor[\s"]', re.IGNORECASE)
@@ -92,19 +92,9 @@ def report(
     _check_outputs(  # before the solves
         out, folder, force=force, data=data, applied=list(zip(names, applied, strict=True))
     )
-    solved = [(a, solve_scenario(a)) for a in applied]
-    runs = [
-        ReportRun(
-            a.name,
-            a.scenario.spec.title,
-            " ".join(a.scenario.spec.description.split()),
-            a.network,
-            results,
-            a.source_ids,
-            a.changes,
-        )
-        for a, results in solved
-    ]
+    done = [run(network, a) for a in applied]
+    runs = [ReportRun.of(d) for d in done]
+    solved = [(a, d.results) for a, d in zip(applied, done, strict=True)]
     comparison: dict[str, pd.DataFrame] | None = None
     if len(runs) > 1:
         full = compare_scenarios(solved)

@@ -9,14 +9,21 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from corridor.cli.console import EXIT_INVALID, DataOption, check_not_an_input, err_console, out_console, output_folder
+from corridor.cli.console import (
+    EXIT_INVALID,
+    DataOption,
+    check_not_an_input,
+    err_console,
+    out_console,
+    output_folder,
+)
 from corridor.cli.tables import rich_table
-from corridor.io.atomic import atomic_write_dir
 from corridor.dataset.network import load
-from corridor.scenario import ScenarioError, apply_scenario, read_scenario, shipped_scenarios
-from corridor.pipeline import solve_scenario
-from corridor.results.compare import Comparison, compare_scenarios
 from corridor.formats import format_quantity
+from corridor.io.atomic import atomic_write_dir
+from corridor.pipeline import run
+from corridor.results.compare import Comparison, compare_scenarios
+from corridor.scenario import ScenarioError, apply_scenario, read_scenario, shipped_scenarios
 
 app = typer.Typer(help="What-if scenarios: list, show and validate scenario files.")
 
@@ -163,10 +170,11 @@ def compare(
         raise typer.BadParameter("give at least two scenarios", param_hint="SCENARIOS")
     network = load(data)
     runs = [apply_scenario(name, network) for name in scenarios]
-    unique_names([run.name for run in runs])
-    files = [(name, run.scenario.lineage) for name, run in zip(scenarios, runs, strict=True)]
+    unique_names([a.name for a in runs])
+    files = [(name, a.scenario.lineage) for name, a in zip(scenarios, runs, strict=True)]
     check_not_an_input(out, data, files, scenario_option="")  # before the solves
-    comparison = compare_scenarios([(run, solve_scenario(run)) for run in runs])
+    done = [run(network, applied) for applied in runs]
+    comparison = compare_scenarios([(a, d.results) for a, d in zip(runs, done, strict=True)])
     _print_comparison(comparison, show_all=show_all, only=table or [])
     if out is not None:
         write_comparison(comparison, out)

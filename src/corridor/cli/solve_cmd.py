@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -10,18 +9,24 @@ import pandas as pd
 import typer
 from rich.padding import Padding
 
-from corridor.cli.console import DataOption, check_not_an_input, out_console, output_folder, route_rules
+from corridor.cli.console import (
+    DataOption,
+    check_not_an_input,
+    out_console,
+    output_folder,
+    route_rules,
+)
 from corridor.cli.tables import rich_table
-from corridor.results.write import write_results
 from corridor.dataset.network import Network, load
-from corridor.results import Results
-from corridor.options import SolveOptions
-from corridor.pipeline import solve as run_solve
-from corridor.results.headline import headline
-from corridor.routing.inputs import check_year
-from corridor.results.extract import per_unit
-from corridor.scenario import apply_scenario
 from corridor.formats import format_quantity, format_usd, quantity_with_unit
+from corridor.options import SolveOptions
+from corridor.pipeline import run
+from corridor.results import Results
+from corridor.results.extract import per_unit
+from corridor.results.headline import headline
+from corridor.results.write import write_results
+from corridor.routing.inputs import check_year
+from corridor.scenario import apply_scenario
 
 _WIDE = 120  # narrower consoles get the agreements as lines instead of a table
 
@@ -229,25 +234,22 @@ def solve(
 ) -> None:
     """Optimise the flows of a year: routes, bottlenecks, unmet demand, agreements."""
     network = load(data)
-    options = SolveOptions(year=year or 2024)
-    scenario_files: list[tuple[str, tuple[Path, ...]]] = []
+    applied = None
     if scenario is not None:
         if year is not None:
             raise typer.BadParameter(
                 "a scenario sets its own year; drop --year or change `year:` in the scenario",
                 param_hint="--year",
             )
-        run = apply_scenario(scenario, network)
-        network, options = run.network, run.options
-        out_console.print(f"scenario [bold]{run.name}[/]: {run.scenario.spec.title}")
-        scenario_files.append((scenario, run.scenario.lineage))
-    check_not_an_input(out, data, scenario_files)  # before the solve
-    check_year(network, options.year, label="--year")
-    rules = route_rules(network, avoid, only_groups, avoid_links)
-    results = run_solve(
-        network,
-        options=dataclasses.replace(options, method=method, rules=options.rules.merged(rules)),
-    )
+        applied = apply_scenario(scenario, network)  # checked before anything is solved
+        out_console.print(f"scenario [bold]{applied.name}[/]: {applied.scenario.spec.title}")
+        check_not_an_input(out, data, [(scenario, applied.scenario.lineage)])
+    else:
+        check_not_an_input(out, data)
+        check_year(network, year or 2024, label="--year")
+    rules = route_rules(applied.network if applied else network, avoid, only_groups, avoid_links)
+    done = run(network, applied, SolveOptions(year=year or 2024, method=method), rules=rules)
+    network, results = done.network, done.results
     print_results(network, results)
     if out is not None:
         write_results(results, out)

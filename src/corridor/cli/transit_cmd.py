@@ -9,13 +9,24 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from corridor.cli.console import DataOption, check_not_an_input, comma_list, err_console, out_console, output_folder, route_rules
+from corridor.cli.console import (
+    DataOption,
+    check_not_an_input,
+    comma_list,
+    err_console,
+    out_console,
+    output_folder,
+    route_rules,
+)
 from corridor.cli.tables import rich_table
+from corridor.dataset.network import Network, load
 from corridor.errors import CorridorError, ParameterError
 from corridor.io.atomic import atomic_write_dir
-from corridor.dataset.network import load
+from corridor.options import SolveOptions
+from corridor.routing.inputs import check_year
 
 if TYPE_CHECKING:
+    from corridor.results import Results
     from corridor.transit.simulate import SimulationResult
 
 # The engines (networkx, SimPy, matplotlib, Dask) are imported by the commands that use them:
@@ -42,6 +53,14 @@ def _items(text: str, name: str) -> list[str]:
             f"--{name} needs at least one value (separated by commas), got {text!r}"
         )
     return items
+
+
+def _solved(network: Network, year: int) -> Results:
+    """The year's flows, whose Caspian crossings set the simulated volume (one solve)."""
+    from corridor.pipeline import run  # the solver: only for the commands that simulate
+
+    check_year(network, year, label="--year")
+    return run(network, options=SolveOptions(year=year)).results
 
 
 def _floats(text: str, name: str) -> list[float]:
@@ -218,8 +237,9 @@ def simulate(
     from corridor.transit.simulate import check_run
     from corridor.transit.simulate import simulate as run_simulation
 
+    results = _solved(network, year)
     setup = caspian_setup(
-        network, year=year, volume_mt=volume, ferries=ferries, handling_factor=handling,
+        network, results, volume_mt=volume, ferries=ferries, handling_factor=handling,
         storms=storms, policy=policy, headway_hours=headway,
     )  # fmt: skip
     check_run(setup.params, years=years, seed=seed, warmup_days=warmup_days)  # before any output
@@ -280,10 +300,10 @@ def sweep(
 
         table = run_sweep(
             network,
+            _solved(network, year),
             volumes_mt=_floats(volume, "volume"),
             ferries=fleet,
             handling=_floats(handling, "handling"),
-            year=year,
             years=years,
             seeds=_ints(seeds, "seeds"),
             workers=workers,

@@ -13,12 +13,12 @@ from typing import TypeVar, cast
 import numpy as np
 import pandas as pd
 
+from corridor.dataset.cells import parse_table
+from corridor.dataset.report import ValidationReport
+from corridor.dataset.validate import validate_dataset, validate_tables
 from corridor.errors import ValidationError
 from corridor.schema import TABLES
 from corridor.units import CANONICAL_UNIT, TRANSIT_CANONICAL, TRANSIT_FACTOR, UNITS, convert
-from corridor.dataset.cells import parse_table
-from corridor.dataset.validate import validate_dataset, validate_tables
-from corridor.dataset.report import ValidationReport
 
 __all__ = [
     "Network",

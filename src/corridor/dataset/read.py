@@ -10,8 +10,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from corridor.errors import InputFileError
 from corridor.dataset.issues import ERROR, Issue, make_issue
+from corridor.errors import InputFileError
 from corridor.schema import TABLES, TableSpec
 
 __all__ = ["MAX_CELL_CHARS", "MAX_FILE_BYTES", "RawTables", "default_data_path", "read_raw_tables"]

@@ -11,8 +11,8 @@ import pycountry
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from corridor.geo.basemap import country_distances_km
 from corridor.dataset.issues import ERROR, WARNING, Issue, make_issue
+from corridor.geo.basemap import country_distances_km
 from corridor.schema import TABLES
 from corridor.schema.vocabulary import SOURCED_TABLES, TRANSIT_COMPONENTS
 from corridor.units import TRANSIT_CANONICAL, UNITS

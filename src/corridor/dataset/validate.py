@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from corridor.dataset.read import read_raw_tables
-from corridor.dataset.issues import ERROR, Issue, make_issue
-from corridor.schema import TABLES
 from corridor.dataset.cells import parse_table
+from corridor.dataset.issues import ERROR, Issue, make_issue
+from corridor.dataset.read import read_raw_tables
 from corridor.dataset.report import ValidationReport
 from corridor.dataset.rules import RULES, Tables
+from corridor.schema import TABLES
 
 __all__ = ["FILE_LEVEL_CODES", "validate_dataset", "validate_tables"]
 

@@ -9,10 +9,10 @@ from typing import Final, TypeVar
 
 import pandas as pd
 
-from corridor.errors import InputFileError
-from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
-from corridor.io.atomic import atomic_write_dir, atomic_write_file, check_output_file
 from corridor.dataset.network import Network
+from corridor.errors import InputFileError
+from corridor.io.atomic import atomic_write_dir, atomic_write_file, check_output_file
+from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
 from corridor.schema import TABLES
 
 FrameT = TypeVar("FrameT", bound=pd.DataFrame)

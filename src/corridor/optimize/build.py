@@ -22,12 +22,12 @@ import pandas as pd
 from scipy import sparse
 
 from corridor.dataset.network import Network
+from corridor.optimize.prices import delivery_prices
+from corridor.options import SolveOptions
 from corridor.routing.arcs import arc_ends, arcs_frame, build_arcs
 from corridor.routing.compiled import CompiledNetwork, commodity_positions, compiled, node_positions
 from corridor.routing.inputs import check_options
 from corridor.routing.layers import Layer, allowed_arcs, build_layers, layers_frame
-from corridor.options import SolveOptions
-from corridor.optimize.prices import delivery_prices
 
 __all__ = [
     "BALANCE",

@@ -21,17 +21,24 @@ from typing import Any
 
 import pandas as pd
 
-from corridor.metadata import corridor_version
-from corridor.io.atomic import check_output_file
 from corridor.dataset.network import Network
-from corridor.results import Results
-from corridor.results.headline import headline
+from corridor.io.atomic import check_output_file
+from corridor.metadata import corridor_version
+from corridor.pipeline import Run
 from corridor.report.data import SourceIndex, build_run_data
 from corridor.report.html import RunSection, render_page, write_page
 from corridor.report.palette import MODE_COLORS
 from corridor.report.region import basemap_to_json, clip_basemap, region_bounds
 from corridor.report.static import write_figures
-from corridor.report.tables import agreements_table, bottlenecks_table, costs_table, transit_table, unmet_table
+from corridor.report.tables import (
+    agreements_table,
+    bottlenecks_table,
+    costs_table,
+    transit_table,
+    unmet_table,
+)
+from corridor.results import Results
+from corridor.results.headline import headline
 
 __all__ = ["ReportRun", "write_report"]
 
@@ -67,6 +74,24 @@ class ReportRun:
     results: Results
     source_ids: tuple[str, ...] = ()
     changes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, done: Run) -> ReportRun:
+        """A run of the pipeline as the report shows it (its scenario's title and text)."""
+        if done.scenario is None:
+            year = done.options.year
+            return cls(done.name, f"Year {year}", f"The dataset solved for {year}.",
+                       done.network, done.results)  # fmt: skip
+        spec = done.scenario.scenario.spec
+        return cls(
+            done.scenario.name,
+            spec.title,
+            " ".join(spec.description.split()),
+            done.network,
+            done.results,
+            done.scenario.source_ids,
+            done.scenario.changes,
+        )
 
 
 def _section(

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from corridor.dataset.network import Network, canonical_units
-from corridor.results import Results
-from corridor.results.paths import end_to_end
-from corridor.results.extract import per_unit
 from corridor.formats import format_usd, short_name
+from corridor.results import Results
+from corridor.results.extract import per_unit
+from corridor.results.paths import end_to_end
 
 __all__ = [
     "SourceIndex",

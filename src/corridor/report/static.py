@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from corridor.io.atomic import atomic_write_dir
-from corridor.results import Results
 from corridor.report.data import worth_text
 from corridor.report.palette import BINDING_COLOR, UNUSED_COLOR, mode_color
+from corridor.results import Results
 
 if TYPE_CHECKING:
     from corridor.report import ReportRun

@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from corridor.dataset.network import Network
-from corridor.results import Results
 from corridor.report.data import SourceIndex, worth_text
+from corridor.results import Results
 
 __all__ = [
     "agreements_table",

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.io.export import tables_to_csv_frames
 from corridor.dataset.network import Network
-from corridor.results import Results
+from corridor.io.export import tables_to_csv_frames
 from corridor.options import RouteRules, SolveOptions
+from corridor.results import Results
 from corridor.scenario.apply import AppliedScenario
 
 __all__ = ["Comparison", "compare_inputs", "compare_results", "compare_scenarios"]

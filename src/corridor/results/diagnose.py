@@ -18,8 +18,8 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from corridor.dataset.network import Network
 from corridor.optimize.build import LinearProgram
-from corridor.routing.layers import allowed_arcs
 from corridor.options import RouteRules
+from corridor.routing.layers import allowed_arcs
 
 __all__ = ["LayerSearch", "shortfall_reason"]
 

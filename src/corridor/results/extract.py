@@ -16,10 +16,10 @@ import pandas as pd
 
 from corridor.dataset.network import Network, canonical_units, commodity_factors
 from corridor.optimize.build import CAPACITY, LinearProgram
-from corridor.results.diagnose import LayerSearch, shortfall_reason
-from corridor.options import SolveOptions
-from corridor.results.paths import decompose_paths
 from corridor.optimize.solve import Solution
+from corridor.options import SolveOptions
+from corridor.results.diagnose import LayerSearch, shortfall_reason
+from corridor.results.paths import decompose_paths
 from corridor.units import convert
 
 __all__ = ["Results", "extract_results", "per_unit"]

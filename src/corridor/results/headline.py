@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from corridor.dataset.network import Network
-from corridor.results.extract import Results, per_unit
 from corridor.formats import format_quantity, format_usd, quantity_with_unit, short_name
+from corridor.results.extract import Results, per_unit
 
 __all__ = ["headline"]
 

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.dataset.network import Network, canonical_units, commodity_factors, conversion_factor, derived
+from corridor.dataset.network import (
+    Network,
+    canonical_units,
+    commodity_factors,
+    conversion_factor,
+    derived,
+)
 from corridor.units import UNITS, convert
 
 __all__ = [

@@ -16,8 +16,8 @@ from typing import Final
 
 import pycountry
 
-from corridor.errors import OptionError
 from corridor.dataset.network import Network
+from corridor.errors import OptionError
 from corridor.options import RouteRules, SolveOptions
 
 __all__ = ["DatasetNames", "check_options", "check_year", "resolve_rules", "year_coverage"]

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from corridor.dataset.network import Network
-from corridor.routing.compiled import CompiledNetwork, commodity_positions
 from corridor.options import RouteRules
+from corridor.routing.compiled import CompiledNetwork, commodity_positions
 
 __all__ = ["Layer", "agreement_rules", "allowed_arcs", "build_layers", "group_countries"]
 

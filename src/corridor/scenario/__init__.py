@@ -3,7 +3,15 @@
 puts them side by side."""
 
 from corridor.scenario.apply import AppliedScenario, apply_scenario, outage_factor
-from corridor.scenario.files import SCENARIO_DIR, Scenario, ScenarioError, ScenarioProblem, find_scenario, read_scenario, shipped_scenarios
+from corridor.scenario.files import (
+    SCENARIO_DIR,
+    Scenario,
+    ScenarioError,
+    ScenarioProblem,
+    find_scenario,
+    read_scenario,
+    shipped_scenarios,
+)
 from corridor.scenario.model import ScenarioSpec
 
 __all__ = [

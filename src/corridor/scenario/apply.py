@@ -18,9 +18,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from corridor.dataset.network import Network, from_frames, load
 from corridor.errors import ValidationError
 from corridor.io.export import tables_to_csv_frames
-from corridor.dataset.network import Network, from_frames, load
 from corridor.options import RouteRules, SolveOptions
 from corridor.scenario.files import Scenario, ScenarioError, ScenarioProblem, read_scenario
 from corridor.scenario.model import Expansion, Outage, QuantityChange, ScenarioSpec

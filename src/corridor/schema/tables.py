@@ -5,7 +5,22 @@ from __future__ import annotations
 from typing import Final
 
 from corridor.schema.spec import Column, TableSpec
-from corridor.schema.vocabulary import AGREEMENT_STATUSES, CONFIDENCES, CONVERSION_UNITS, FIGURE_STATUSES, GROUP_ROLES, LINK_STATUSES, MODES, NODE_KINDS, PRICE_UNITS, QUANTITY_UNITS, SOURCED_TABLES, TARIFF_UNITS, TRANSIT_COMPONENTS, TRANSIT_UNIT_NAMES
+from corridor.schema.vocabulary import (
+    AGREEMENT_STATUSES,
+    CONFIDENCES,
+    CONVERSION_UNITS,
+    FIGURE_STATUSES,
+    GROUP_ROLES,
+    LINK_STATUSES,
+    MODES,
+    NODE_KINDS,
+    PRICE_UNITS,
+    QUANTITY_UNITS,
+    SOURCED_TABLES,
+    TARIFF_UNITS,
+    TRANSIT_COMPONENTS,
+    TRANSIT_UNIT_NAMES,
+)
 
 __all__ = ["TABLES", "TABLE_ORDER"]
 

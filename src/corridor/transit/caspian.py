@@ -24,14 +24,20 @@ from typing import Final, cast
 
 import numpy as np
 
-from corridor.errors import CorridorError
 from corridor.dataset.network import Network
-from corridor.pipeline import solve
+from corridor.errors import CorridorError
+from corridor.results import Results
 from corridor.routing.compiled import active_links, compiled
-from corridor.schema.tables import FIRST_YEAR, LAST_YEAR
 from corridor.transit.crossing import Limit, Policy
 from corridor.transit.lookup import TransitLookup
-from corridor.transit.simulate import DAYS_IN_MONTH, CrossingParams, OnwardParams, PortParams, VesselParams, WeatherParams
+from corridor.transit.simulate import (
+    DAYS_IN_MONTH,
+    CrossingParams,
+    OnwardParams,
+    PortParams,
+    VesselParams,
+    WeatherParams,
+)
 
 __all__ = [
     "CASPIAN_LINKS",
@@ -40,7 +46,6 @@ __all__ = [
     "HEADWAY_HOURS",
     "MAX_WAIT_HOURS",
     "VOLUME_MT",
-    "YEAR",
     "CaspianSetup",
     "caspian_setup",
     "port_volumes",
@@ -59,10 +64,8 @@ STORM_MEAN_H = 96.0
 STORMS_NOV_DEC = 30 * 24 / STORM_MEAN_H
 STORMS_REST = 1.0
 
-# Ranges of the settings of caspian_setup (the CLI's --year, --volume, --ferries, --handling,
+# Ranges of the settings of caspian_setup (the CLI's --volume, --ferries, --handling,
 # --headway), from what is physically meaningful:
-#: the dataset's years;
-YEAR: Final = Limit(FIRST_YEAR, LAST_YEAR, integer=True)
 #: up to 100 Mt/yr, over 20 times the 2024 crossing (4.5 Mt) and twice BTC's oil;
 VOLUME_MT: Final = Limit(0, 100, "Mt/yr", low_open=True)
 #: one ferry per line at least, up to 200 (ASCO's ferry fleet is 16);
@@ -92,9 +95,9 @@ def _ferry_figure(lookup: TransitLookup, link_id: str, component: str) -> tuple[
     return found
 
 
-def port_volumes(network: Network, year: int) -> dict[str, float]:
-    """General-freight tonnes a year on each crossing link in the flow engine's optimum."""
-    flows = solve(network, year=year).flows
+def port_volumes(results: Results) -> dict[str, float]:
+    """General-freight tonnes a year on each crossing link in a solve's flows."""
+    flows = results.flows
     out = {}
     for port, link in CASPIAN_LINKS.items():
         on = flows[
@@ -118,8 +121,8 @@ def _onward_units_per_day(network: Network, year: int, unit_tonnes: float) -> in
 
 def caspian_setup(
     network: Network,
+    results: Results,
     *,
-    year: int = 2024,
     volume_mt: float | None = None,
     ferries: int | None = None,
     handling_factor: float = 1.0,
@@ -127,15 +130,17 @@ def caspian_setup(
     policy: str = "fill",
     headway_hours: float = 24.0,
     storms: bool = True,
-    flow_volumes_t: dict[str, float] | None = None,
 ) -> CaspianSetup:
-    """Parameters of the Aktau/Kuryk -> Alat ferry crossing in ``year``.
+    """Parameters of the Aktau/Kuryk -> Alat ferry crossing in the year of ``results``.
 
     Parameters
     ----------
+    results
+        A solve of ``network`` (:func:`corridor.run`): its general-freight flows on the two
+        crossings set the volume per port of loading.
     volume_mt
-        Total tonnage to carry (Mt/yr); default: the flow engine's flow in ``year``. The split
-        between the ports stays that of the flow solution.
+        Total tonnage to carry (Mt/yr); default: the solve's flow. The split between the ports
+        stays that of the solve.
     ferries
         Ferries in service on the two lines, shared in proportion to each line's volume and
         cycle time; default: the dataset's ferry fleet (``vessels`` in the transit table:
@@ -149,18 +154,15 @@ def caspian_setup(
         every ``headway_hours`` with what is aboard.
     storms
         Model storm closures (see the module docstring).
-    flow_volumes_t
-        The flow engine's tonnes per port of loading, if already known (:func:`port_volumes`;
-        a sweep computes them once).
 
     Raises
     ------
     ParameterError
-        If a setting is outside its range (:data:`YEAR`, :data:`VOLUME_MT`, :data:`FERRIES`,
+        If a setting is outside its range (:data:`VOLUME_MT`, :data:`FERRIES`,
         :data:`HANDLING_FACTOR`, :data:`HEADWAY_HOURS`, :data:`MAX_WAIT_HOURS`).
     """
     owner = "caspian_setup"
-    YEAR.check(owner, "year", year)
+    year = results.year
     if volume_mt is not None:
         VOLUME_MT.check(owner, "volume_mt", volume_mt)
     if ferries is not None:
@@ -168,7 +170,7 @@ def caspian_setup(
     HANDLING_FACTOR.check(owner, "handling_factor", handling_factor)
     HEADWAY_HOURS.check(owner, "headway_hours", headway_hours)
     MAX_WAIT_HOURS.check(owner, "max_wait_hours", max_wait_hours)
-    volumes = flow_volumes_t if flow_volumes_t is not None else port_volumes(network, year)
+    volumes = port_volumes(results)
     total = sum(volumes.values())
     if total <= 0 and volume_mt is None:
         raise CorridorError(f"no general freight crosses the Caspian in {year} in the dataset")

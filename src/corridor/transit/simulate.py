@@ -61,7 +61,14 @@ import pandas as pd
 import simpy
 
 from corridor.errors import ParameterError
-from corridor.transit.crossing import CrossingParams, Limit, OnwardParams, PortParams, VesselParams, WeatherParams
+from corridor.transit.crossing import (
+    CrossingParams,
+    Limit,
+    OnwardParams,
+    PortParams,
+    VesselParams,
+    WeatherParams,
+)
 from corridor.units import DAYS_PER_YEAR
 
 __all__ = [

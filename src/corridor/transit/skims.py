@@ -24,12 +24,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from corridor.errors import SkimError
 from corridor.dataset.network import Network
+from corridor.errors import SkimError
+from corridor.options import RouteRules
 from corridor.routing.arcs import arcs_frame, build_arcs
 from corridor.routing.compiled import compiled
 from corridor.routing.layers import Layer, allowed_arcs
-from corridor.options import RouteRules
 from corridor.transit.lookup import TransitLookup
 
 __all__ = ["COMPONENTS", "SkimError", "Skims", "skim"]

@@ -10,9 +10,10 @@ from typing import Final
 
 import pandas as pd
 
-from corridor.errors import ParameterError
 from corridor.dataset.network import Network
-from corridor.transit.caspian import FERRIES, HANDLING_FACTOR, VOLUME_MT, YEAR, caspian_setup, port_volumes
+from corridor.errors import ParameterError
+from corridor.results import Results
+from corridor.transit.caspian import FERRIES, HANDLING_FACTOR, VOLUME_MT, caspian_setup
 from corridor.transit.crossing import Limit
 from corridor.transit.simulate import SEED, WARMUP_DAYS, YEARS, CrossingParams, check_run, simulate
 
@@ -42,14 +43,12 @@ def _check_sweep(
     handling: Sequence[float],
     seeds: Sequence[int],
     *,
-    year: int,
     years: float,
     warmup_days: float,
     workers: int,
 ) -> None:
     """Every setting in range and not more than MAX_CASES cases, before any work starts."""
     WORKERS.check("sweep", "workers", workers)
-    YEAR.check("sweep", "year", year)
     YEARS.check("sweep", "years", years)
     WARMUP_DAYS.check("sweep", "warmup_days", warmup_days)
     lists: dict[str, tuple[Sequence[object], Limit]] = {
@@ -70,11 +69,11 @@ def _check_sweep(
 
 def sweep(
     network: Network,
+    results: Results,
     *,
     volumes_mt: Sequence[float],
     ferries: Sequence[int],
     handling: Sequence[float] = (1.0,),
-    year: int = 2024,
     years: float = 1.0,
     seeds: Sequence[int] = (0,),
     warmup_days: float = 30.0,
@@ -100,22 +99,13 @@ def sweep(
         ferries,
         handling,
         seeds,
-        year=year,
         years=years,
         warmup_days=warmup_days,
         workers=workers,
     )
-    flow_volumes = port_volumes(network, year)  # one flow solve for every case
     # the crossing of each (volume, fleet, handling), built and checked before the cluster starts
     setups = {
-        (v, n, h): caspian_setup(
-            network,
-            year=year,
-            volume_mt=v,
-            ferries=n,
-            handling_factor=h,
-            flow_volumes_t=flow_volumes,
-        ).params
+        (v, n, h): caspian_setup(network, results, volume_mt=v, ferries=n, handling_factor=h).params
         for v, n, h in itertools.product(volumes_mt, ferries, handling)
     }
     for params in setups.values():  # each case fits in memory
