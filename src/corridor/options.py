@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
+from corridor.commodities import COMMODITIES
+
 __all__ = ["DEFAULT_UNMET_PENALTY", "RouteRules", "SolveOptions"]
 
-#: Penalty per canonical unit of unmet demand (USD-equivalent). It is a priority, not a price:
-#: high enough that delivering always beats any transport cost in the data (BTC's tariff of
-#: 3-4 USD/bbl is about 3e7 USD per Mt). Shadow prices of links that limit deliveries carry it.
+#: Priority per canonical unit of unmet demand, by commodity (corridor.commodities): high
+#: enough that delivering beats any transport cost in the data (BTC's tariff of 3-4 USD/bbl is
+#: about 3e7 USD per Mt). A priority, not a price: it never appears in results.
 DEFAULT_UNMET_PENALTY: Final[dict[str, float]] = {
-    "crude_oil": 1e10,  # per Mt  (10,000 USD/t)
-    "oil_products": 1e10,  # per Mt
-    "natural_gas": 1e10,  # per bcm (10 USD/m3)
-    "containers": 1e5,  # per TEU
-    "general_freight": 1e10,  # per Mt
+    c: f.unmet_penalty for c, f in COMMODITIES.items()
 }
 
 

@@ -28,7 +28,6 @@ import numpy.typing as npt
 from corridor.errors import UnitError
 
 __all__ = [
-    "CANONICAL_UNIT",
     "DAYS_PER_YEAR",
     "TRANSIT_CANONICAL",
     "TRANSIT_FACTOR",
@@ -90,15 +89,6 @@ TRANSIT_UNITS: Final[dict[str, tuple[str, float]]] = {
 #: Each transit unit's canonical unit, and the factor from it to the canonical unit.
 TRANSIT_CANONICAL: Final[dict[str, str]] = {u: c for u, (c, _) in TRANSIT_UNITS.items()}
 TRANSIT_FACTOR: Final[dict[str, float]] = {u: f for u, (_, f) in TRANSIT_UNITS.items()}
-
-#: The unit every commodity's quantities are converted to when a dataset is loaded.
-CANONICAL_UNIT: Final[dict[str, str]] = {
-    "crude_oil": "Mt/yr",
-    "oil_products": "Mt/yr",
-    "natural_gas": "bcm/yr",
-    "containers": "TEU/yr",
-    "general_freight": "Mt/yr",
-}
 
 
 def parse_unit(symbol: str) -> Unit:

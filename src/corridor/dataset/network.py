@@ -13,12 +13,13 @@ from typing import TypeVar, cast
 import numpy as np
 import pandas as pd
 
+from corridor.commodities import CANONICAL_BY_DIMENSION, CANONICAL_UNIT
 from corridor.dataset.cells import parse_table
 from corridor.dataset.report import ValidationReport
 from corridor.dataset.validate import validate_dataset, validate_tables
 from corridor.errors import ValidationError
 from corridor.schema import TABLES
-from corridor.units import CANONICAL_UNIT, TRANSIT_CANONICAL, TRANSIT_FACTOR, UNITS, convert
+from corridor.units import TRANSIT_CANONICAL, TRANSIT_FACTOR, UNITS, convert
 
 __all__ = [
     "Network",
@@ -32,14 +33,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-#: Canonical unit of a link's capacity, by the dimension of the unit it was given in.
-_CANONICAL_BY_DIMENSION = {
-    "mass": "Mt/yr",
-    "oil_volume": "Mt/yr",
-    "gas_volume": "bcm/yr",
-    "teu": "TEU/yr",
-}
 
 
 @dataclass(frozen=True)
@@ -191,7 +184,7 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
 
     links = indexed["links"]
     dims = links["capacity_unit"].map(lambda u: UNITS[u].dimension if u in UNITS else None)
-    links["canonical_unit"] = dims.map(_CANONICAL_BY_DIMENSION)
+    links["canonical_unit"] = dims.map(CANONICAL_BY_DIMENSION)
     links["capacity_canonical"] = _to_canonical(
         links["capacity"],
         links["capacity_unit"],

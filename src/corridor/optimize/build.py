@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from corridor.commodities import OTHER, facts
 from corridor.dataset.network import Network
 from corridor.optimize.prices import delivery_prices
 from corridor.options import SolveOptions
@@ -194,7 +195,8 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     layers = build_layers(network, net, year, options.rules, options.commodity_rules)
     layer_commodity = commodity_positions(net, [x.commodity for x in layers])
     default_penalty = np.array(
-        [float(options.unmet_penalty.get(c, 1e10)) for c in net.commodities] or [1e10]
+        [float(options.unmet_penalty.get(c, facts(c).unmet_penalty)) for c in net.commodities]
+        or [OTHER.unmet_penalty]
     )
 
     # --- flows x: one column per allowed (arc, layer) pair -----------------------------------

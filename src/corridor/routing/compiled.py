@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from corridor.commodities import facts
 from corridor.dataset.network import (
     Network,
     canonical_units,
@@ -274,7 +275,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     tariff = links["tariff"].to_numpy(dtype=float, na_value=np.nan)
     tariff_unit = links["tariff_unit"].to_numpy(dtype=object)
     t_per_teu = conversion_factor(network.conversions, "containers", "TEU", "t")
-    scale = np.array([(t_per_teu or 10.0) / 1e6 if c == "containers" else 1.0 for c in cs])
+    scale = np.array([(t_per_teu or 10.0) / 1e6 if facts(c).tie_break_by_mass else 1.0 for c in cs])
 
     def rows(frame: pd.DataFrame) -> dict[str, np.ndarray]:
         return {

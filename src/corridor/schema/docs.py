@@ -5,9 +5,10 @@ Run ``python -m corridor.schema.docs > docs/data-model.md`` (or ``make docs``).
 
 from __future__ import annotations
 
+from corridor.commodities import CANONICAL_UNIT
 from corridor.schema.spec import Column
 from corridor.schema.tables import TABLES
-from corridor.units import CANONICAL_UNIT, UNITS
+from corridor.units import UNITS
 
 __all__ = ["render_data_model"]
 

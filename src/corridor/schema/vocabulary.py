@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from corridor.units import CANONICAL_UNIT, TRANSIT_UNITS, UNITS
+from corridor.commodities import CANONICAL_UNIT
+from corridor.units import TRANSIT_UNITS, UNITS
 
 COMMODITIES: Final = tuple(CANONICAL_UNIT)
 NODE_KINDS: Final = (
