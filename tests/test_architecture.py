@@ -59,3 +59,34 @@ def test_imports_only_run_downstream() -> None:
             if there == "" or STAGES[there] >= STAGES[here]:
                 upward.append(f"{path.relative_to(SRC)} imports corridor.{there or '(top)'}")
     assert not upward, "\n".join(sorted(upward))
+
+
+def _module(path: Path) -> str:
+    rel = path.relative_to(SRC.parent).with_suffix("")
+    return ".".join(rel.parts).removesuffix(".__init__")
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph: dict[str, set[str]] = {}
+    modules = {_module(p): p for p in SRC.rglob("*.py")}
+    for name, path in modules.items():
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in modules:
+                targets.add(node.module)
+        graph[name] = targets - {name}
+    seen: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, trail: list[str]) -> list[str] | None:
+        seen[name] = 1
+        for target in sorted(graph[name]):
+            if seen.get(target) == 1:
+                return [*trail, name, target]
+            if target not in seen and (cycle := visit(target, [*trail, name])):
+                return cycle
+        seen[name] = 2
+        return None
+
+    for name in sorted(graph):
+        if name not in seen:
+            assert (cycle := visit(name, [])) is None, " -> ".join(cycle)

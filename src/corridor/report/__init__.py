@@ -14,21 +14,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from corridor.dataset.network import Network
 from corridor.io.atomic import check_output_file
 from corridor.metadata import corridor_version
-from corridor.pipeline import Run
 from corridor.report.data import SourceIndex, build_run_data
 from corridor.report.html import RunSection, render_page, write_page
 from corridor.report.palette import MODE_COLORS
 from corridor.report.region import basemap_to_json, clip_basemap, region_bounds
+from corridor.report.run import ReportRun
 from corridor.report.static import write_figures
 from corridor.report.tables import (
     agreements_table,
@@ -37,61 +35,11 @@ from corridor.report.tables import (
     transit_table,
     unmet_table,
 )
-from corridor.results import Results
 from corridor.results.headline import headline
 
 __all__ = ["ReportRun", "write_report"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReportRun:
-    """One scenario of a report: its network, its results and how to present it.
-
-    Attributes
-    ----------
-    name
-        Short id, e.g. ``"baseline-2024"``.
-    title
-        Title shown in the page, e.g. ``"Baseline 2024"``.
-    description
-        One paragraph of plain text.
-    network
-        The network solved.
-    results
-        The results of the solve.
-    source_ids
-        Further sources of the scenario itself (ids in ``network.sources``).
-    changes
-        What the scenario changed in the dataset, one plain sentence each.
-    """
-
-    name: str
-    title: str
-    description: str
-    network: Network
-    results: Results
-    source_ids: tuple[str, ...] = ()
-    changes: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, done: Run) -> ReportRun:
-        """A run of the pipeline as the report shows it (its scenario's title and text)."""
-        if done.scenario is None:
-            year = done.options.year
-            return cls(done.name, f"Year {year}", f"The dataset solved for {year}.",
-                       done.network, done.results)  # fmt: skip
-        spec = done.scenario.scenario.spec
-        return cls(
-            done.scenario.name,
-            spec.title,
-            " ".join(spec.description.split()),
-            done.network,
-            done.results,
-            done.scenario.source_ids,
-            done.scenario.changes,
-        )
 
 
 def _section(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -20,10 +20,8 @@ from matplotlib.lines import Line2D
 from corridor.io.atomic import atomic_write_dir
 from corridor.report.data import worth_text
 from corridor.report.palette import BINDING_COLOR, UNUSED_COLOR, mode_color
+from corridor.report.run import ReportRun
 from corridor.results import Results
-
-if TYPE_CHECKING:
-    from corridor.report import ReportRun
 
 __all__ = ["bottlenecks_figure", "deliveries_figure", "map_figure", "write_figures"]
 

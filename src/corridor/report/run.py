@@ -1,0 +1,60 @@
+"""One scenario of a report: its network, its results and how the page presents it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corridor.dataset.network import Network
+from corridor.pipeline import Run
+from corridor.results import Results
+
+__all__ = ["ReportRun"]
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """One scenario of a report: its network, its results and how to present it.
+
+    Attributes
+    ----------
+    name
+        Short id, e.g. ``"baseline-2024"``.
+    title
+        Title shown in the page, e.g. ``"Baseline 2024"``.
+    description
+        One paragraph of plain text.
+    network
+        The network solved.
+    results
+        The results of the solve.
+    source_ids
+        Further sources of the scenario itself (ids in ``network.sources``).
+    changes
+        What the scenario changed in the dataset, one plain sentence each.
+    """
+
+    name: str
+    title: str
+    description: str
+    network: Network
+    results: Results
+    source_ids: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, done: Run) -> ReportRun:
+        """A run of the pipeline as the report shows it (its scenario's title and text)."""
+        if done.scenario is None:
+            year = done.options.year
+            return cls(done.name, f"Year {year}", f"The dataset solved for {year}.",
+                       done.network, done.results)  # fmt: skip
+        spec = done.scenario.scenario.spec
+        return cls(
+            done.scenario.name,
+            spec.title,
+            " ".join(spec.description.split()),
+            done.network,
+            done.results,
+            done.scenario.source_ids,
+            done.scenario.changes,
+        )
