@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -10,14 +12,39 @@ import pandas as pd
 from corridor.dataset.issues import ERROR, WARNING, Issue, make_issue
 from corridor.schema import Column, TableSpec
 
-__all__ = ["is_url_column", "parse_table", "split_list", "url_problem"]
+__all__ = [
+    "flatten_lists",
+    "is_url_column",
+    "join_list",
+    "parse_table",
+    "split_list",
+    "url_problem",
+]
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f"}
 _DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?|n\.d\.)$"
 LIST_SEP = ";"
+FrameT = TypeVar("FrameT", bound=pd.DataFrame)
 #: Schemes a source address may have: a reader must be able to open it in a browser.
 URL_SCHEMES = ("http", "https")
+
+
+def join_list(values: Iterable[object]) -> str:
+    """A list cell as the files hold it: ``('AZ', 'GE')`` -> ``AZ;GE``."""
+    return LIST_SEP.join(map(str, values))
+
+
+def flatten_lists(frame: FrameT) -> FrameT:
+    """``frame`` with every list or tuple cell joined (:func:`join_list`): plain scalars for
+    CSV, Parquet and GIS files."""
+    out: FrameT = frame.copy()
+    for column in out.columns:
+        if any(isinstance(v, tuple | list) for v in out[column]):
+            out[column] = out[column].map(
+                lambda v: join_list(v) if isinstance(v, tuple | list) else v
+            )
+    return out
 
 
 def split_list(text: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.commodities import CANONICAL_BY_DIMENSION, CANONICAL_UNIT
-from corridor.dataset.cells import parse_table
+from corridor.dataset.cells import join_list, parse_table
 from corridor.dataset.report import ValidationReport
 from corridor.dataset.validate import validate_dataset, validate_tables
 from corridor.errors import ValidationError
@@ -264,7 +264,7 @@ def from_frames(frames: dict[str, pd.DataFrame], *, check: bool = True) -> Netwo
     raw = {}
     for name, frame in frames.items():
         text = frame.astype(object).where(frame.notna(), "")
-        raw[name] = text.map(lambda v: ";".join(v) if isinstance(v, tuple | list) else str(v))
+        raw[name] = text.map(lambda v: join_list(v) if isinstance(v, tuple | list) else str(v))
     if check:
         tables, issues = validate_tables(raw)
     else:

@@ -5,22 +5,20 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Final
 
 import pandas as pd
 
+from corridor.dataset.cells import flatten_lists
 from corridor.dataset.network import Network
 from corridor.errors import InputFileError
 from corridor.io.atomic import atomic_write_dir, atomic_write_file, check_output_file
 from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
 from corridor.schema import TABLES
 
-FrameT = TypeVar("FrameT", bound=pd.DataFrame)
-
 __all__ = ["EXPORT_FORMATS", "export_network", "is_corridor_geojson", "tables_to_csv_frames"]
 
 EXPORT_FORMATS: Final = ("geojson", "gpkg", "csv")
-_LIST_SEP = ";"
 #: Top-level member of the GeoJSON corridor writes (a foreign member, RFC 7946 section 6.1).
 GEOJSON_GENERATOR: Final = "corridor"
 # written right after "type", so the first bytes tell a file corridor wrote
@@ -30,17 +28,6 @@ _OWN_GEOJSON = re.compile(
 )
 
 
-def _flatten(frame: FrameT) -> FrameT:
-    """Join list cells with ';' so that every cell is a scalar."""
-    out: FrameT = frame.copy()
-    for column in out.columns:
-        if any(isinstance(v, tuple | list) for v in out[column]):
-            out[column] = out[column].map(
-                lambda v: _LIST_SEP.join(v) if isinstance(v, tuple | list) else v
-            )
-    return out
-
-
 def tables_to_csv_frames(network: Network) -> dict[str, pd.DataFrame]:
     """The network's tables in dataset-file form: id column first, spec columns only."""
     frames = {}
@@ -48,7 +35,7 @@ def tables_to_csv_frames(network: Network) -> dict[str, pd.DataFrame]:
         frame = getattr(network, name)
         if spec.id_column:
             frame = frame.reset_index()
-        frames[name] = _flatten(frame[list(spec.column_names)])
+        frames[name] = flatten_lists(frame[list(spec.column_names)])
     return frames
 
 
@@ -63,7 +50,7 @@ def _write_geojson(network: Network, file: Path) -> None:
         ("node", nodes_to_geodataframe(network)),
         ("link", links_to_geodataframe(network)),
     ):
-        flat = _flatten(gdf.reset_index())
+        flat = flatten_lists(gdf.reset_index())
         collection = json.loads(flat.to_json(na="null", drop_id=True))
         for feature in collection["features"]:
             feature["properties"] = {"feature_type": kind, **feature["properties"]}
@@ -77,8 +64,8 @@ def _write_geojson(network: Network, file: Path) -> None:
 
 
 def _write_gpkg(network: Network, file: Path) -> None:
-    nodes = _flatten(nodes_to_geodataframe(network).reset_index())
-    links = _flatten(links_to_geodataframe(network).reset_index())
+    nodes = flatten_lists(nodes_to_geodataframe(network).reset_index())
+    links = flatten_lists(links_to_geodataframe(network).reset_index())
     nodes.to_file(file, layer="nodes", driver="GPKG", engine="pyogrio")
     links.to_file(file, layer="links", driver="GPKG", engine="pyogrio", mode="a")
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor.dataset.cells import flatten_lists
 from corridor.io.atomic import atomic_write_dir
 from corridor.results.extract import Results
 
@@ -26,17 +27,6 @@ RESULT_TABLES = (
     "costs",
     "prices",
 )
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Tuples joined with ';' so that CSV and Parquet hold plain scalars."""
-    out = frame.copy()
-    for column in out.columns:
-        if any(isinstance(v, tuple | list) for v in out[column]):
-            out[column] = out[column].map(
-                lambda v: ";".join(map(str, v)) if isinstance(v, tuple | list) else v
-            )
-    return out
 
 
 def _number(value: Any) -> Any:
@@ -96,7 +86,7 @@ def write_results(results: Results, folder: Path | str) -> Path:
 
     def write(tmp: Path) -> None:
         for name in RESULT_TABLES:
-            frame = _plain(getattr(results, name))
+            frame = flatten_lists(getattr(results, name))
             frame.to_csv(tmp / f"{name}.csv", index=False)
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
         summary = json.dumps(results_summary(results), indent=2, default=str, allow_nan=True)

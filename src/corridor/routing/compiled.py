@@ -33,6 +33,7 @@ __all__ = [
     "incidence",
     "node_positions",
     "usd_per_canonical_unit",
+    "valid_in",
 ]
 
 _EARTH_RADIUS_KM = 6371.0
@@ -123,15 +124,19 @@ def great_circle_km(
     return distance
 
 
+def valid_in(start: np.ndarray, end: np.ndarray, year: int) -> np.ndarray:
+    """Whether each row's years ``[start, end]`` hold ``year`` (NaN: an open end)."""
+    held: np.ndarray = (np.isnan(start) | (start <= year)) & (np.isnan(end) | (end >= year))
+    return held
+
+
 def active_links(c: CompiledNetwork, year: int) -> np.ndarray:
     """Boolean mask of links that can carry flow in ``year``.
 
     Operating links run within [start_year, end_year] (open ends allowed). Links under
     construction, planned or proposed run only from a given start year. Suspended links do not run.
     """
-    start, end = c.link_start, c.link_end
-    in_years = (np.isnan(start) | (start <= year)) & (np.isnan(end) | (end >= year))
-    mask: np.ndarray = in_years & c.link_can_run
+    mask: np.ndarray = valid_in(c.link_start, c.link_end, year) & c.link_can_run
     return mask
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from corridor.dataset.network import Network
 from corridor.options import RouteRules
-from corridor.routing.compiled import CompiledNetwork, commodity_positions
+from corridor.routing.compiled import CompiledNetwork, commodity_positions, valid_in
 
 __all__ = ["Layer", "agreement_rules", "allowed_arcs", "build_layers", "group_countries"]
 
@@ -62,10 +62,9 @@ def build_layers(
     a = network.agreements
     if a.empty:
         return tuple(layers)
-    start = a["start_year"].astype("float64")
-    end = a["end_year"].astype("float64")
-    valid = (start.isna() | (start <= year)) & (end.isna() | (end >= year))
-    for agreement_id, row in a[valid.fillna(False).astype(bool)].iterrows():
+    start = a["start_year"].to_numpy(dtype=float, na_value=np.nan)
+    end = a["end_year"].to_numpy(dtype=float, na_value=np.nan)
+    for agreement_id, row in a[valid_in(start, end, year)].iterrows():
         if row["commodity"] not in c.commodities:
             continue
         layers.append(
