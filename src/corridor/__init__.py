@@ -15,7 +15,18 @@ import logging
 
 from corridor.dataset import ValidationReport, validate_dataset
 from corridor.dataset.network import Network, load
-from corridor.errors import CorridorError, InputFileError, ScenarioError, UnitError, ValidationError
+from corridor.errors import (
+    CorridorError,
+    InputFileError,
+    OptionError,
+    ParameterError,
+    ReportError,
+    ScenarioError,
+    SkimError,
+    SolveError,
+    UnitError,
+    ValidationError,
+)
 from corridor.io.export import export_network
 from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
 from corridor.metadata import corridor_version
@@ -30,10 +41,15 @@ __all__ = [
     "CorridorError",
     "InputFileError",
     "Network",
+    "OptionError",
+    "ParameterError",
+    "ReportError",
     "Results",
     "RouteRules",
     "Run",
     "ScenarioError",
+    "SkimError",
+    "SolveError",
     "SolveOptions",
     "UnitError",
     "ValidationError",

@@ -29,6 +29,7 @@ __all__ = [
     "InputFileError",
     "OptionError",
     "ParameterError",
+    "ReportError",
     "ScenarioError",
     "ScenarioProblem",
     "SkimError",
@@ -95,6 +96,11 @@ class ScenarioProblem:
         key = f" {self.key}:" if self.key else ""
         shown = "" if self.value is None else f" (found {self.value!r})"
         return f"{where}:{key} {self.message}{shown}"
+
+
+class ReportError(CorridorError, ValueError):
+    """What a report or a comparison is asked to show cannot be shown (no run, names that
+    repeat, a source the network lacks)."""
 
 
 class ScenarioError(CorridorError, ValueError):

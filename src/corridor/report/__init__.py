@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from corridor.errors import ReportError
 from corridor.io.atomic import check_output_file
 from corridor.metadata import corridor_version
 from corridor.report.data import SourceIndex, build_run_data
@@ -108,7 +109,7 @@ def write_report(
 
     Raises
     ------
-    ValueError
+    ReportError
         If ``runs`` is empty, names repeat, or a source id is not in the network's sources.
     InputFileError
         If ``figures_dir`` is a file or a folder corridor may not replace (see
@@ -116,10 +117,10 @@ def write_report(
         ``path`` is a folder, device, FIFO or socket.
     """
     if not runs:
-        raise ValueError("runs is empty: give at least one ReportRun")
+        raise ReportError("runs is empty: give at least one ReportRun")
     names = [r.name for r in runs]
     if len(set(names)) != len(names):
-        raise ValueError(f"run names must be unique, got {names}")
+        raise ReportError(f"run names must be unique, got {names}")
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     bounds = region_bounds(r.network.nodes for r in runs)
     basemap = clip_basemap(bounds)

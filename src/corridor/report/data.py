@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.dataset.network import Network, canonical_units
+from corridor.errors import ReportError
 from corridor.formats import format_usd, short_name
 from corridor.results import Results
 from corridor.results.extract import per_unit
@@ -314,7 +315,7 @@ def source_records(
 
     Raises
     ------
-    ValueError
+    ReportError
         If an id is not in ``network.sources``.
     """
     ids = set(extra)
@@ -322,7 +323,7 @@ def source_records(
         ids.update(sources.of_rows(table, rows))
     missing = sorted(ids - {str(i) for i in network.sources.index})
     if missing:
-        raise ValueError(
+        raise ReportError(
             f"source ids {missing} are not in network.sources; add them to the sources table"
         )
     table = network.sources

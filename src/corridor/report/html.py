@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from corridor.errors import ReportError
 from corridor.io.atomic import atomic_write_file
 from corridor.report.palette import BINDING_COLOR, UNUSED_COLOR, mode_color
 from corridor.report.region import Bounds, focus_bounds
@@ -254,7 +255,9 @@ def render_page(
     css = _asset("report.css") + _legend_css(modes)
     js = _asset("report.js")
     if "</script" in js.lower() or "</style" in css.lower():
-        raise ValueError("report.js or report.css contains a closing tag; it would end the element")
+        raise ReportError(
+            "report.js or report.css contains a closing tag; it would end the element"
+        )
     focus = focus if focus is not None else _default_focus(data)
     parts = {
         "title": escape(title),

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from corridor.errors import ParameterError
 from corridor.geo.basemap import read_basemap
 
 __all__ = ["basemap_to_json", "clip_basemap", "focus_bounds", "region_bounds"]
@@ -48,11 +49,11 @@ def focus_bounds(
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``share`` is not in (0, 1].
     """
     if not 0 < share <= 1:
-        raise ValueError(f"share must be in (0, 1], got {share}")
+        raise ParameterError(f"share must be in (0, 1], got {share}")
     finite = [(float(p[0]), float(p[1])) for p in points if all(map(math.isfinite, p[:2]))]
     if not finite:
         return None

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.dataset.network import Network
+from corridor.errors import ReportError
 from corridor.io.export import tables_to_csv_frames
 from corridor.options import RouteRules, SolveOptions
 from corridor.results import Results
@@ -286,14 +287,14 @@ def compare_results(
 
     Raises
     ------
-    ValueError
+    ReportError
         With fewer than two runs or repeated names.
     """
     names = [name for name, _ in runs]
     if len(names) < 2:
-        raise ValueError("compare needs at least two scenarios")
+        raise ReportError("compare needs at least two scenarios")
     if len(set(names)) != len(names):
-        raise ValueError(f"scenario names repeat: {names}")
+        raise ReportError(f"scenario names repeat: {names}")
     deliveries = {name: _deliveries(r) for name, r in runs}
     costs = {name: r.costs for name, r in runs}
     transit = {name: r.transit for name, r in runs}
