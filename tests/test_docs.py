@@ -44,3 +44,13 @@ def test_every_scenario_key_is_documented() -> None:
     ]
     keys = {key for m in models for key in m.model_fields}
     assert keys - documented == set()
+
+
+def test_the_readme_python_example_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### Python\n\n```python\n(.*?)```", readme, flags=re.S)
+    assert block is not None
+    code = block.group(1).replace('"path/to/my-dataset"', "None")  # the shipped dataset
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    assert namespace["closed"].links.set_index("link_id").loc["L_CPC", "capacity"] == 0
