@@ -52,5 +52,5 @@ def test_the_readme_python_example_runs() -> None:
     assert block is not None
     code = block.group(1).replace('"path/to/my-dataset"', "None")  # the shipped dataset
     namespace: dict[str, object] = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["closed"].links.set_index("link_id").loc["L_CPC", "capacity"] == 0
