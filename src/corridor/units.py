@@ -81,6 +81,7 @@ TRANSIT_UNITS: Final[dict[str, tuple[str, float]]] = {
     "km/h": ("km/h", 1.0),
     "km/d": ("km/h", 1.0 / 24.0),
     "vessels": ("vessels", 1.0),
+    "berths": ("berths", 1.0),
     "wagons": ("wagons", 1.0),
     "TEU": ("TEU", 1.0),
     "USD": ("USD", 1.0),

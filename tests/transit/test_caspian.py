@@ -7,7 +7,7 @@ import pytest
 import corridor
 from corridor.errors import CorridorError
 from corridor.pipeline import solve
-from corridor.transit.caspian import caspian_setup
+from corridor.transit.caspian import caspian_setup, crossing_places
 from corridor.transit.simulate import simulate
 from corridor.transit.sweep import sweep
 
@@ -83,3 +83,17 @@ def test_sweep_on_dask_matches_direct_runs(net: corridor.Network, solved: corrid
     row = table[table["ferries"] == 8].iloc[0]
     assert row["mean_wait_h"] == pytest.approx(direct["mean_wait_h"])
     assert row["units_arrived"] == direct["units_arrived"]
+
+
+def test_the_crossing_s_places_come_from_the_data(
+    net: corridor.Network, solved: corridor.Results
+) -> None:
+    places = crossing_places(net)
+    assert places.lines == {"P_AKTAU": "L_AKTAU_ALAT", "P_KURYK": "L_KURYK_ALAT"}
+    assert places.berths == {"P_AKTAU": 1, "P_KURYK": 4} and places.discharge == "P_ALAT"
+    setup = caspian_setup(net, solved)
+    assert setup.basis["onward"] == "L_GE_RAIL_2025.capacity"  # the Georgian line in 2024
+    assert [p.berths for p in setup.params.ports] == [1, 4, 5]
+    no_berths = net.replace(transit=net.transit[net.transit["component"] != "berths"])
+    with pytest.raises(CorridorError, match="needs a ferry link from each port with berths"):
+        crossing_places(no_berths)

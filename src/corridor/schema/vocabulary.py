@@ -39,6 +39,7 @@ TRANSIT_COMPONENTS: Final[dict[str, tuple[str, ...]]] = {
     "port_dwell": ("h",),  # time in port per call (handling, formalities)
     "ferry_wait": ("h",),  # waiting for a vessel at a port of loading
     "vessels": ("vessels",),  # vessels serving a sea link
+    "berths": ("berths",),  # berths of a port for the vessels of a crossing (ferry berths)
     "vessel_capacity": ("wagons", "TEU"),  # capacity of one vessel on a sea link
     "cost_rate": ("USD/TEU-km",),  # line-haul cost of a mode (in a country)
     "border_cost": ("USD",),  # fees of one border crossing
