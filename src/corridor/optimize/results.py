@@ -4,17 +4,25 @@ Every quantity has its unit beside it and no figure adds quantities of different
 are per commodity in its canonical unit (Mt/yr, bcm/yr, TEU/yr); a link's ``used`` is in the
 unit of its capacity (commodities converted into it, as the capacity row counts them); money is
 in USD per year.
+
+The tables are computed from the LP's arrays with numpy and plain loops over the rows with
+flow; a DataFrame is made once per table. What depends on the network alone (canonical units,
+factors to tonnes) is computed once per network (:class:`PerNetwork`).
 """
 
 from __future__ import annotations
 
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from corridor.network import Network, canonical_units, commodity_factors
+from corridor.optimize.arcs import arc_ends
 from corridor.optimize.build import CAPACITY, LinearProgram
 from corridor.optimize.diagnose import LayerSearch, shortfall_reason
 from corridor.optimize.options import SolveOptions
@@ -22,15 +30,89 @@ from corridor.optimize.paths import decompose_paths
 from corridor.optimize.solve import Solution
 from corridor.units import convert
 
-__all__ = ["Results", "extract_results", "per_unit"]
+__all__ = ["PerNetwork", "Results", "extract_results", "per_unit"]
+
+T = TypeVar("T")
 
 _TOL = 1e-7
 _MASS = "Mt/yr"
+_DELIVERY = ("d", "m")  # column blocks of deliveries to demand and to world markets
 
 
 def per_unit(unit: object) -> str:
     """The quantity a price is per: ``Mt/yr`` -> ``Mt``."""
     return str(unit).removesuffix("/yr") if isinstance(unit, str) else ""
+
+
+class PerNetwork(Generic[T]):
+    """A value derived from a network, computed once per :class:`Network` object.
+
+    A Network is immutable (a change returns a new Network) but unhashable (its fields are
+    DataFrames), so values are held by the network's identity, outside the network; an entry is
+    dropped when its network is garbage-collected, so an id is never reused while it is here.
+    """
+
+    def __init__(self, compute: Callable[[Network], T]) -> None:
+        self._compute = compute
+        self._values: dict[int, T] = {}
+
+    def __call__(self, network: Network) -> T:
+        key = id(network)
+        if key not in self._values:
+            self._values[key] = self._compute(network)
+            weakref.finalize(network, self._values.pop, key, None)
+        return self._values[key]
+
+
+class _Units:
+    """The canonical unit of each commodity of a network, and Mt/yr per unit (each looked up
+    when first asked for)."""
+
+    def __init__(self, network: Network) -> None:
+        # the tables, not the network: an entry of the cache must not keep its network alive
+        self.conversions, self.commodities = network.conversions, network.commodities
+        self.canonical = canonical_units(network.commodities)
+        self._mass: dict[str, float] = {}
+
+    def column(self, commodities: Iterable[object]) -> pd.Series:
+        """The canonical unit of each commodity (NaN where it has none), as text."""
+        return pd.Series([self.canonical.get(c) for c in commodities], dtype="str")  # type: ignore[call-overload]
+
+    def to_mass(self, commodity: str) -> float:
+        """Mt/yr per canonical unit of ``commodity`` (NaN where no factor converts it)."""
+        if commodity not in self._mass:
+            try:
+                factors = commodity_factors(self.conversions, self.commodities, commodity)
+                mass = float(convert(1.0, self.canonical[commodity], _MASS, **factors))
+            except ValueError:
+                mass = float("nan")
+            self._mass[commodity] = mass
+        return self._mass[commodity]
+
+
+_units = PerNetwork(_Units)
+
+
+def _compensated_sums(
+    groups: Iterable[Hashable], values: Iterable[float]
+) -> tuple[dict[Any, float], dict[Any, int]]:
+    """Sum and count of the non-NaN ``values`` of each group, in row order, with Kahan's
+    compensation (as pandas' groupby sums): 0.1 + 0.2 + 0.3 gives 0.6, not 0.6000000000000001.
+    """
+    total: dict[Any, float] = {}
+    error: dict[Any, float] = {}
+    count: dict[Any, int] = {}
+    for g, v in zip(groups, values, strict=True):
+        if v != v:  # NaN
+            continue
+        s = total.get(g, 0.0)
+        y = v - error.get(g, 0.0)
+        t = s + y
+        e = t - s - y
+        error[g] = 0.0 if e != e else e  # an infinite value leaves the sum infinite
+        total[g] = t
+        count[g] = count.get(g, 0) + 1
+    return total, count
 
 
 @dataclass(frozen=True)
@@ -74,6 +156,8 @@ class Results:
         canonical unit, and the price or demand row it comes from.
     warnings
         What the year's data lacks (no demand rows, prices carried forward or missing).
+
+    Every table is computed when the results are made (none is lazy).
     """
 
     year: int
@@ -105,140 +189,195 @@ class Results:
         return self.unmet.groupby("commodity")["unmet"].sum()
 
 
-def _flow_frame(lp: LinearProgram, x: np.ndarray, units: dict[str, str]) -> pd.DataFrame:
-    """Every (arc, layer) column with flow, with what paths and tables need."""
-    is_x = lp.col_block == "x"
-    arc = lp.col_arc[is_x]
-    layer = lp.col_layer[is_x]
-    link = lp.arc_link[arc]
-    arcs = lp.arcs
-    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[is_x]]
-    flows = pd.DataFrame(
-        {
-            "link_id": lp.net.link_ids[link],
-            "from_node": arcs["tail"].to_numpy()[arc],
-            "to_node": arcs["head"].to_numpy()[arc],
-            "reverse": lp.arc_reverse[arc],
-            "arc": arc,
-            "layer": layer,
-            "commodity": commodity,
-            "agreement_id": lp.layers["agreement_id"].to_numpy()[layer],
-            "flow": x[is_x],
-            "delivered": x[is_x] * lp.net.link_efficiency[link],
-            "efficiency": lp.net.link_efficiency[link],
-            "unit_cost": lp.c[is_x],
-            "tariff_usd_per_unit": lp.net.tariff[link, lp.col_commodity[is_x]],
+@dataclass(frozen=True)
+class _FlowRows:
+    """The (arc, layer) columns with flow, one entry per row of the flows table."""
+
+    arc: np.ndarray
+    layer: np.ndarray
+    code: np.ndarray  # commodity position in lp.net.commodities
+    link_id: np.ndarray
+    from_node: np.ndarray
+    to_node: np.ndarray
+    flow: np.ndarray
+    efficiency: np.ndarray
+    unit_cost: np.ndarray
+    tariff: np.ndarray  # USD per unit (0 where none is known)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """What :func:`~corridor.optimize.paths.decompose_paths` reads."""
+        return {
+            "layer": self.layer,
+            "link_id": self.link_id,
+            "from_node": self.from_node,
+            "to_node": self.to_node,
+            "flow": self.flow,
+            "efficiency": self.efficiency,
+            "unit_cost": self.unit_cost,
         }
-    )
-    flows = flows[flows["flow"] > _TOL].reset_index(drop=True)
-    flows["unit"] = flows["commodity"].map(units)
-    return flows
 
 
-def _to_mass(network: Network, commodity: str, unit: str) -> float:
-    """Mt/yr per unit of ``commodity`` (NaN where no factor converts it to tonnes)."""
-    try:
-        factors = commodity_factors(network.conversions, network.commodities, commodity)
-        return float(convert(1.0, unit, _MASS, **factors))
-    except ValueError:
-        return float("nan")
+def _layer_column(lp: LinearProgram, name: str) -> np.ndarray:
+    """One attribute of every layer, as the values of a column of ``lp.layers`` (pandas turns
+    None into NaN when the column also holds text)."""
+    values: np.ndarray = pd.Series([getattr(x, name) for x in lp.layer_list]).to_numpy()
+    return values
 
 
-def _uncapped_use(network: Network, flows: pd.DataFrame) -> pd.DataFrame:
-    """Flow on each arc without a capacity: in its commodities' one unit, or converted to Mt/yr
-    when they differ (NaN where a commodity has no factor to tonnes)."""
-    by_unit = flows.groupby(["arc", "unit"], as_index=False)["flow"].sum()
-    units = by_unit.groupby("arc")["unit"].agg(["first", "nunique"])
-    pairs = flows[["commodity", "unit"]].drop_duplicates()
-    mass = {
-        (c, u): _to_mass(network, c, u)
-        for c, u in zip(pairs["commodity"], pairs["unit"], strict=True)
+def _flow_rows(lp: LinearProgram, x: np.ndarray, units: _Units) -> tuple[pd.DataFrame, _FlowRows]:
+    """Every (arc, layer) column with flow: the flows table and the same rows as arrays."""
+    cols = np.flatnonzero(lp.col_block == "x")
+    arc, layer, code = lp.col_arc[cols], lp.col_layer[cols], lp.col_commodity[cols]
+    link = lp.arc_link[arc]
+    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    node_ids = lp.nodes.to_numpy(dtype=object)
+    flow = x[cols]
+    efficiency = lp.net.link_efficiency[link]
+    tariff = lp.net.tariff[link, code]
+    columns = {
+        "link_id": lp.net.link_ids[link],
+        "from_node": node_ids[tail[arc]],
+        "to_node": node_ids[head[arc]],
+        "reverse": lp.arc_reverse[arc],
+        "commodity": np.asarray(lp.net.commodities, dtype=object)[code],
+        "agreement_id": _layer_column(lp, "agreement_id")[layer],
+        "flow": flow,
+        "delivered": flow * efficiency,
+        "tariff_usd_per_unit": tariff,
     }
-    factor = [mass[(c, u)] for c, u in zip(flows["commodity"], flows["unit"], strict=True)]
-    tonnes = (
-        (flows["flow"] * np.asarray(factor, dtype=float)).groupby(flows["arc"]).sum(min_count=1)
+    keep = flow > _TOL
+    # made from every x column, then filtered, so that each text column has the dtype pandas
+    # gives all of its values (text, or object where no column has any)
+    table = pd.DataFrame(columns)[keep].reset_index(drop=True)
+    table["unit"] = units.column(table["commodity"]).array
+    rows = _FlowRows(
+        arc=arc[keep],
+        layer=layer[keep],
+        code=code[keep],
+        link_id=columns["link_id"][keep],
+        from_node=columns["from_node"][keep],
+        to_node=columns["to_node"][keep],
+        flow=flow[keep],
+        efficiency=efficiency[keep],
+        unit_cost=lp.c[cols][keep],
+        tariff=tariff[keep],
     )
-    single = units["nunique"] == 1
-    total = flows.groupby("arc")["flow"].sum()
-    used = np.where(single, total.reindex(units.index), tonnes.reindex(units.index))
-    unit = np.where(single, units["first"], np.where(np.isnan(used), "", _MASS))
-    return pd.DataFrame({"used": used, "unit": unit}, index=units.index)
+    return table, rows
+
+
+def _uncapped_use(
+    lp: LinearProgram, f: _FlowRows, rows: np.ndarray, units: _Units
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flow on each arc without a capacity (``rows`` of ``f``): in its commodities' one unit,
+    or converted to Mt/yr when they differ (NaN where a commodity has no factor to tonnes).
+
+    Returns (arcs, used, unit) for the arcs whose flows have a unit.
+    """
+    names = lp.net.commodities
+    unit_of = [units.canonical.get(c) for c in names]
+    arc, code, flow = f.arc[rows].tolist(), f.code[rows].tolist(), f.flow[rows].tolist()
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for a, c in zip(arc, code, strict=True):
+        if unit_of[c] is not None:
+            kinds[a].add(str(unit_of[c]))
+    arcs = sorted(kinds)
+    total, _ = _compensated_sums(arc, flow)
+    mixed = {a for a in arcs if len(kinds[a]) > 1}
+    if mixed:
+        on = [i for i, a in enumerate(arc) if a in mixed]
+        mass = [flow[i] * units.to_mass(names[code[i]]) for i in on]
+        tonnes, _ = _compensated_sums([arc[i] for i in on], mass)  # NaN where none converts
+    used = [tonnes.get(a, np.nan) if a in mixed else total[a] for a in arcs]
+    unit = [
+        ("" if np.isnan(u) else _MASS) if a in mixed else next(iter(kinds[a]))
+        for a, u in zip(arcs, used, strict=True)
+    ]
+    return np.asarray(arcs, dtype=int), np.asarray(used, dtype=float), np.asarray(unit, object)
+
+
+@dataclass(frozen=True)
+class _ArcUse:
+    """Per arc (by position): capacity, used (in ``unit``) and unit."""
+
+    capacity: np.ndarray
+    used: np.ndarray
+    unit: np.ndarray
 
 
 def _arc_use(
-    network: Network, lp: LinearProgram, x: np.ndarray, row_upper: np.ndarray, flows: pd.DataFrame
-) -> pd.DataFrame:
-    """Per arc (indexed by arc position): capacity, used and unit. ``used`` is in the
-    capacity's unit, as its capacity row counts it; see :func:`_uncapped_use` for arcs without
-    a capacity."""
+    lp: LinearProgram, x: np.ndarray, row_upper: np.ndarray, f: _FlowRows, units: _Units
+) -> _ArcUse:
+    """``used`` is in the capacity's unit, as its capacity row counts it; see
+    :func:`_uncapped_use` for arcs without a capacity."""
     n = len(lp.arc_link)
     cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
     cap_arcs = lp.row_arc[cap_rows]
     capacity = np.full(n, np.nan)
     capacity[cap_arcs] = row_upper[cap_rows]
     used = np.full(n, np.nan)
-    used[cap_arcs] = (lp.a[cap_rows] @ x) if len(cap_rows) else 0.0
+    used[cap_arcs] = (lp.a @ x)[cap_rows] if len(cap_rows) else 0.0
     unit = lp.net.link_unit[lp.arc_link].astype(object)
-    loose = _uncapped_use(network, flows[~np.isin(flows["arc"], cap_arcs)])
-    used[loose.index.to_numpy(dtype=int)] = loose["used"].to_numpy()
-    unit[loose.index.to_numpy(dtype=int)] = loose["unit"].to_numpy()
-    return pd.DataFrame({"capacity": capacity, "used": used, "unit": unit})
+    capped = np.zeros(n, dtype=bool)
+    capped[cap_arcs] = True
+    loose, loose_used, loose_unit = _uncapped_use(lp, f, np.flatnonzero(~capped[f.arc]), units)
+    used[loose] = loose_used
+    unit[loose] = loose_unit
+    return _ArcUse(capacity, used, unit)
 
 
 def _link_table(
-    network: Network, lp: LinearProgram, use: pd.DataFrame, sol: Solution, flows: pd.DataFrame
+    network: Network, lp: LinearProgram, use: _ArcUse, sol: Solution, f: _FlowRows
 ) -> pd.DataFrame:
     """Capacity use and shadow prices per arc (see :class:`Results`)."""
-    arcs = lp.arcs
-    capacity, used = use["capacity"].to_numpy(), use["used"].to_numpy()
+    n = len(lp.arc_link)
+    capacity, used = use.capacity, use.used
     cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
     cap_arcs = lp.row_arc[cap_rows]
-    shadow = np.full(len(arcs), np.nan)
+    shadow = np.full(n, np.nan)
     shadow[cap_arcs] = -sol.row_dual[cap_rows]
-    priority = np.zeros(len(arcs))
+    priority = np.zeros(n)
     priority[cap_arcs] = -sol.priority_dual[cap_rows]
     full = used >= capacity * (1 - 1e-6) - 1e-9
-    scale, unpriced = _arc_prices(lp, flows)
+    scale, unpriced = _arc_prices(lp, f)
     binding = full & ((shadow > 1e-6 * scale) | (unpriced & (priority > 1e-6)))
     shadow[unpriced & binding] = np.nan
     shadow[~binding & ~np.isnan(capacity)] = 0.0
+    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    node_ids = lp.nodes.to_numpy(dtype=object)
     table = pd.DataFrame(
         {
-            "link_id": arcs["link_id"],
-            "name": arcs["link_id"].map(network.links["name"]),
-            "from_node": arcs["tail"],
-            "to_node": arcs["head"],
-            "reverse": arcs["reverse"],
+            "link_id": lp.net.link_ids[lp.arc_link],
+            "name": network.links["name"].array.take(lp.arc_link),
+            "from_node": node_ids[tail],
+            "to_node": node_ids[head],
+            "reverse": lp.arc_reverse,
             "capacity": capacity,
             "used": used,
-            "unit": use["unit"],
-            "utilisation": np.divide(
-                used, capacity, out=np.full(len(arcs), np.nan), where=capacity > 0
-            ),
+            "unit": use.unit,
+            "utilisation": np.divide(used, capacity, out=np.full(n, np.nan), where=capacity > 0),
             "binding": binding,
             "shadow_price": shadow,
-            "shadow_price_unit": np.where(
-                np.isnan(capacity), "", "USD/yr per " + use["unit"].astype(str)
-            ),
+            "shadow_price_unit": [  # an arc with a capacity has its unit
+                "" if np.isnan(c) else f"USD/yr per {u}"
+                for c, u in zip(capacity.tolist(), use.unit.tolist(), strict=True)
+            ],
         }
     )
     keep = (np.nan_to_num(used) > _TOL) | ~np.isnan(capacity)
     return table[keep].reset_index(drop=True)
 
 
-def _arc_prices(lp: LinearProgram, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _arc_prices(lp: LinearProgram, f: _FlowRows) -> tuple[np.ndarray, np.ndarray]:
     """Per arc: the highest price (USD per canonical unit) of the commodities flowing on it
     (1 where none), and whether one of them has no price in the year."""
-    delivery = np.isin(lp.col_block, ("d", "m"))
-    price = pd.Series(lp.col_price[delivery]).groupby(lp.col_commodity[delivery]).max()
-    names = np.asarray(lp.net.commodities, dtype=object)
-    by_name = pd.Series(price.to_numpy(), index=names[price.index.to_numpy(dtype=int)])
-    of_flow = flows["commodity"].map(by_name).astype("float64")
-    arcs = flows["arc"].to_numpy(dtype=int)
+    delivery = np.isin(lp.col_block, _DELIVERY)
+    price = np.full(max(len(lp.net.commodities), 1), np.nan)  # highest, NaN where none
+    np.fmax.at(price, lp.col_commodity[delivery], lp.col_price[delivery])
+    of_flow = price[f.code]
     scale = np.ones(len(lp.arc_link))
-    np.maximum.at(scale, arcs, np.nan_to_num(of_flow.to_numpy(), nan=1.0))
+    np.maximum.at(scale, f.arc, np.nan_to_num(of_flow, nan=1.0))
     unpriced = np.zeros(len(lp.arc_link), dtype=bool)
-    unpriced[arcs[of_flow.isna().to_numpy()]] = True
+    unpriced[f.arc[np.isnan(of_flow)]] = True
     return scale, unpriced
 
 
@@ -246,28 +385,32 @@ def _node_block(
     lp: LinearProgram,
     x: np.ndarray,
     block: str,
-    bound: str | None,
-    solved: str,
-    units: dict[str, str],
+    values: tuple[str | None, str, str | None],
+    units: _Units,
 ) -> pd.DataFrame:
-    """One row per (node, commodity) column of ``block``: its bound and solved value."""
+    """One row per (node, commodity) column of ``block``: its bound, solved value and what is
+    left (``values`` names them; None leaves one out): left is the bound less the solved
+    value, where positive."""
+    bound, solved, left = values
     mask = lp.col_block == block
-    frame = pd.DataFrame(
-        {
-            "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[mask]],
-            "commodity": np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[mask]],
-        }
-    )
+    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[mask]]
+    frame: dict[str, Any] = {
+        "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[mask]],
+        "commodity": commodity,
+    }
     if bound is not None:
         frame[bound] = lp.col_value[mask]
     frame[solved] = x[mask]
-    frame["unit"] = frame["commodity"].map(units)
-    return frame
+    if bound is not None and left is not None:
+        rest = lp.col_value[mask] - x[mask]
+        frame[left] = np.where(rest < 0, 0.0, rest)
+    frame["unit"] = units.column(commodity).array
+    return pd.DataFrame(frame)
 
 
-def _room(lp: LinearProgram, use: pd.DataFrame, col_upper: np.ndarray) -> np.ndarray:
+def _room(lp: LinearProgram, use: _ArcUse, col_upper: np.ndarray) -> np.ndarray:
     """Capacity left on each arc (inf where it has none; 0 where it is full or closed)."""
-    capacity, used = use["capacity"].to_numpy(), use["used"].to_numpy()
+    capacity, used = use.capacity, use.used
     left = capacity - np.nan_to_num(used)
     room = np.where(np.isnan(capacity), np.inf, np.where(left > 1e-6 * (1 + capacity), left, 0.0))
     is_x = lp.col_block == "x"
@@ -293,21 +436,26 @@ def _unmet_reasons(
 ) -> list[str]:
     """What limits each unmet demand, in words."""
     layer_of = {x.commodity: j for j, x in enumerate(lp.layer_list) if x.kind == "commodity"}
+    s_commodity = supply["commodity"].to_numpy(dtype=object)
+    s_node = supply["node_id"].to_numpy(dtype=object)
+    s_unused = supply["unused"].to_numpy()
     reasons = []
-    for row in unmet.itertuples():
-        if row.unmet <= 0:
+    for node, commodity, short in zip(
+        unmet["node_id"].tolist(), unmet["commodity"].tolist(), unmet["unmet"].tolist(), strict=True
+    ):
+        if short <= 0:
             reasons.append("")
             continue
-        own = supply[supply["commodity"] == row.commodity]
-        spare = own[own["unused"] > 1e-6]
-        if spare.empty:
+        own = s_commodity == commodity
+        spare = own & (s_unused > 1e-6)
+        if not spare.any():
             reasons.append(
-                f"all {row.commodity} supply of {lp.year} is used"
-                if len(own)
-                else f"no {row.commodity} supply in {lp.year}"
+                f"all {commodity} supply of {lp.year} is used"
+                if own.any()
+                else f"no {commodity} supply in {lp.year}"
             )
             continue
-        found = searches.reason(layer_of[row.commodity], list(spare["node_id"]), [row.node_id])
+        found = searches.reason(layer_of[commodity], list(s_node[spare]), [node])
         reasons.append(found or "other deliveries come first (the priorities of the solve)")
     return reasons
 
@@ -323,135 +471,191 @@ def _agreement_table(
     lp: LinearProgram,
     x: np.ndarray,
     paths: pd.DataFrame,
-    flows: pd.DataFrame,
+    f: _FlowRows,
     searches: _Searches,
-    units: dict[str, str],
+    units: _Units,
 ) -> pd.DataFrame:
     """One row per agreement valid in the year (see :class:`Results`)."""
-    rows = []
+    by_layer: dict[int, list[tuple[Any, Any, Any]]] = defaultdict(list)
+    for layer, nodes, links, countries in zip(
+        paths["layer"].tolist(),
+        paths["nodes"].tolist(),
+        paths["links"].tolist(),
+        paths["countries"].tolist(),
+        strict=True,
+    ):
+        by_layer[int(layer)].append((nodes, links, countries))
+    paid = f.flow * f.tariff
+    table: dict[str, list[Any]] = {c: [] for c in _AGREEMENT_COLUMNS}
     for col in np.flatnonzero(lp.col_block == "v"):
         layer = int(lp.col_layer[col])
         meta = lp.layer_list[layer]
         target = meta.max_volume if not np.isnan(meta.max_volume) else meta.min_volume
         volume = float(x[col])
-        own_paths = paths[paths["layer"] == layer]
-        own_flows = flows[flows["layer"] == layer]
+        own_paths = by_layer.get(layer, [])
         shortfall = max(0.0, (target if not np.isnan(target) else volume) - volume)
         blocked = ""
         if shortfall > 1e-6:
             blocked = searches.reason(layer, [str(meta.origin)], list(meta.destinations)) or (
                 f"{meta.commodity} available at {meta.origin} (its supply is used)"
             )
-        rows.append(
-            {
-                "agreement_id": meta.agreement_id,
-                "commodity": meta.commodity,
-                "origin": meta.origin,
-                "destinations": ";".join(meta.destinations),
-                "min_volume": meta.min_volume,
-                "max_volume": meta.max_volume,
-                "delivered": volume,
-                "shortfall": shortfall,
-                "unit": units[meta.commodity],
-                "route": " | ".join(" -> ".join(p) for p in own_paths["nodes"]),
-                "links": " | ".join(" > ".join(p) for p in own_paths["links"]),
-                "countries": ";".join(dict.fromkeys(c for p in own_paths["countries"] for c in p)),
-                "tariff_cost_usd": float(
-                    (own_flows["flow"] * own_flows["tariff_usd_per_unit"]).sum()
-                ),
-                "blocked_by": blocked,
-            }
-        )
-    return pd.DataFrame(rows, columns=_AGREEMENT_COLUMNS)
+        row = {
+            "agreement_id": meta.agreement_id,
+            "commodity": meta.commodity,
+            "origin": meta.origin,
+            "destinations": ";".join(meta.destinations),
+            "min_volume": meta.min_volume,
+            "max_volume": meta.max_volume,
+            "delivered": volume,
+            "shortfall": shortfall,
+            "unit": units.canonical[meta.commodity],
+            "route": " | ".join(" -> ".join(p) for p, _, _ in own_paths),
+            "links": " | ".join(" > ".join(p) for _, p, _ in own_paths),
+            "countries": ";".join(dict.fromkeys(c for _, _, p in own_paths for c in p)),
+            "tariff_cost_usd": float(paid[f.layer == layer].sum()),
+            "blocked_by": blocked,
+        }
+        for name, value in row.items():
+            table[name].append(value)
+    return pd.DataFrame(table if table["agreement_id"] else [], columns=_AGREEMENT_COLUMNS)
 
 
-def _paths(network: Network, lp: LinearProgram, flows: pd.DataFrame) -> pd.DataFrame:
-    paths = decompose_paths(flows, network.nodes["country"], network.links["countries"])
-    layer = paths["layer"].to_numpy(dtype=int)
-    paths["commodity"] = lp.layers["commodity"].to_numpy()[layer]
-    paths["agreement_id"] = lp.layers["agreement_id"].to_numpy()[layer]
-    return paths
+def _paths(network: Network, lp: LinearProgram, f: _FlowRows) -> pd.DataFrame:
+    return decompose_paths(
+        f.columns(),
+        network.nodes["country"],
+        network.links["countries"],
+        layer_columns={
+            "commodity": _layer_column(lp, "commodity"),
+            "agreement_id": _layer_column(lp, "agreement_id"),
+        },
+    )
 
 
 def _transit_table(
-    lp: LinearProgram, paths: pd.DataFrame, flows: pd.DataFrame, units: dict[str, str]
+    lp: LinearProgram, paths: pd.DataFrame, f: _FlowRows, units: _Units
 ) -> pd.DataFrame:
     """Volume through each transit country and its share of known tariff revenue."""
-    crossed = paths[["countries", "commodity", "volume"]].assign(
-        country=paths["countries"].map(lambda cs: list(cs[1:-1])), usd=0.0
-    )
-    tariffed = flows[flows["tariff_usd_per_unit"] > 0]
-    countries = pd.Series(lp.net.link_countries, index=lp.net.link_ids).map(sorted)
-    shares = tariffed["link_id"].map(countries)
-    revenue = pd.DataFrame(
+    keys: list[tuple[str, str]] = []
+    volume: list[float] = []
+    usd: list[float] = []
+    for countries, commodity, v in zip(
+        paths["countries"].tolist(),
+        paths["commodity"].tolist(),
+        paths["volume"].tolist(),
+        strict=True,
+    ):
+        for country in countries[1:-1]:
+            keys.append((country, commodity))
+            volume.append(v)
+            usd.append(0.0)
+    tariffed = np.flatnonzero(f.tariff > 0)
+    link_countries = dict(zip(lp.net.link_ids.tolist(), lp.net.link_countries, strict=True))
+    for link_id, code, paid in zip(
+        f.link_id[tariffed].tolist(),
+        f.code[tariffed].tolist(),
+        (f.flow * f.tariff)[tariffed].tolist(),
+        strict=True,
+    ):
+        shares = sorted(link_countries[link_id])
+        for country in shares:
+            if not pd.isna(country):
+                keys.append((country, lp.net.commodities[code]))
+                volume.append(0.0)  # a host of a tariffed link, not a transit
+                usd.append(paid / len(shares))
+    crossing, _ = _compensated_sums(keys, volume)
+    revenue, _ = _compensated_sums(keys, usd)
+    order = sorted(crossing)
+    if not order:
+        return pd.DataFrame(
+            {
+                "country": pd.Series(dtype=object),
+                "commodity": pd.Series(dtype=object),
+                "volume": pd.Series(dtype=paths["volume"].dtype),
+                "unit": pd.Series(dtype="str"),
+                "tariff_revenue_usd": pd.Series(dtype=float),
+            }
+        )
+    return pd.DataFrame(
         {
-            "country": shares,
-            "commodity": tariffed["commodity"],
-            "volume": 0.0,  # a host of a tariffed link, not a transit
-            "usd": tariffed["flow"].to_numpy()
-            * tariffed["tariff_usd_per_unit"].to_numpy()
-            / np.array([len(c) for c in shares], dtype=float),
+            "country": [k[0] for k in order],
+            "commodity": [k[1] for k in order],
+            "volume": [crossing[k] for k in order],
+            "unit": units.column(k[1] for k in order).array,
+            "tariff_revenue_usd": [revenue[k] for k in order],
         }
     )
-    both = pd.concat([crossed.drop(columns="countries"), revenue]).explode("country")
-    both = both.dropna(subset=["country"]).astype({"country": object, "commodity": object})
-    transit = both.groupby(["country", "commodity"], as_index=False)[["volume", "usd"]].sum()
-    transit = transit.rename(columns={"usd": "tariff_revenue_usd"})
-    transit["unit"] = transit["commodity"].map(units)
-    return transit[["country", "commodity", "volume", "unit", "tariff_revenue_usd"]]
 
 
-def _cost_table(lp: LinearProgram, x: np.ndarray, flows: pd.DataFrame) -> pd.DataFrame:
+def _cost_table(lp: LinearProgram, x: np.ndarray, f: _FlowRows) -> pd.DataFrame:
     """USD a year by item and commodity: value of deliveries, tariffs, distance tie-break
     (one row per item and modelled commodity; the value is empty for a commodity without a
     price)."""
-    names = pd.Index(lp.net.commodities, name="commodity")
-    delivery = np.isin(lp.col_block, ("d", "m"))
-    worth = pd.Series(lp.col_price[delivery] * x[delivery])
-    value = worth.groupby(np.asarray(names)[lp.col_commodity[delivery]]).sum(min_count=1)
-    by = flows["commodity"]
-    tariffs = (flows["flow"] * flows["tariff_usd_per_unit"]).groupby(by).sum()
-    distance = (
-        (flows["flow"] * (flows["unit_cost"] - flows["tariff_usd_per_unit"])).groupby(by).sum()
+    names = list(lp.net.commodities)
+    delivery = np.isin(lp.col_block, _DELIVERY)
+    value, count = _compensated_sums(
+        lp.col_commodity[delivery].tolist(), (lp.col_price[delivery] * x[delivery]).tolist()
     )
-    parts = [
-        ("value of deliveries at sourced prices", value.reindex(names)),
-        ("tariffs paid (known tariffs)", tariffs.reindex(names, fill_value=0.0)),
-        ("distance tie-break (not a cost)", distance.reindex(names, fill_value=0.0)),
-    ]
-    table = pd.concat(
-        [part.rename("value").reset_index().assign(item=item) for item, part in parts]
+    code = f.code.tolist()
+    tariffs, _ = _compensated_sums(code, (f.flow * f.tariff).tolist())
+    distance, _ = _compensated_sums(code, (f.flow * (f.unit_cost - f.tariff)).tolist())
+    items = {
+        "value of deliveries at sourced prices": [
+            value[c] if count.get(c) else np.nan for c in range(len(names))
+        ],
+        "tariffs paid (known tariffs)": [tariffs.get(c, 0.0) for c in range(len(names))],
+        "distance tie-break (not a cost)": [distance.get(c, 0.0) for c in range(len(names))],
+    }
+    return pd.DataFrame(
+        {
+            "item": [item for item in items for _ in names],
+            "commodity": names * len(items),
+            "value": [v for values in items.values() for v in values],
+            "unit": "USD/yr",
+        }
     )
-    table["unit"] = "USD/yr"
-    return table[["item", "commodity", "value", "unit"]].reset_index(drop=True)
 
 
-def _price_table(network: Network, lp: LinearProgram, units: dict[str, str]) -> pd.DataFrame:
+def _price_table(network: Network, lp: LinearProgram, units: _Units) -> pd.DataFrame:
     """The price each delivery is valued at, with the row it comes from."""
-    delivery = np.isin(lp.col_block, ("d", "m"))
+    delivery = np.isin(lp.col_block, _DELIVERY)
     commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[delivery]]
     source = lp.col_price_id[delivery]
-    table = pd.DataFrame(
+    price, price_unit = _given_prices(network, source)
+    return pd.DataFrame(
         {
             "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[delivery]],
             "commodity": commodity,
             "kind": np.where(lp.col_block[delivery] == "d", "demand", "world market"),
+            "price": price,
+            "price_unit": price_unit,
             "usd_per_unit": lp.col_price[delivery],
-            "unit": [f"USD per {per_unit(units.get(c))}" for c in commodity],
-            "price_id": source,
+            "unit": [f"USD per {per_unit(units.canonical.get(c))}" for c in commodity],
+            # the row ids as joining them with the price rows left them: text or NaN
+            "price_id": pd.Series(
+                [v if isinstance(v, str) else np.nan for v in source], dtype=object
+            ),
         }
     )
+
+
+def _given_prices(network: Network, ids: np.ndarray) -> tuple[np.ndarray, Any]:
+    """The price and unit as sourced of each price or demand row id (NaN and NA for None)."""
     prices, demand = network.prices, network.demand
-    as_given = pd.concat(
-        [
-            prices[["value", "unit"]].rename(columns={"value": "price", "unit": "price_unit"}),
-            demand[["price", "price_unit"]].dropna(subset=["price"]),
-        ]
-    )
-    table = table.join(as_given, on="price_id")
-    return table[
-        ["node_id", "commodity", "kind", "price", "price_unit", "usd_per_unit", "unit", "price_id"]
-    ]
+    wanted = pd.Index(ids, dtype=object)
+    at_price = np.asarray(prices.index.get_indexer(wanted))
+    at_demand = np.asarray(demand.index.get_indexer(wanted))
+    from_prices = at_price >= 0
+    from_demand = ~from_prices & (at_demand >= 0)
+    price = np.full(len(ids), np.nan)
+    price[from_prices] = prices["value"].to_numpy(dtype=float)[at_price[from_prices]]
+    demand_price = demand["price"].to_numpy(dtype=float, na_value=np.nan)
+    price[from_demand] = demand_price[at_demand[from_demand]]
+    from_demand &= ~np.isnan(price)  # a demand row without a price gives none
+    unit = prices["unit"].array.take(at_price, allow_fill=True)
+    if from_demand.any():
+        unit[from_demand] = demand["price_unit"].array.take(at_demand[from_demand])
+    return price, unit
 
 
 def extract_results(
@@ -468,31 +672,30 @@ def extract_results(
     x = np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x)
     row_upper = lp.row_upper if row_upper is None else row_upper
     col_upper = lp.col_upper if col_upper is None else col_upper
-    units = canonical_units(network.commodities)
-    flows = _flow_frame(lp, x, units)
-    use = _arc_use(network, lp, x, row_upper, flows)
-    supply = _node_block(lp, x, "s", "available", "used", units)
-    supply.insert(4, "unused", (supply["available"] - supply["used"]).clip(lower=0))
-    unmet = _node_block(lp, x, "d", "demand", "delivered", units)
-    unmet.insert(4, "unmet", (unmet["demand"] - unmet["delivered"]).clip(lower=0))
-    unmet.loc[unmet["unmet"] < 1e-6 * (1 + unmet["demand"]), "unmet"] = 0.0
+    units = _units(network)
+    flows, f = _flow_rows(lp, x, units)
+    use = _arc_use(lp, x, row_upper, f, units)
+    supply = _node_block(lp, x, "s", ("available", "used", "unused"), units)
+    unmet = _node_block(lp, x, "d", ("demand", "delivered", "unmet"), units)
+    demand = unmet["demand"].to_numpy()
+    unmet.loc[unmet["unmet"].to_numpy() < 1e-6 * (1 + demand), "unmet"] = 0.0
     searches = _Searches(network, lp, x, _room(lp, use, col_upper))
     unmet["limited_by"] = _unmet_reasons(unmet, supply, lp, searches)
-    paths = _paths(network, lp, flows)
+    paths = _paths(network, lp, f)
     return Results(
         year=lp.year,
         status=sol.status,
         objective=sol.objective,
         solve_seconds=sol.seconds,
-        flows=flows.drop(columns=["arc", "layer", "efficiency", "unit_cost"]),
-        links=_link_table(network, lp, use, sol, flows),
+        flows=flows,
+        links=_link_table(network, lp, use, sol, f),
         unmet=unmet,
-        markets=_node_block(lp, x, "m", None, "delivered", units),
+        markets=_node_block(lp, x, "m", (None, "delivered", None), units),
         supply=supply,
-        agreements=_agreement_table(lp, x, paths, flows, searches, units),
+        agreements=_agreement_table(lp, x, paths, f, searches, units),
         paths=paths,
-        transit=_transit_table(lp, paths, flows, units),
-        costs=_cost_table(lp, x, flows),
+        transit=_transit_table(lp, paths, f, units),
+        costs=_cost_table(lp, x, f),
         prices=_price_table(network, lp, units),
         warnings=lp.warnings,
     )
