@@ -9,7 +9,7 @@ what opens the way, in words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -35,8 +35,9 @@ class LayerSearch:
 
     Each question searches the residual network of the solve (arcs with room the rules allow,
     and flow already sent, which can be rerouted), with the saturated arcs or the arcs the
-    rules close opened or not: the graph of each of these four is built once, when first
-    searched.
+    rules close opened or not. The graph of each of these four is built once, when first
+    searched, and what a set of starts reaches in it is kept: the unmet demands of one
+    commodity all search from the same spare supplies.
     """
 
     def __init__(
@@ -49,6 +50,7 @@ class LayerSearch:
         allowed: np.ndarray,
         room: np.ndarray,
         flow: np.ndarray,
+        positions: Mapping[str, int] | None = None,
     ) -> None:
         self.lp, self.layer = lp, layer
         self.tail, self.head = tail, head
@@ -56,14 +58,23 @@ class LayerSearch:
         self.allowed = allowed  # ... that the layer's route rules allow
         self.room = room  # capacity left on each arc (inf where none)
         self.flow = flow  # the layer's flow on each arc
+        self._positions = positions  # of each node id (by default, built when first needed)
         self._graphs: dict[tuple[bool, bool], csr_matrix] = {}
-        self._positions: dict[str, int] | None = None
+        self._reached_from: dict[tuple[bool, bool, bytes], np.ndarray] = {}
 
     @classmethod
     def of(
-        cls, network: Network, lp: LinearProgram, layer: int, x: np.ndarray, room: np.ndarray
+        cls,
+        network: Network,
+        lp: LinearProgram,
+        layer: int,
+        x: np.ndarray,
+        room: np.ndarray,
+        *,
+        positions: Mapping[str, int] | None = None,
     ) -> LayerSearch:
-        """The search structure of ``layer`` given the solution ``x`` and each arc's room."""
+        """The search structure of ``layer`` given the solution ``x`` and each arc's room
+        (``positions``: each node id's position in ``lp.nodes``, if already at hand)."""
         net = lp.net
         commodity = net.commodities.index(lp.layer_list[layer].commodity)
         mine = (lp.col_block == "x") & (lp.col_layer == layer)
@@ -75,12 +86,13 @@ class LayerSearch:
         reverse = lp.arc_reverse
         tail = np.where(reverse, net.link_head[lp.arc_link], net.link_tail[lp.arc_link])
         head = np.where(reverse, net.link_tail[lp.arc_link], net.link_head[lp.arc_link])
-        return cls(lp, layer, tail, head, net.carries[lp.arc_link, commodity], allowed, room, flow)
+        carries = net.carries[lp.arc_link, commodity]
+        return cls(lp, layer, tail, head, carries, allowed, room, flow, positions)
 
     def positions(self, node_ids: Sequence[str]) -> np.ndarray:
         """Position of each node id among the LP's nodes (those not found left out)."""
         if self._positions is None:
-            self._positions = {n: i for i, n in enumerate(self.lp.nodes.tolist())}
+            self._positions = {n: i for i, n in enumerate(self.lp.nodes.to_numpy(object))}
         found = [self._positions.get(n, -1) for n in node_ids]
         return np.asarray([i for i in found if i >= 0], dtype=np.int64)
 
@@ -110,13 +122,16 @@ class LayerSearch:
         self, starts: np.ndarray, *, full: bool = False, ruled: bool = False
     ) -> np.ndarray:
         """Nodes any of ``starts`` reaches (see :meth:`_graph`)."""
-        if not len(starts):
-            return np.zeros(len(self.lp.nodes), dtype=bool)
-        steps = dijkstra(
-            self._graph(full, ruled), directed=True, indices=starts, unweighted=True, min_only=True
-        )
-        reached: np.ndarray = np.isfinite(steps)
-        return reached
+        starts = np.unique(starts)
+        key = (full, ruled, starts.tobytes())
+        if key not in self._reached_from:
+            if len(starts):
+                graph = self._graph(full, ruled)
+                steps = dijkstra(graph, indices=starts, unweighted=True, min_only=True)
+                self._reached_from[key] = np.isfinite(steps)
+            else:
+                self._reached_from[key] = np.zeros(len(self.lp.nodes), dtype=bool)
+        return self._reached_from[key]
 
     def reaches(
         self, starts: np.ndarray, targets: np.ndarray, *, full: bool = False, ruled: bool = False

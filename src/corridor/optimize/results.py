@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from corridor.network import Network, canonical_units, commodity_factors
 from corridor.optimize.arcs import arc_ends
@@ -37,6 +38,7 @@ T = TypeVar("T")
 _TOL = 1e-7
 _MASS = "Mt/yr"
 _DELIVERY = ("d", "m")  # column blocks of deliveries to demand and to world markets
+_TEXT = pd.StringDtype(na_value=np.nan)  # what pandas makes of a column of str (and NaN)
 
 
 def per_unit(unit: object) -> str:
@@ -76,7 +78,7 @@ class _Units:
 
     def column(self, commodities: Iterable[object]) -> pd.Series:
         """The canonical unit of each commodity (NaN where it has none), as text."""
-        return pd.Series([self.canonical.get(c) for c in commodities], dtype="str")  # type: ignore[call-overload]
+        return pd.Series([self.canonical.get(c) for c in commodities], dtype=_TEXT)
 
     def to_mass(self, commodity: str) -> float:
         """Mt/yr per canonical unit of ``commodity`` (NaN where no factor converts it)."""
@@ -97,8 +99,8 @@ def _compensated_sums(
     groups: Iterable[Hashable], values: Iterable[float]
 ) -> tuple[dict[Any, float], dict[Any, int]]:
     """Sum and count of the non-NaN ``values`` of each group, in row order, with Kahan's
-    compensation (as pandas' groupby sums): 0.1 + 0.2 + 0.3 gives 0.6, not 0.6000000000000001.
-    """
+    compensation (as pandas' groupby sums unsorted groups): 0.1 + 0.2 + 0.3 gives 0.6, not
+    0.6000000000000001."""
     total: dict[Any, float] = {}
     error: dict[Any, float] = {}
     count: dict[Any, int] = {}
@@ -190,6 +192,49 @@ class Results:
 
 
 @dataclass(frozen=True)
+class _Solved:
+    """A solved LP and what several tables read from it, computed once."""
+
+    network: Network
+    lp: LinearProgram
+    x: np.ndarray  # the flows, with |x| < 1e-9 set to 0
+    units: _Units
+    node_ids: np.ndarray  # by node position, as objects
+    commodities: np.ndarray  # by commodity position, as objects
+    layer_commodity: np.ndarray  # by layer, as the values of lp.layers["commodity"]
+    layer_agreement: np.ndarray  # by layer, as the values of lp.layers["agreement_id"]
+    delivery: np.ndarray  # columns of deliveries to demand and to world markets
+
+    @classmethod
+    def of(cls, network: Network, lp: LinearProgram, x: np.ndarray) -> _Solved:
+        def layer_column(name: str) -> np.ndarray:
+            # None becomes NaN, as in lp.layers, where the column also holds text
+            values: np.ndarray = pd.Series([getattr(x, name) for x in lp.layer_list]).to_numpy()
+            return values
+
+        return cls(
+            network=network,
+            lp=lp,
+            x=x,
+            units=_units(network),
+            node_ids=np.asarray(lp.nodes.tolist(), dtype=object),
+            commodities=np.asarray(lp.net.commodities, dtype=object),
+            layer_commodity=layer_column("commodity"),
+            layer_agreement=layer_column("agreement_id"),
+            delivery=np.isin(lp.col_block, _DELIVERY),
+        )
+
+
+def _text(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> Any:
+    """``values[rows]`` as a column of the dtype pandas gives a column of all ``values``: text
+    where they hold text (and NaN), else objects (a table filtered after it is made keeps the
+    dtypes it was made with)."""
+    if infer_dtype(values, skipna=True) == "string":
+        return pd.array(values[rows], dtype=_TEXT)
+    return values[rows]
+
+
+@dataclass(frozen=True)
 class _FlowRows:
     """The (arc, layer) columns with flow, one entry per row of the flows table."""
 
@@ -217,46 +262,42 @@ class _FlowRows:
         }
 
 
-def _layer_column(lp: LinearProgram, name: str) -> np.ndarray:
-    """One attribute of every layer, as the values of a column of ``lp.layers`` (pandas turns
-    None into NaN when the column also holds text)."""
-    values: np.ndarray = pd.Series([getattr(x, name) for x in lp.layer_list]).to_numpy()
-    return values
-
-
-def _flow_rows(lp: LinearProgram, x: np.ndarray, units: _Units) -> tuple[pd.DataFrame, _FlowRows]:
+def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
     """Every (arc, layer) column with flow: the flows table and the same rows as arrays."""
+    lp = s.lp
     cols = np.flatnonzero(lp.col_block == "x")
     arc, layer, code = lp.col_arc[cols], lp.col_layer[cols], lp.col_commodity[cols]
     link = lp.arc_link[arc]
     tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
-    node_ids = lp.nodes.to_numpy(dtype=object)
-    flow = x[cols]
+    flow = s.x[cols]
+    keep = np.flatnonzero(flow > _TOL)
     efficiency = lp.net.link_efficiency[link]
     tariff = lp.net.tariff[link, code]
-    columns = {
+    text = {
         "link_id": lp.net.link_ids[link],
-        "from_node": node_ids[tail[arc]],
-        "to_node": node_ids[head[arc]],
-        "reverse": lp.arc_reverse[arc],
-        "commodity": np.asarray(lp.net.commodities, dtype=object)[code],
-        "agreement_id": _layer_column(lp, "agreement_id")[layer],
-        "flow": flow,
-        "delivered": flow * efficiency,
-        "tariff_usd_per_unit": tariff,
+        "from_node": s.node_ids[tail[arc]],
+        "to_node": s.node_ids[head[arc]],
+        "commodity": s.commodities[code],
+        "agreement_id": s.layer_agreement[layer],
     }
-    keep = flow > _TOL
-    # made from every x column, then filtered, so that each text column has the dtype pandas
-    # gives all of its values (text, or object where no column has any)
-    table = pd.DataFrame(columns)[keep].reset_index(drop=True)
-    table["unit"] = units.column(table["commodity"]).array
+    table = pd.DataFrame(
+        {
+            **{name: _text(text[name], keep) for name in ("link_id", "from_node", "to_node")},
+            "reverse": lp.arc_reverse[arc][keep],
+            **{name: _text(text[name], keep) for name in ("commodity", "agreement_id")},
+            "flow": flow[keep],
+            "delivered": (flow * efficiency)[keep],
+            "tariff_usd_per_unit": tariff[keep],
+            "unit": s.units.column(text["commodity"][keep]).array,
+        }
+    )
     rows = _FlowRows(
         arc=arc[keep],
         layer=layer[keep],
         code=code[keep],
-        link_id=columns["link_id"][keep],
-        from_node=columns["from_node"][keep],
-        to_node=columns["to_node"][keep],
+        link_id=text["link_id"][keep],
+        from_node=text["from_node"][keep],
+        to_node=text["to_node"][keep],
         flow=flow[keep],
         efficiency=efficiency[keep],
         unit_cost=lp.c[cols][keep],
@@ -266,15 +307,15 @@ def _flow_rows(lp: LinearProgram, x: np.ndarray, units: _Units) -> tuple[pd.Data
 
 
 def _uncapped_use(
-    lp: LinearProgram, f: _FlowRows, rows: np.ndarray, units: _Units
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    s: _Solved, f: _FlowRows, rows: np.ndarray
+) -> tuple[list[int], list[float], list[str]]:
     """Flow on each arc without a capacity (``rows`` of ``f``): in its commodities' one unit,
     or converted to Mt/yr when they differ (NaN where a commodity has no factor to tonnes).
 
     Returns (arcs, used, unit) for the arcs whose flows have a unit.
     """
-    names = lp.net.commodities
-    unit_of = [units.canonical.get(c) for c in names]
+    names = s.lp.net.commodities
+    unit_of = [s.units.canonical.get(c) for c in names]
     arc, code, flow = f.arc[rows].tolist(), f.code[rows].tolist(), f.flow[rows].tolist()
     kinds: dict[int, set[str]] = defaultdict(set)
     for a, c in zip(arc, code, strict=True):
@@ -283,16 +324,17 @@ def _uncapped_use(
     arcs = sorted(kinds)
     total, _ = _compensated_sums(arc, flow)
     mixed = {a for a in arcs if len(kinds[a]) > 1}
+    tonnes: dict[int, float] = {}
     if mixed:
         on = [i for i, a in enumerate(arc) if a in mixed]
-        mass = [flow[i] * units.to_mass(names[code[i]]) for i in on]
-        tonnes, _ = _compensated_sums([arc[i] for i in on], mass)  # NaN where none converts
+        mass = [flow[i] * s.units.to_mass(names[code[i]]) for i in on]
+        tonnes, _ = _compensated_sums([arc[i] for i in on], mass)  # none where none converts
     used = [tonnes.get(a, np.nan) if a in mixed else total[a] for a in arcs]
     unit = [
         ("" if np.isnan(u) else _MASS) if a in mixed else next(iter(kinds[a]))
         for a, u in zip(arcs, used, strict=True)
     ]
-    return np.asarray(arcs, dtype=int), np.asarray(used, dtype=float), np.asarray(unit, object)
+    return arcs, used, unit
 
 
 @dataclass(frozen=True)
@@ -304,31 +346,29 @@ class _ArcUse:
     unit: np.ndarray
 
 
-def _arc_use(
-    lp: LinearProgram, x: np.ndarray, row_upper: np.ndarray, f: _FlowRows, units: _Units
-) -> _ArcUse:
+def _arc_use(s: _Solved, row_upper: np.ndarray, f: _FlowRows) -> _ArcUse:
     """``used`` is in the capacity's unit, as its capacity row counts it; see
     :func:`_uncapped_use` for arcs without a capacity."""
+    lp = s.lp
     n = len(lp.arc_link)
     cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
     cap_arcs = lp.row_arc[cap_rows]
     capacity = np.full(n, np.nan)
     capacity[cap_arcs] = row_upper[cap_rows]
     used = np.full(n, np.nan)
-    used[cap_arcs] = (lp.a @ x)[cap_rows] if len(cap_rows) else 0.0
+    used[cap_arcs] = (lp.a @ s.x)[cap_rows] if len(cap_rows) else 0.0
     unit = lp.net.link_unit[lp.arc_link].astype(object)
     capped = np.zeros(n, dtype=bool)
     capped[cap_arcs] = True
-    loose, loose_used, loose_unit = _uncapped_use(lp, f, np.flatnonzero(~capped[f.arc]), units)
+    loose, loose_used, loose_unit = _uncapped_use(s, f, np.flatnonzero(~capped[f.arc]))
     used[loose] = loose_used
     unit[loose] = loose_unit
     return _ArcUse(capacity, used, unit)
 
 
-def _link_table(
-    network: Network, lp: LinearProgram, use: _ArcUse, sol: Solution, f: _FlowRows
-) -> pd.DataFrame:
+def _link_table(s: _Solved, use: _ArcUse, sol: Solution, f: _FlowRows) -> pd.DataFrame:
     """Capacity use and shadow prices per arc (see :class:`Results`)."""
+    lp = s.lp
     n = len(lp.arc_link)
     capacity, used = use.capacity, use.used
     cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
@@ -338,41 +378,41 @@ def _link_table(
     priority = np.zeros(n)
     priority[cap_arcs] = -sol.priority_dual[cap_rows]
     full = used >= capacity * (1 - 1e-6) - 1e-9
-    scale, unpriced = _arc_prices(lp, f)
+    scale, unpriced = _arc_prices(s, f)
     binding = full & ((shadow > 1e-6 * scale) | (unpriced & (priority > 1e-6)))
     shadow[unpriced & binding] = np.nan
     shadow[~binding & ~np.isnan(capacity)] = 0.0
+    keep = np.flatnonzero((np.nan_to_num(used) > _TOL) | ~np.isnan(capacity))
     tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
-    node_ids = lp.nodes.to_numpy(dtype=object)
-    table = pd.DataFrame(
+    per_unit_of = np.array(  # an arc with a capacity has the unit of its capacity
+        ["" if np.isnan(c) else f"USD/yr per {u}" for c, u in zip(capacity, use.unit, strict=True)],
+        dtype=object,
+    )
+    utilisation = np.divide(used, capacity, out=np.full(n, np.nan), where=capacity > 0)
+    return pd.DataFrame(
         {
-            "link_id": lp.net.link_ids[lp.arc_link],
-            "name": network.links["name"].array.take(lp.arc_link),
-            "from_node": node_ids[tail],
-            "to_node": node_ids[head],
-            "reverse": lp.arc_reverse,
-            "capacity": capacity,
-            "used": used,
-            "unit": use.unit,
-            "utilisation": np.divide(used, capacity, out=np.full(n, np.nan), where=capacity > 0),
-            "binding": binding,
-            "shadow_price": shadow,
-            "shadow_price_unit": [  # an arc with a capacity has its unit
-                "" if np.isnan(c) else f"USD/yr per {u}"
-                for c, u in zip(capacity.tolist(), use.unit.tolist(), strict=True)
-            ],
+            "link_id": _text(lp.net.link_ids[lp.arc_link], keep),
+            "name": s.network.links["name"].array.take(lp.arc_link[keep]),
+            "from_node": _text(s.node_ids[tail], keep),
+            "to_node": _text(s.node_ids[head], keep),
+            "reverse": lp.arc_reverse[keep],
+            "capacity": capacity[keep],
+            "used": used[keep],
+            "unit": _text(use.unit, keep),
+            "utilisation": utilisation[keep],
+            "binding": binding[keep],
+            "shadow_price": shadow[keep],
+            "shadow_price_unit": _text(per_unit_of, keep),
         }
     )
-    keep = (np.nan_to_num(used) > _TOL) | ~np.isnan(capacity)
-    return table[keep].reset_index(drop=True)
 
 
-def _arc_prices(lp: LinearProgram, f: _FlowRows) -> tuple[np.ndarray, np.ndarray]:
+def _arc_prices(s: _Solved, f: _FlowRows) -> tuple[np.ndarray, np.ndarray]:
     """Per arc: the highest price (USD per canonical unit) of the commodities flowing on it
     (1 where none), and whether one of them has no price in the year."""
-    delivery = np.isin(lp.col_block, _DELIVERY)
+    lp = s.lp
     price = np.full(max(len(lp.net.commodities), 1), np.nan)  # highest, NaN where none
-    np.fmax.at(price, lp.col_commodity[delivery], lp.col_price[delivery])
+    np.fmax.at(price, lp.col_commodity[s.delivery], lp.col_price[s.delivery])
     of_flow = price[f.code]
     scale = np.ones(len(lp.arc_link))
     np.maximum.at(scale, f.arc, np.nan_to_num(of_flow, nan=1.0))
@@ -381,30 +421,22 @@ def _arc_prices(lp: LinearProgram, f: _FlowRows) -> tuple[np.ndarray, np.ndarray
     return scale, unpriced
 
 
-def _node_block(
-    lp: LinearProgram,
-    x: np.ndarray,
-    block: str,
-    values: tuple[str | None, str, str | None],
-    units: _Units,
-) -> pd.DataFrame:
+def _node_block(s: _Solved, block: str, values: tuple[str | None, str, str | None]) -> pd.DataFrame:
     """One row per (node, commodity) column of ``block``: its bound, solved value and what is
     left (``values`` names them; None leaves one out): left is the bound less the solved
     value, where positive."""
     bound, solved, left = values
+    lp = s.lp
     mask = lp.col_block == block
-    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[mask]]
-    frame: dict[str, Any] = {
-        "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[mask]],
-        "commodity": commodity,
-    }
+    commodity = s.commodities[lp.col_commodity[mask]]
+    frame: dict[str, Any] = {"node_id": s.node_ids[lp.col_node[mask]], "commodity": commodity}
     if bound is not None:
         frame[bound] = lp.col_value[mask]
-    frame[solved] = x[mask]
+    frame[solved] = s.x[mask]
     if bound is not None and left is not None:
-        rest = lp.col_value[mask] - x[mask]
+        rest = lp.col_value[mask] - s.x[mask]
         frame[left] = np.where(rest < 0, 0.0, rest)
-    frame["unit"] = units.column(commodity).array
+    frame["unit"] = s.units.column(commodity).array
     return pd.DataFrame(frame)
 
 
@@ -421,20 +453,25 @@ def _room(lp: LinearProgram, use: _ArcUse, col_upper: np.ndarray) -> np.ndarray:
 class _Searches:
     """One reachability search per layer, built when first asked for."""
 
-    def __init__(self, network: Network, lp: LinearProgram, x: np.ndarray, room: np.ndarray):
-        self.network, self.lp, self.x, self.room = network, lp, x, room
+    def __init__(self, s: _Solved, room: np.ndarray):
+        self.s, self.room = s, room
         self._built: dict[int, LayerSearch] = {}
+        self._positions = {n: i for i, n in enumerate(s.node_ids.tolist())}
 
     def reason(self, layer: int, starts: list[str], targets: list[str]) -> str:
+        s = self.s
         if layer not in self._built:
-            self._built[layer] = LayerSearch.of(self.network, self.lp, layer, self.x, self.room)
-        return shortfall_reason(self._built[layer], self.network, starts, targets)
+            self._built[layer] = LayerSearch.of(
+                s.network, s.lp, layer, s.x, self.room, positions=self._positions
+            )
+        return shortfall_reason(self._built[layer], s.network, starts, targets)
 
 
 def _unmet_reasons(
-    unmet: pd.DataFrame, supply: pd.DataFrame, lp: LinearProgram, searches: _Searches
+    unmet: pd.DataFrame, supply: pd.DataFrame, s: _Solved, searches: _Searches
 ) -> list[str]:
     """What limits each unmet demand, in words."""
+    lp = s.lp
     layer_of = {x.commodity: j for j, x in enumerate(lp.layer_list) if x.kind == "commodity"}
     s_commodity = supply["commodity"].to_numpy(dtype=object)
     s_node = supply["node_id"].to_numpy(dtype=object)
@@ -467,13 +504,40 @@ _AGREEMENT_COLUMNS = [
 ]  # fmt: skip
 
 
+def _agreement_row(
+    s: _Solved, col: int, own_paths: list[tuple[Any, Any, Any]], paid: float, searches: _Searches
+) -> dict[str, Any]:
+    """The agreement of volume column ``col`` (see :class:`Results`)."""
+    meta = s.lp.layer_list[int(s.lp.col_layer[col])]
+    target = meta.max_volume if not np.isnan(meta.max_volume) else meta.min_volume
+    volume = float(s.x[col])
+    shortfall = max(0.0, (target if not np.isnan(target) else volume) - volume)
+    blocked = ""
+    if shortfall > 1e-6:
+        layer = int(s.lp.col_layer[col])
+        blocked = searches.reason(layer, [str(meta.origin)], list(meta.destinations)) or (
+            f"{meta.commodity} available at {meta.origin} (its supply is used)"
+        )
+    return {
+        "agreement_id": meta.agreement_id,
+        "commodity": meta.commodity,
+        "origin": meta.origin,
+        "destinations": ";".join(meta.destinations),
+        "min_volume": meta.min_volume,
+        "max_volume": meta.max_volume,
+        "delivered": volume,
+        "shortfall": shortfall,
+        "unit": s.units.canonical[meta.commodity],
+        "route": " | ".join(" -> ".join(p) for p, _, _ in own_paths),
+        "links": " | ".join(" > ".join(p) for _, p, _ in own_paths),
+        "countries": ";".join(dict.fromkeys(c for _, _, p in own_paths for c in p)),
+        "tariff_cost_usd": paid,
+        "blocked_by": blocked,
+    }
+
+
 def _agreement_table(
-    lp: LinearProgram,
-    x: np.ndarray,
-    paths: pd.DataFrame,
-    f: _FlowRows,
-    searches: _Searches,
-    units: _Units,
+    s: _Solved, paths: pd.DataFrame, f: _FlowRows, searches: _Searches
 ) -> pd.DataFrame:
     """One row per agreement valid in the year (see :class:`Results`)."""
     by_layer: dict[int, list[tuple[Any, Any, Any]]] = defaultdict(list)
@@ -487,54 +551,25 @@ def _agreement_table(
         by_layer[int(layer)].append((nodes, links, countries))
     paid = f.flow * f.tariff
     table: dict[str, list[Any]] = {c: [] for c in _AGREEMENT_COLUMNS}
-    for col in np.flatnonzero(lp.col_block == "v"):
-        layer = int(lp.col_layer[col])
-        meta = lp.layer_list[layer]
-        target = meta.max_volume if not np.isnan(meta.max_volume) else meta.min_volume
-        volume = float(x[col])
-        own_paths = by_layer.get(layer, [])
-        shortfall = max(0.0, (target if not np.isnan(target) else volume) - volume)
-        blocked = ""
-        if shortfall > 1e-6:
-            blocked = searches.reason(layer, [str(meta.origin)], list(meta.destinations)) or (
-                f"{meta.commodity} available at {meta.origin} (its supply is used)"
-            )
-        row = {
-            "agreement_id": meta.agreement_id,
-            "commodity": meta.commodity,
-            "origin": meta.origin,
-            "destinations": ";".join(meta.destinations),
-            "min_volume": meta.min_volume,
-            "max_volume": meta.max_volume,
-            "delivered": volume,
-            "shortfall": shortfall,
-            "unit": units.canonical[meta.commodity],
-            "route": " | ".join(" -> ".join(p) for p, _, _ in own_paths),
-            "links": " | ".join(" > ".join(p) for _, p, _ in own_paths),
-            "countries": ";".join(dict.fromkeys(c for _, _, p in own_paths for c in p)),
-            "tariff_cost_usd": float(paid[f.layer == layer].sum()),
-            "blocked_by": blocked,
-        }
+    for col in np.flatnonzero(s.lp.col_block == "v").tolist():
+        layer = int(s.lp.col_layer[col])
+        own = float(paid[f.layer == layer].sum())
+        row = _agreement_row(s, col, by_layer.get(layer, []), own, searches)
         for name, value in row.items():
             table[name].append(value)
     return pd.DataFrame(table if table["agreement_id"] else [], columns=_AGREEMENT_COLUMNS)
 
 
-def _paths(network: Network, lp: LinearProgram, f: _FlowRows) -> pd.DataFrame:
+def _paths(s: _Solved, f: _FlowRows) -> pd.DataFrame:
     return decompose_paths(
         f.columns(),
-        network.nodes["country"],
-        network.links["countries"],
-        layer_columns={
-            "commodity": _layer_column(lp, "commodity"),
-            "agreement_id": _layer_column(lp, "agreement_id"),
-        },
+        s.network.nodes["country"],
+        s.network.links["countries"],
+        layer_columns={"commodity": s.layer_commodity, "agreement_id": s.layer_agreement},
     )
 
 
-def _transit_table(
-    lp: LinearProgram, paths: pd.DataFrame, f: _FlowRows, units: _Units
-) -> pd.DataFrame:
+def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFrame:
     """Volume through each transit country and its share of known tariff revenue."""
     keys: list[tuple[str, str]] = []
     volume: list[float] = []
@@ -550,6 +585,7 @@ def _transit_table(
             volume.append(v)
             usd.append(0.0)
     tariffed = np.flatnonzero(f.tariff > 0)
+    lp = s.lp
     link_countries = dict(zip(lp.net.link_ids.tolist(), lp.net.link_countries, strict=True))
     for link_id, code, paid in zip(
         f.link_id[tariffed].tolist(),
@@ -566,13 +602,13 @@ def _transit_table(
     crossing, _ = _compensated_sums(keys, volume)
     revenue, _ = _compensated_sums(keys, usd)
     order = sorted(crossing)
-    if not order:
+    if not order:  # the dtypes of the empty table made from empty parts
         return pd.DataFrame(
             {
                 "country": pd.Series(dtype=object),
                 "commodity": pd.Series(dtype=object),
                 "volume": pd.Series(dtype=paths["volume"].dtype),
-                "unit": pd.Series(dtype="str"),
+                "unit": pd.Series(dtype=_TEXT),
                 "tariff_revenue_usd": pd.Series(dtype=float),
             }
         )
@@ -581,20 +617,20 @@ def _transit_table(
             "country": [k[0] for k in order],
             "commodity": [k[1] for k in order],
             "volume": [crossing[k] for k in order],
-            "unit": units.column(k[1] for k in order).array,
+            "unit": s.units.column(k[1] for k in order).array,
             "tariff_revenue_usd": [revenue[k] for k in order],
         }
     )
 
 
-def _cost_table(lp: LinearProgram, x: np.ndarray, f: _FlowRows) -> pd.DataFrame:
+def _cost_table(s: _Solved, f: _FlowRows) -> pd.DataFrame:
     """USD a year by item and commodity: value of deliveries, tariffs, distance tie-break
     (one row per item and modelled commodity; the value is empty for a commodity without a
     price)."""
+    lp, delivery = s.lp, s.delivery
     names = list(lp.net.commodities)
-    delivery = np.isin(lp.col_block, _DELIVERY)
     value, count = _compensated_sums(
-        lp.col_commodity[delivery].tolist(), (lp.col_price[delivery] * x[delivery]).tolist()
+        lp.col_commodity[delivery].tolist(), (lp.col_price[delivery] * s.x[delivery]).tolist()
     )
     code = f.code.tolist()
     tariffs, _ = _compensated_sums(code, (f.flow * f.tariff).tolist())
@@ -616,21 +652,22 @@ def _cost_table(lp: LinearProgram, x: np.ndarray, f: _FlowRows) -> pd.DataFrame:
     )
 
 
-def _price_table(network: Network, lp: LinearProgram, units: _Units) -> pd.DataFrame:
+def _price_table(s: _Solved) -> pd.DataFrame:
     """The price each delivery is valued at, with the row it comes from."""
-    delivery = np.isin(lp.col_block, _DELIVERY)
-    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[delivery]]
+    lp, delivery = s.lp, s.delivery
+    commodity = s.commodities[lp.col_commodity[delivery]]
     source = lp.col_price_id[delivery]
-    price, price_unit = _given_prices(network, source)
+    price, price_unit = _given_prices(s.network, source)
+    canonical = s.units.canonical
     return pd.DataFrame(
         {
-            "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[delivery]],
+            "node_id": s.node_ids[lp.col_node[delivery]],
             "commodity": commodity,
             "kind": np.where(lp.col_block[delivery] == "d", "demand", "world market"),
             "price": price,
             "price_unit": price_unit,
             "usd_per_unit": lp.col_price[delivery],
-            "unit": [f"USD per {per_unit(units.canonical.get(c))}" for c in commodity],
+            "unit": [f"USD per {per_unit(canonical.get(c))}" for c in commodity],
             # the row ids as joining them with the price rows left them: text or NaN
             "price_id": pd.Series(
                 [v if isinstance(v, str) else np.nan for v in source], dtype=object
@@ -642,9 +679,10 @@ def _price_table(network: Network, lp: LinearProgram, units: _Units) -> pd.DataF
 def _given_prices(network: Network, ids: np.ndarray) -> tuple[np.ndarray, Any]:
     """The price and unit as sourced of each price or demand row id (NaN and NA for None)."""
     prices, demand = network.prices, network.demand
-    wanted = pd.Index(ids, dtype=object)
-    at_price = np.asarray(prices.index.get_indexer(wanted))
-    at_demand = np.asarray(demand.index.get_indexer(wanted))
+    price_at = {k: i for i, k in enumerate(prices.index.tolist())}
+    demand_at = {k: i for i, k in enumerate(demand.index.tolist())}
+    at_price = np.array([price_at.get(i, -1) for i in ids], dtype=np.int64)
+    at_demand = np.array([demand_at.get(i, -1) for i in ids], dtype=np.int64)
     from_prices = at_price >= 0
     from_demand = ~from_prices & (at_demand >= 0)
     price = np.full(len(ids), np.nan)
@@ -669,33 +707,31 @@ def extract_results(
 ) -> Results:
     """Turn a checked solution into :class:`Results`; ``row_upper`` and ``col_upper`` are the
     bounds the model was solved with (a warm re-solve may have changed capacities)."""
-    x = np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x)
+    s = _Solved.of(network, lp, np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x))
     row_upper = lp.row_upper if row_upper is None else row_upper
     col_upper = lp.col_upper if col_upper is None else col_upper
-    units = _units(network)
-    flows, f = _flow_rows(lp, x, units)
-    use = _arc_use(lp, x, row_upper, f, units)
-    supply = _node_block(lp, x, "s", ("available", "used", "unused"), units)
-    unmet = _node_block(lp, x, "d", ("demand", "delivered", "unmet"), units)
-    demand = unmet["demand"].to_numpy()
-    unmet.loc[unmet["unmet"].to_numpy() < 1e-6 * (1 + demand), "unmet"] = 0.0
-    searches = _Searches(network, lp, x, _room(lp, use, col_upper))
-    unmet["limited_by"] = _unmet_reasons(unmet, supply, lp, searches)
-    paths = _paths(network, lp, f)
+    flows, f = _flow_rows(s)
+    use = _arc_use(s, row_upper, f)
+    supply = _node_block(s, "s", ("available", "used", "unused"))
+    unmet = _node_block(s, "d", ("demand", "delivered", "unmet"))
+    unmet.loc[unmet["unmet"].to_numpy() < 1e-6 * (1 + unmet["demand"].to_numpy()), "unmet"] = 0.0
+    searches = _Searches(s, _room(lp, use, col_upper))
+    unmet["limited_by"] = _unmet_reasons(unmet, supply, s, searches)
+    paths = _paths(s, f)
     return Results(
         year=lp.year,
         status=sol.status,
         objective=sol.objective,
         solve_seconds=sol.seconds,
         flows=flows,
-        links=_link_table(network, lp, use, sol, f),
+        links=_link_table(s, use, sol, f),
         unmet=unmet,
-        markets=_node_block(lp, x, "m", (None, "delivered", None), units),
+        markets=_node_block(s, "m", (None, "delivered", None)),
         supply=supply,
-        agreements=_agreement_table(lp, x, paths, f, searches, units),
+        agreements=_agreement_table(s, paths, f, searches),
         paths=paths,
-        transit=_transit_table(lp, paths, f, units),
-        costs=_cost_table(lp, x, f),
-        prices=_price_table(network, lp, units),
+        transit=_transit_table(s, paths, f),
+        costs=_cost_table(s, f),
+        prices=_price_table(s),
         warnings=lp.warnings,
     )
