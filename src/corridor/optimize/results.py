@@ -76,7 +76,7 @@ class _Units:
         self.canonical = canonical_units(network.commodities)
         self._mass: dict[str, float] = {}
 
-    def column(self, commodities: Iterable[object]) -> pd.Series:
+    def column(self, commodities: Iterable[Any]) -> pd.Series:
         """The canonical unit of each commodity (NaN where it has none), as text."""
         return pd.Series([self.canonical.get(c) for c in commodities], dtype=_TEXT)
 
