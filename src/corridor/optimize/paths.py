@@ -78,18 +78,21 @@ def _column(flows: pd.DataFrame | Mapping[str, Any], name: str) -> list[Any]:
     return list(np.asarray(flows[name]).tolist())
 
 
-def _lookup(table: pd.Series | None, keys: list[str], default: Any) -> dict[str, Any]:
+def _lookup(
+    table: pd.Series | Mapping[str, Any] | None, keys: list[str], default: Any
+) -> dict[str, Any]:
     """``table.get(key, default)`` for each key."""
     if table is None:
         return dict.fromkeys(keys, default)
-    found = dict(zip(table.index.tolist(), table.tolist(), strict=True))
-    return {k: found.get(k, default) for k in keys}
+    if isinstance(table, pd.Series):
+        table = dict(zip(table.index.tolist(), table.tolist(), strict=True))
+    return {k: table.get(k, default) for k in keys}
 
 
 def decompose_paths(
     flows: pd.DataFrame | Mapping[str, Any],
-    node_country: pd.Series,
-    link_countries: pd.Series | None = None,
+    node_country: pd.Series | Mapping[str, Any],
+    link_countries: pd.Series | Mapping[str, Any] | None = None,
     tolerance: float = 1e-7,
     *,
     layer_columns: Mapping[str, np.ndarray] | None = None,
@@ -106,9 +109,10 @@ def decompose_paths(
         One row per (arc, layer) with columns layer, link_id, from_node, to_node, flow,
         efficiency, unit_cost (a DataFrame, or a mapping of the columns to arrays).
     node_country
-        Country of each node.
+        Country of each node (the nodes table's column, or a mapping of node ids).
     link_countries
-        Countries each link crosses beyond its ends, in order (the links table's column).
+        Countries each link crosses beyond its ends, in order (the links table's column, or
+        a mapping of link ids).
     layer_columns
         Further columns by the value they have for each layer number (e.g. its commodity).
 

@@ -66,15 +66,43 @@ class PerNetwork(Generic[T]):
         return self._values[key]
 
 
-class _Units:
-    """The canonical unit of each commodity of a network, and Mt/yr per unit (each looked up
-    when first asked for)."""
+class _NetworkData:
+    """What the tables read from a network's own tables: canonical units, Mt/yr per unit
+    (each looked up when first asked for), node and link countries, and the sourced prices.
+
+    Made once per network (:data:`_network_data`); it holds tables of the network, never the
+    network itself, which its cache entry must not keep alive.
+    """
 
     def __init__(self, network: Network) -> None:
-        # the tables, not the network: an entry of the cache must not keep its network alive
         self.conversions, self.commodities = network.conversions, network.commodities
         self.canonical = canonical_units(network.commodities)
         self._mass: dict[str, float] = {}
+        nodes, links = network.nodes, network.links
+        self.node_country = dict(zip(nodes.index.tolist(), nodes["country"].tolist(), strict=True))
+        self.link_countries = dict(
+            zip(links.index.tolist(), links["countries"].tolist(), strict=True)
+        )
+        self.link_names = links["name"].array
+        prices, demand = network.prices, network.demand
+        priced = demand[demand["price"].notna()]
+        self.price_unit_dtype = prices["unit"].dtype
+        self.given: dict[str, tuple[float, Any]] = {
+            **dict(
+                zip(
+                    priced.index.tolist(),
+                    zip(priced["price"].tolist(), priced["price_unit"].tolist(), strict=True),
+                    strict=True,
+                )
+            ),
+            **dict(
+                zip(
+                    prices.index.tolist(),
+                    zip(prices["value"].tolist(), prices["unit"].tolist(), strict=True),
+                    strict=True,
+                )
+            ),
+        }  # a price row wins over a demand row of the same id
 
     def column(self, commodities: Iterable[Any]) -> pd.Series:
         """The canonical unit of each commodity (NaN where it has none), as text."""
@@ -91,8 +119,19 @@ class _Units:
             self._mass[commodity] = mass
         return self._mass[commodity]
 
+    def given_prices(self, ids: np.ndarray) -> tuple[list[float], Any]:
+        """The price and unit as sourced of each price or demand row id (NaN and NA where an
+        id is None or names no row with a price)."""
+        found = [
+            self.given.get(i, (np.nan, pd.NA)) if isinstance(i, str) else (np.nan, pd.NA)
+            for i in ids
+        ]
+        price = [p for p, _ in found]
+        unit = pd.array([u for _, u in found], dtype=self.price_unit_dtype)
+        return price, unit
 
-_units = PerNetwork(_Units)
+
+_network_data = PerNetwork(_NetworkData)
 
 
 def _compensated_sums(
@@ -198,7 +237,7 @@ class _Solved:
     network: Network
     lp: LinearProgram
     x: np.ndarray  # the flows, with |x| < 1e-9 set to 0
-    units: _Units
+    data: _NetworkData
     node_ids: np.ndarray  # by node position, as objects
     commodities: np.ndarray  # by commodity position, as objects
     layer_commodity: np.ndarray  # by layer, as the values of lp.layers["commodity"]
@@ -216,7 +255,7 @@ class _Solved:
             network=network,
             lp=lp,
             x=x,
-            units=_units(network),
+            data=_network_data(network),
             node_ids=np.asarray(lp.nodes.tolist(), dtype=object),
             commodities=np.asarray(lp.net.commodities, dtype=object),
             layer_commodity=layer_column("commodity"),
@@ -288,7 +327,7 @@ def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
             "flow": flow[keep],
             "delivered": (flow * efficiency)[keep],
             "tariff_usd_per_unit": tariff[keep],
-            "unit": s.units.column(text["commodity"][keep]).array,
+            "unit": s.data.column(text["commodity"][keep]).array,
         }
     )
     rows = _FlowRows(
@@ -315,7 +354,7 @@ def _uncapped_use(
     Returns (arcs, used, unit) for the arcs whose flows have a unit.
     """
     names = s.lp.net.commodities
-    unit_of = [s.units.canonical.get(c) for c in names]
+    unit_of = [s.data.canonical.get(c) for c in names]
     arc, code, flow = f.arc[rows].tolist(), f.code[rows].tolist(), f.flow[rows].tolist()
     kinds: dict[int, set[str]] = defaultdict(set)
     for a, c in zip(arc, code, strict=True):
@@ -327,7 +366,7 @@ def _uncapped_use(
     tonnes: dict[int, float] = {}
     if mixed:
         on = [i for i, a in enumerate(arc) if a in mixed]
-        mass = [flow[i] * s.units.to_mass(names[code[i]]) for i in on]
+        mass = [flow[i] * s.data.to_mass(names[code[i]]) for i in on]
         tonnes, _ = _compensated_sums([arc[i] for i in on], mass)  # none where none converts
     used = [tonnes.get(a, np.nan) if a in mixed else total[a] for a in arcs]
     unit = [
@@ -392,7 +431,7 @@ def _link_table(s: _Solved, use: _ArcUse, sol: Solution, f: _FlowRows) -> pd.Dat
     return pd.DataFrame(
         {
             "link_id": _text(lp.net.link_ids[lp.arc_link], keep),
-            "name": s.network.links["name"].array.take(lp.arc_link[keep]),
+            "name": s.data.link_names.take(lp.arc_link[keep]),
             "from_node": _text(s.node_ids[tail], keep),
             "to_node": _text(s.node_ids[head], keep),
             "reverse": lp.arc_reverse[keep],
@@ -421,23 +460,26 @@ def _arc_prices(s: _Solved, f: _FlowRows) -> tuple[np.ndarray, np.ndarray]:
     return scale, unpriced
 
 
-def _node_block(s: _Solved, block: str, values: tuple[str | None, str, str | None]) -> pd.DataFrame:
+def _node_columns(
+    s: _Solved, block: str, values: tuple[str | None, str, str | None], tolerance: float = 0.0
+) -> dict[str, Any]:
     """One row per (node, commodity) column of ``block``: its bound, solved value and what is
-    left (``values`` names them; None leaves one out): left is the bound less the solved
-    value, where positive."""
+    left (``values`` names them; None leaves one out), then its unit. What is left is the
+    bound less the solved value where that exceeds ``tolerance`` * (1 + bound), else 0."""
     bound, solved, left = values
     lp = s.lp
     mask = lp.col_block == block
     commodity = s.commodities[lp.col_commodity[mask]]
-    frame: dict[str, Any] = {"node_id": s.node_ids[lp.col_node[mask]], "commodity": commodity}
+    columns: dict[str, Any] = {"node_id": s.node_ids[lp.col_node[mask]], "commodity": commodity}
     if bound is not None:
-        frame[bound] = lp.col_value[mask]
-    frame[solved] = s.x[mask]
+        columns[bound] = lp.col_value[mask]
+    columns[solved] = s.x[mask]
     if bound is not None and left is not None:
         rest = lp.col_value[mask] - s.x[mask]
-        frame[left] = np.where(rest < 0, 0.0, rest)
-    frame["unit"] = s.units.column(commodity).array
-    return pd.DataFrame(frame)
+        rest = np.where(rest < 0, 0.0, rest)
+        columns[left] = np.where(rest < tolerance * (1 + lp.col_value[mask]), 0.0, rest)
+    columns["unit"] = s.data.column(commodity).array
+    return columns
 
 
 def _room(lp: LinearProgram, use: _ArcUse, col_upper: np.ndarray) -> np.ndarray:
@@ -468,7 +510,7 @@ class _Searches:
 
 
 def _unmet_reasons(
-    unmet: pd.DataFrame, supply: pd.DataFrame, s: _Solved, searches: _Searches
+    unmet: dict[str, Any], supply: pd.DataFrame, s: _Solved, searches: _Searches
 ) -> list[str]:
     """What limits each unmet demand, in words."""
     lp = s.lp
@@ -478,7 +520,10 @@ def _unmet_reasons(
     s_unused = supply["unused"].to_numpy()
     reasons = []
     for node, commodity, short in zip(
-        unmet["node_id"].tolist(), unmet["commodity"].tolist(), unmet["unmet"].tolist(), strict=True
+        unmet["node_id"].tolist(),
+        unmet["commodity"].tolist(),
+        unmet["unmet"].tolist(),
+        strict=True,
     ):
         if short <= 0:
             reasons.append("")
@@ -527,7 +572,7 @@ def _agreement_row(
         "max_volume": meta.max_volume,
         "delivered": volume,
         "shortfall": shortfall,
-        "unit": s.units.canonical[meta.commodity],
+        "unit": s.data.canonical[meta.commodity],
         "route": " | ".join(" -> ".join(p) for p, _, _ in own_paths),
         "links": " | ".join(" > ".join(p) for _, p, _ in own_paths),
         "countries": ";".join(dict.fromkeys(c for _, _, p in own_paths for c in p)),
@@ -563,8 +608,8 @@ def _agreement_table(
 def _paths(s: _Solved, f: _FlowRows) -> pd.DataFrame:
     return decompose_paths(
         f.columns(),
-        s.network.nodes["country"],
-        s.network.links["countries"],
+        s.data.node_country,
+        s.data.link_countries,
         layer_columns={"commodity": s.layer_commodity, "agreement_id": s.layer_agreement},
     )
 
@@ -617,7 +662,7 @@ def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFram
             "country": [k[0] for k in order],
             "commodity": [k[1] for k in order],
             "volume": [crossing[k] for k in order],
-            "unit": s.units.column(k[1] for k in order).array,
+            "unit": s.data.column(k[1] for k in order).array,
             "tariff_revenue_usd": [revenue[k] for k in order],
         }
     )
@@ -657,8 +702,8 @@ def _price_table(s: _Solved) -> pd.DataFrame:
     lp, delivery = s.lp, s.delivery
     commodity = s.commodities[lp.col_commodity[delivery]]
     source = lp.col_price_id[delivery]
-    price, price_unit = _given_prices(s.network, source)
-    canonical = s.units.canonical
+    price, price_unit = s.data.given_prices(source)
+    canonical = s.data.canonical
     return pd.DataFrame(
         {
             "node_id": s.node_ids[lp.col_node[delivery]],
@@ -674,26 +719,6 @@ def _price_table(s: _Solved) -> pd.DataFrame:
             ),
         }
     )
-
-
-def _given_prices(network: Network, ids: np.ndarray) -> tuple[np.ndarray, Any]:
-    """The price and unit as sourced of each price or demand row id (NaN and NA for None)."""
-    prices, demand = network.prices, network.demand
-    price_at = {k: i for i, k in enumerate(prices.index.tolist())}
-    demand_at = {k: i for i, k in enumerate(demand.index.tolist())}
-    at_price = np.array([price_at.get(i, -1) for i in ids], dtype=np.int64)
-    at_demand = np.array([demand_at.get(i, -1) for i in ids], dtype=np.int64)
-    from_prices = at_price >= 0
-    from_demand = ~from_prices & (at_demand >= 0)
-    price = np.full(len(ids), np.nan)
-    price[from_prices] = prices["value"].to_numpy(dtype=float)[at_price[from_prices]]
-    demand_price = demand["price"].to_numpy(dtype=float, na_value=np.nan)
-    price[from_demand] = demand_price[at_demand[from_demand]]
-    from_demand &= ~np.isnan(price)  # a demand row without a price gives none
-    unit = prices["unit"].array.take(at_price, allow_fill=True)
-    if from_demand.any():
-        unit[from_demand] = demand["price_unit"].array.take(at_demand[from_demand])
-    return price, unit
 
 
 def extract_results(
@@ -712,9 +737,8 @@ def extract_results(
     col_upper = lp.col_upper if col_upper is None else col_upper
     flows, f = _flow_rows(s)
     use = _arc_use(s, row_upper, f)
-    supply = _node_block(s, "s", ("available", "used", "unused"))
-    unmet = _node_block(s, "d", ("demand", "delivered", "unmet"))
-    unmet.loc[unmet["unmet"].to_numpy() < 1e-6 * (1 + unmet["demand"].to_numpy()), "unmet"] = 0.0
+    supply = pd.DataFrame(_node_columns(s, "s", ("available", "used", "unused")))
+    unmet = _node_columns(s, "d", ("demand", "delivered", "unmet"), tolerance=1e-6)
     searches = _Searches(s, _room(lp, use, col_upper))
     unmet["limited_by"] = _unmet_reasons(unmet, supply, s, searches)
     paths = _paths(s, f)
@@ -725,8 +749,8 @@ def extract_results(
         solve_seconds=sol.seconds,
         flows=flows,
         links=_link_table(s, use, sol, f),
-        unmet=unmet,
-        markets=_node_block(s, "m", (None, "delivered", None)),
+        unmet=pd.DataFrame(unmet),
+        markets=pd.DataFrame(_node_columns(s, "m", (None, "delivered", None))),
         supply=supply,
         agreements=_agreement_table(s, paths, f, searches),
         paths=paths,
