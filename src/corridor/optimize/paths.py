@@ -33,10 +33,11 @@ class _Layer:
             outflow[t] += f
         self.inflow, self.outflow = inflow, outflow
 
-    def sources(self, tolerance: float) -> list[str]:
-        """Nodes sending more than they receive, in id order."""
+    def sources(self, tolerance: float) -> list[tuple[str, float]]:
+        """Nodes sending more than they receive, in id order, with how much more."""
         inflow, outflow = self.inflow, self.outflow
-        return [n for n in sorted(outflow) if outflow[n] > inflow.get(n, 0.0) + tolerance]
+        excess = [(n, outflow[n] - inflow.get(n, 0.0)) for n in sorted(outflow)]
+        return [(n, e) for n, e in excess if e > tolerance]
 
     def live(self, node: str, tolerance: float) -> list[int]:
         """Arcs leaving ``node`` with flow not yet on a path."""
@@ -59,19 +60,23 @@ class _Layer:
                 return arcs
             seen.add(node)
 
-    def ride(self, arcs: list[int]) -> tuple[float, float]:
-        """Take the largest volume that can ride the whole of ``arcs`` off their remaining
-        flow: (volume entering the first arc, volume leaving the last)."""
-        remaining, efficiency = self.remaining, self.efficiency
+    def bottleneck(self, arcs: list[int]) -> float:
+        """The largest volume (entering the first arc) that the remaining flow of every arc
+        of ``arcs`` can carry, after the losses before it."""
         factor, volume = 1.0, np.inf
         for a in arcs:
-            volume = min(volume, remaining[a] / factor)
-            factor *= efficiency[a]
+            volume = min(volume, self.remaining[a] / factor)
+            factor *= self.efficiency[a]
+        return float(volume)
+
+    def take(self, arcs: list[int], volume: float) -> float:
+        """Take ``volume`` (entering the first arc) off the remaining flow of ``arcs``;
+        return what leaves the last."""
         factor = 1.0
         for a in arcs:
-            remaining[a] -= volume * factor
-            factor *= efficiency[a]
-        return volume, volume * factor
+            self.remaining[a] -= volume * factor
+            factor *= self.efficiency[a]
+        return volume * factor
 
 
 def _column(flows: pd.DataFrame | Mapping[str, Any], name: str) -> list[Any]:
@@ -159,16 +164,22 @@ def decompose_paths(
 
 
 def _layer_paths(arcs: _Layer, tolerance: float) -> list[tuple[str, list[int], float, float]]:
-    """(start, arcs, volume, delivered) of each path of one layer, in order."""
+    """(start, arcs, volume, delivered) of each path of one layer, in order.
+
+    The paths from a node carry what it sends beyond what it receives, no more: flow that
+    arrives at a node is carried on by the paths that bring it.
+    """
     paths: list[tuple[str, list[int], float, float]] = []
-    for start in arcs.sources(tolerance):
-        while len(paths) < _MAX_PATHS:
+    for start, excess in arcs.sources(tolerance):
+        while len(paths) < _MAX_PATHS and excess > tolerance:
             used = arcs.walk(start, tolerance)
             if not used:
                 break
-            paths.append((start, used, *arcs.ride(used)))
-            if not arcs.live(start, tolerance):
-                break
+            volume = arcs.bottleneck(used)
+            if excess < volume - tolerance:  # not where they differ only by rounding
+                volume = excess
+            paths.append((start, used, volume, arcs.take(used, volume)))
+            excess -= volume
     return paths
 
 
