@@ -12,7 +12,7 @@ from corridor.optimize.build import LinearProgram, build_model
 from corridor.optimize.check import check_solution
 from corridor.optimize.inputs import resolve_rules
 from corridor.optimize.options import RouteRules, SolveOptions
-from corridor.optimize.results import Results, extract_results
+from corridor.optimize.results import PerNetwork, Results, extract_results
 from corridor.optimize.solve import FlowModel, SolveError
 
 __all__ = [
@@ -28,12 +28,18 @@ __all__ = [
 ]
 
 
-def _input_hash(network: Network) -> str:
+def _hash_tables(network: Network) -> str:
+    """The SHA-256 of the network's tables as CSV (16 hex digits)."""
     digest = hashlib.sha256()
     for name, frame in network.tables.items():
         digest.update(name.encode())
         digest.update(frame.to_csv().encode())
     return digest.hexdigest()[:16]
+
+
+#: The input hash of a network, computed on its first solve (writing every table as CSV takes
+#: longer than a solve of the shipped network) and kept for every later one.
+_input_hash = PerNetwork(_hash_tables)
 
 
 def _rules_dict(rules: RouteRules) -> dict[str, list[str]]:
