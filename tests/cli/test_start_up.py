@@ -9,8 +9,11 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from corridor.cli.app import COMMANDS, load_command
 from tests.cli.runner import run
@@ -89,39 +92,65 @@ def test_help_and_version_import_none_of_the_heavy_libraries() -> None:
     assert "highspy" in solve_help["loaded"] and "pandas" in validate["loaded"]
 
 
-def test_the_core_commands_run_without_any_extra(tmp_path: Path) -> None:
-    commands = [
+@dataclass
+class WithoutExtras:
+    """Commands run in one interpreter where no optional package can be imported."""
+
+    folder: Path
+    core: list[tuple[list[str], dict[str, Any]]]
+    needing: list[tuple[list[str], str, dict[str, Any]]]  # (command, its extra, what it did)
+
+
+@pytest.fixture(scope="module")
+def without_extras(tmp_path_factory: pytest.TempPathFactory) -> WithoutExtras:
+    folder = tmp_path_factory.mktemp("no-extras")
+    core = [
         ["validate"],
         ["solve", "--year", "2024"],
         ["data", "show"],
-        ["data", "export", "-f", "csv", "-o", str(tmp_path / "csv")],
+        ["data", "export", "-f", "csv", "-o", str(folder / "csv")],
         ["scenario", "validate", "cpc-closed"],
     ]
-    for args, ran in zip(commands, probe(commands, missing=OPTIONAL), strict=True):
-        assert ran["code"] == 0, (args, ran["err"])
-    assert (tmp_path / "csv" / "nodes.csv").exists()
-
-
-def test_a_command_whose_extra_is_missing_says_which_to_install(tmp_path: Path) -> None:
-    skim = ["transit", "skim", "--from", "C_XIAN", "--to", "C_DUISBURG"]
     export = ["data", "export", "--data", str(TINY), "-f"]
-    cases = [
-        ([*export, "geojson", "-o", str(tmp_path / "n.geojson")], "geo"),
-        ([*export, "gpkg", "-o", str(tmp_path / "n.gpkg")], "geo"),
-        (["report", "-o", str(tmp_path / "r.html")], "report"),
-        (skim, "transit"),
+    needing = [
+        ([*export, "geojson", "-o", str(folder / "n.geojson")], "geo"),
+        ([*export, "gpkg", "-o", str(folder / "n.gpkg")], "geo"),
+        (["report", "-o", str(folder / "r.html")], "report"),
+        (["transit", "skim", "--from", "C_XIAN", "--to", "C_DUISBURG"], "transit"),
         (["transit", "simulate", "--years", "0.05"], "transit"),
     ]
-    runs = probe([args for args, _ in cases], missing=OPTIONAL)
-    for (args, extra), ran in zip(cases, runs, strict=True):
-        message = " ".join(ran["err"].split())
-        assert ran["code"] == 2, (args, ran["err"])
-        assert message.startswith("error: corridor ") and "which is not installed" in message
-        assert f'pip install "corridor[{extra}]"' in message, (args, message)
-        assert "Traceback" not in ran["err"] and "internal error" not in message
-    assert not list(tmp_path.iterdir()), "nothing is written"
-    sweep = probe([["transit", "sweep", "--volume", "4.5"]], missing=("dask", "distributed"))[0]
-    assert sweep["code"] == 2 and 'pip install "corridor[dask]"' in " ".join(sweep["err"].split())
+    runs = probe(core + [args for args, _ in needing], missing=OPTIONAL)
+    return WithoutExtras(
+        folder,
+        list(zip(core, runs[: len(core)], strict=True)),
+        [(args, extra, ran) for (args, extra), ran in zip(needing, runs[len(core) :], strict=True)],
+    )
+
+
+def test_the_core_commands_run_without_any_extra(without_extras: WithoutExtras) -> None:
+    for args, ran in without_extras.core:
+        assert ran["code"] == 0, (args, ran["err"])
+    assert (without_extras.folder / "csv" / "nodes.csv").exists()
+
+
+def _says_install(ran: dict[str, Any], extra: str) -> None:
+    message = " ".join(ran["err"].split())
+    assert ran["code"] == 2, ran["err"]
+    assert message.startswith("error: corridor ") and "which is not installed" in message
+    assert f'pip install "corridor[{extra}]"' in message, message
+    assert "Traceback" not in ran["err"] and "internal error" not in message
+
+
+def test_a_command_whose_extra_is_missing_says_which_to_install(
+    without_extras: WithoutExtras, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _, extra, ran in without_extras.needing:
+        _says_install(ran, extra)
+    assert [p.name for p in without_extras.folder.iterdir()] == ["csv"], "nothing else written"
+    for name in ("dask", "dask.distributed", "distributed"):  # as if not installed
+        monkeypatch.setitem(sys.modules, name, None)
+    sweep = run("transit", "sweep", "--volume", "4.5")
+    _says_install({"code": sweep.returncode, "err": sweep.stderr}, "dask")
 
 
 def _first_paragraph(text: str | None) -> str:

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from pyproj import Transformer
 
 __all__ = ["BASEMAP_PATH", "REGION_CRS", "country_distances_km", "read_basemap"]
 
@@ -51,15 +52,20 @@ def _country_shapes() -> tuple[list[str], npt.NDArray[np.object_]]:
     return codes, np.asarray([shapely.union_all(parts[c]) for c in codes], dtype=object)
 
 
+@lru_cache(maxsize=1)
+def _transformer() -> Transformer:
+    from pyproj import Transformer
+
+    return Transformer.from_crs(WGS84, REGION_CRS, always_xy=True)
+
+
 def _to_region(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     """Geometries in WGS84 projected to :data:`REGION_CRS` (vertex by vertex, as GeoPandas'
     ``to_crs`` does)."""
     import shapely
-    from pyproj import Transformer
 
-    transformer = Transformer.from_crs(WGS84, REGION_CRS, always_xy=True)
     coords = shapely.get_coordinates(geoms)
-    x, y = transformer.transform(coords[:, 0], coords[:, 1])
+    x, y = _transformer().transform(coords[:, 0], coords[:, 1])
     projected = shapely.set_coordinates(geoms.copy(), np.column_stack([x, y]))
     return np.asarray(projected, dtype=object)
 
