@@ -11,8 +11,9 @@ import corridor
 from corridor.errors import OptionError
 from corridor.optimize import RouteRules, SolveOptions, build_model, solve
 from corridor.optimize.inputs import DatasetNames, resolve_rules
+from tests.conftest import shipped_network
 
-NET = corridor.load()
+NET = shipped_network()
 
 
 def test_an_unknown_country_is_refused_with_what_was_expected() -> None:

@@ -12,14 +12,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import corridor
 from corridor.network import Network
 from corridor.scenario import ScenarioError, apply_scenario, read_scenario
+from tests.conftest import shipped_network
 
 
 @cache
 def base() -> Network:
-    return corridor.load()
+    return shipped_network()
 
 
 KEYS = [
@@ -86,6 +86,7 @@ def capacity_links() -> list[str]:
     return sorted(links.index[links["capacity"].notna()])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

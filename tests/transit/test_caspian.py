@@ -9,11 +9,12 @@ from corridor.errors import CorridorError
 from corridor.transit.caspian import caspian_setup
 from corridor.transit.simulate import simulate
 from corridor.transit.sweep import sweep
+from tests.conftest import shipped_network
 
 
 @pytest.fixture(scope="module")
 def net() -> corridor.Network:
-    return corridor.load()
+    return shipped_network()
 
 
 def test_setup_takes_volumes_from_the_flow_engine_and_figures_from_the_dataset(
@@ -52,6 +53,7 @@ def test_more_ferries_never_lengthen_the_wait_on_the_calibrated_crossing(
     assert waits[0] > 2 * waits[2]  # six ferries cannot carry the 2024 volume
 
 
+@pytest.mark.dask
 def test_sweep_on_dask_matches_direct_runs(net: corridor.Network) -> None:
     table = sweep(net, volumes_mt=[0.5], ferries=[4, 8], years=0.05, seeds=[1], warmup_days=0)
     assert list(table["ferries"]) == [4, 8]

@@ -10,7 +10,6 @@ from typing import Final, TypeVar
 import pandas as pd
 
 from corridor.errors import InputFileError
-from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe
 from corridor.io.atomic import atomic_write_dir, atomic_write_file, check_output_file
 from corridor.network import Network
 from corridor.schema import TABLES
@@ -58,6 +57,8 @@ def _write_csv_folder(network: Network, folder: Path) -> None:
 
 
 def _write_geojson(network: Network, file: Path) -> None:
+    from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe  # geo extra
+
     features = []
     for kind, gdf in (
         ("node", nodes_to_geodataframe(network)),
@@ -77,6 +78,8 @@ def _write_geojson(network: Network, file: Path) -> None:
 
 
 def _write_gpkg(network: Network, file: Path) -> None:
+    from corridor.geo.frames import links_to_geodataframe, nodes_to_geodataframe  # geo extra
+
     nodes = _flatten(nodes_to_geodataframe(network).reset_index())
     links = _flatten(links_to_geodataframe(network).reset_index())
     nodes.to_file(file, layer="nodes", driver="GPKG", engine="pyogrio")

@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable
 
-from corridor import __version__
 from corridor.network import Network
 from corridor.optimize.build import LinearProgram, build_model
 from corridor.optimize.check import check_solution
@@ -14,6 +13,7 @@ from corridor.optimize.inputs import resolve_rules
 from corridor.optimize.options import RouteRules, SolveOptions
 from corridor.optimize.results import PerNetwork, Results, extract_results
 from corridor.optimize.solve import FlowModel, SolveError
+from corridor.version import __version__
 
 __all__ = [
     "FlowModel",
