@@ -114,7 +114,7 @@ def test_outages_and_expansions_on_any_link_stay_valid_and_exact(
         ),
         encoding="utf-8",
     )
-    run = apply_scenario(read_scenario(file), base())  # re-validated: provenance must match
+    run = apply_scenario(read_scenario(file), base())  # checked: provenance must match
     before = float(base().links.at[link, "capacity"])
     after = float(run.network.links.at[link, "capacity"])
     assert after == pytest.approx((before + add) * (1 - cut / 100 * days / 365), rel=1e-9)
