@@ -11,8 +11,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# run: the core and the extras its commands use (transit skim: networkx; report: GeoPandas
+# and matplotlib); test: every extra (the test extra includes "all") and the test tools
 $(STAMP_RUN): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e ".[report,transit]"
 	touch $@
 
 $(STAMP_TEST): $(BIN)/python pyproject.toml

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from hypothesis import settings
 
+import corridor
 from corridor.dataset.read import default_data_path
 
 # CI runs the same examples every time (a red CI must be reproducible); locally each run
@@ -23,6 +25,21 @@ settings.load_profile(
 
 TINY = Path(__file__).parent / "data" / "tiny"
 SHIPPED = default_data_path()
+
+
+@cache
+def shipped_network() -> corridor.Network:
+    """The shipped dataset, loaded and validated once for the whole run: the tests that only
+    read it share it (tests of loading itself call ``corridor.load()``)."""
+    return corridor.load()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``browser`` every test that opens the report in Chromium (its ``chromium`` fixture),
+    so that ``-m "not browser"`` runs the suite where no Chromium is installed."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture

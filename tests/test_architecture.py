@@ -16,7 +16,7 @@ SRC = Path(corridor.__file__).resolve().parent
 #: Each top-level module or package of corridor and its stage; a module imports only from its
 #: own package and from stages with a lower number.
 STAGES = {
-    "errors": 0, "metadata": 0, "formats": 0, "units": 1, "commodities": 2, "options": 3,
+    "errors": 0, "version": 0, "formats": 0, "units": 1, "commodities": 2, "options": 3,
     "schema": 3, "geo": 3, "dataset": 4, "io": 5, "scenario": 6, "routing": 7, "optimize": 8,
     "results": 9, "pipeline": 10, "report": 11, "transit": 11, "cli": 12,
 }  # fmt: skip

@@ -9,13 +9,14 @@ import corridor
 from corridor.optimize import FlowModel, build_model
 from corridor.options import SolveOptions
 from corridor.pipeline import solve_model
+from tests.conftest import shipped_network
 
 KZ_FIELDS = {"F_TENGIZ", "F_KASHAGAN", "F_KARACH"}
 
 
 @pytest.fixture(scope="module")
 def net() -> corridor.Network:
-    return corridor.load()
+    return shipped_network()
 
 
 def test_a_kmg_socar_2024_fits_in_btc_next_to_azerbaijani_crude(net: corridor.Network) -> None:

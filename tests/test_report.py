@@ -24,13 +24,13 @@ from PIL import Image
 from playwright.sync_api import Browser as Chromium
 from playwright.sync_api import Page, Route, sync_playwright
 
-import corridor
 from corridor.options import RouteRules, SolveOptions
 from corridor.pipeline import solve
 from corridor.report import ReportRun, write_report
 from corridor.report.html import RunSection, render_page
 from corridor.report.palette import MODE_COLORS
 from corridor.report.region import focus_bounds
+from tests.conftest import shipped_network
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -69,7 +69,7 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
-    net = corridor.load()
+    net = shipped_network()
     base = solve(net, year=2024)
     no_cpc = solve(
         net,

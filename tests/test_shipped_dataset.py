@@ -11,12 +11,12 @@ import corridor
 from corridor.dataset import validate_dataset
 from corridor.schema import TABLES
 from corridor.schema.vocabulary import SOURCED_TABLES
-from tests.conftest import edit_csv
+from tests.conftest import edit_csv, shipped_network
 
 
 @pytest.fixture(scope="module")
 def net() -> corridor.Network:
-    return corridor.load()
+    return shipped_network()
 
 
 def test_shipped_dataset_has_no_errors() -> None:

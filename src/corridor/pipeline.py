@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corridor.dataset.network import Network, derived
-from corridor.metadata import corridor_version
 from corridor.optimize.build import build_model
 from corridor.optimize.check import check_solution
 from corridor.optimize.solve import FlowModel
 from corridor.options import RouteRules, SolveOptions
 from corridor.results import Results, extract_results
 from corridor.routing.inputs import resolve_rules
+from corridor.version import __version__
 
 if TYPE_CHECKING:
     from corridor.scenario import AppliedScenario, Scenario
@@ -129,7 +129,7 @@ def _rules_dict(rules: RouteRules) -> dict[str, list[str]]:
 
 def _provenance(network: Network, options: SolveOptions) -> dict[str, Any]:
     return {
-        "corridor_version": corridor_version(),
+        "corridor_version": __version__,
         "dataset": str(network.path),
         "input_hash": _input_hash(network),
         "year": options.year,

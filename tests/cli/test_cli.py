@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,16 +10,8 @@ import pandas as pd
 import pytest
 
 import corridor
+from tests.cli.runner import run
 from tests.conftest import TINY, edit_csv
-
-CLI = [sys.executable, "-m", "corridor.cli.app"]
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300, check=False
-    )
 
 
 def test_validate_good_dataset_exits_zero() -> None:

@@ -4,22 +4,12 @@ answer comes first and fits an 80-column terminal."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-CLI = [sys.executable, "-m", "corridor.cli.app"]
-
-
-def run(*args: str, columns: int = 160) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, env=env, timeout=300, check=False
-    )
+from tests.cli.runner import run
 
 
 @pytest.mark.parametrize(

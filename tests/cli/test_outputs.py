@@ -17,7 +17,7 @@ import pytest
 from corridor.cli.report_cmd import is_report_page
 from corridor.errors import InputFileError
 from corridor.io.atomic import MANIFEST_HEADER, OUTPUT_MARKER, atomic_write_dir
-from tests.cli.test_cli import run
+from tests.cli.runner import run
 from tests.conftest import TINY
 
 OLD_MARKER = "Written by corridor. Running the command again replaces this folder.\n"

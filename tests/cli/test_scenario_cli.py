@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from tests.cli.test_cli import run
+from tests.cli.runner import run
 
 
 def test_scenario_list_and_show() -> None:
@@ -22,6 +23,7 @@ def test_scenario_list_and_show() -> None:
     assert "https://www.azernews.az/oil_and_gas/204598.html" in out
 
 
+@pytest.mark.slow
 def test_scenario_validate_all_shipped() -> None:
     result = run("scenario", "validate")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -4,30 +4,69 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 import corridor
+from corridor.dataset.network import from_frames
 from corridor.schema import TABLES
 from tests.conftest import TINY
+
+#: The tables write_tables copies from tests/data/tiny when they are not given.
+TINY_TABLES = ("sources", "commodities", "conversions", "groups")
 
 # All synthetic nodes sit around Baku (AZ) so that the country check passes.
 BASE_LAT, BASE_LON = 40.40, 49.85
 
 
+Links = Sequence[tuple[int, int, float | None, float, str]]
+Supply = Sequence[tuple[int, str, float]]
+Demand = Sequence[tuple[int, str, float] | tuple[int, str, float, float]]
+
+
 def write_dataset(
     folder: Path,
     n_nodes: int,
-    links: Sequence[tuple[int, int, float | None, float, str]],
-    supply: Sequence[tuple[int, str, float]],
-    demand: Sequence[tuple[int, str, float] | tuple[int, str, float, float]],
+    links: Links,
+    supply: Supply,
+    demand: Demand,
     *,
     agreements: Sequence[dict[str, object]] = (),
     prices: dict[str, float] | None = None,
     strict: bool = True,
 ) -> corridor.Network:
-    """Create and load a dataset.
+    """Create and load a dataset (the tables of :func:`dataset_tables`)."""
+    tables = dataset_tables(n_nodes, links, supply, demand, agreements=agreements, prices=prices)
+    return write_tables(folder, tables, strict=strict)
+
+
+def build_dataset(
+    n_nodes: int,
+    links: Links,
+    supply: Supply,
+    demand: Demand,
+) -> corridor.Network:
+    """The dataset of :func:`write_dataset`, built in memory for the property tests, which
+    solve hundreds of generated datasets: its cells are parsed (``from_frames`` with
+    ``check=False``) but no file is written and the cross-table rules are not run, as
+    ``write_dataset(..., strict=False)`` would not act on what they find either."""
+    tables = complete_tables(dataset_tables(n_nodes, links, supply, demand))
+    tables.update({name: _tiny_table(name) for name in TINY_TABLES})
+    return from_frames(tables, check=False)
+
+
+def dataset_tables(
+    n_nodes: int,
+    links: Links,
+    supply: Supply,
+    demand: Demand,
+    *,
+    agreements: Sequence[dict[str, object]] = (),
+    prices: dict[str, float] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The tables of a small synthetic dataset.
 
     links: (from, to, capacity in Mt/yr or None, length_km, ";"-joined commodities)
     supply/demand: (node, commodity, value in the commodity's canonical unit); a demand may
@@ -116,7 +155,12 @@ def write_dataset(
                 for c, v in prices.items()
             ]
         )
-    return write_tables(folder, tables, strict=strict)
+    return tables
+
+
+@cache
+def _tiny_table(name: str) -> pd.DataFrame:
+    return pd.read_csv(TINY / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
 def write_tables(
@@ -125,14 +169,22 @@ def write_tables(
     """Write ``tables`` (plus the tiny fixture's sources, commodities, conversions and groups
     where not given) with a provenance row for every figure, and load the folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("sources", "commodities", "conversions", "groups"):
+    for name in TINY_TABLES:
         if name not in tables:
             shutil.copy(TINY / f"{name}.csv", folder / f"{name}.csv")
-    prov = []
+    for name, frame in complete_tables(tables).items():
+        frame.to_csv(folder / TABLES[name].filename, index=False)
+    return corridor.load(folder, strict=strict)
+
+
+def complete_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``tables`` with every column of their spec (blank where not given) and the provenance
+    table: a row for every figure."""
+    complete, prov = {}, []
     for name, frame in tables.items():
         spec = TABLES[name]
         frame = frame.reindex(columns=list(spec.column_names)).astype(object).fillna("")
-        frame.to_csv(folder / spec.filename, index=False)
+        complete[name] = frame
         for column in spec.sourced_columns:
             for row_id, value in zip(frame[spec.id_column], frame[column], strict=True):
                 if value != "":
@@ -147,7 +199,7 @@ def write_tables(
                             "source_ids": "S_TEST",
                         }
                     )
-    pd.DataFrame(prov).reindex(columns=list(TABLES["provenance"].column_names)).to_csv(
-        folder / "provenance.csv", index=False
+    complete["provenance"] = pd.DataFrame(prov).reindex(
+        columns=list(TABLES["provenance"].column_names)
     )
-    return corridor.load(folder, strict=strict)
+    return complete

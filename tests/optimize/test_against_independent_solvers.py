@@ -3,9 +3,6 @@ independent formulation solved by scipy's linprog (several commodities sharing c
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import networkx as nx
 import numpy as np
 import pytest
@@ -15,7 +12,7 @@ from scipy.optimize import linprog
 
 from corridor.options import SolveOptions
 from corridor.pipeline import solve
-from tests.optimize.builders import write_dataset
+from tests.optimize.builders import build_dataset
 
 P = 1000  # unmet penalty per unit (integer so network simplex works on integers)
 COMMODITIES = ("crude_oil", "oil_products", "general_freight")
@@ -46,16 +43,13 @@ def instances(draw: st.DrawFn, n_commodities: int = 1) -> dict[str, object]:
 
 
 def _solve_corridor(inst: dict[str, object]) -> tuple[float, object]:
-    with tempfile.TemporaryDirectory() as tmp:
-        net = write_dataset(
-            Path(tmp),
-            inst["n"],
-            inst["links"],
-            inst["supply"],
-            inst["demand"],  # type: ignore[arg-type]
-            strict=False,
-        )  # random demand may be unreachable: that is allowed
-        r = solve(net, options=SolveOptions(year=2024, unmet_penalty=dict.fromkeys(COMMODITIES, P)))
+    net = build_dataset(
+        inst["n"],
+        inst["links"],
+        inst["supply"],
+        inst["demand"],  # type: ignore[arg-type]
+    )  # not validated: random demand may be unreachable, and that is allowed
+    r = solve(net, options=SolveOptions(year=2024, unmet_penalty=dict.fromkeys(COMMODITIES, P)))
     # the priority stage's optimum: distance (the only cost of these networks) plus the
     # penalty of what is unmet; the datasets have no prices
     costs = r.costs.set_index("item")["value"]
@@ -145,6 +139,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(inst=instances(1))
 def test_single_commodity_matches_network_simplex(inst: dict[str, object]) -> None:
@@ -154,6 +149,7 @@ def test_single_commodity_matches_network_simplex(inst: dict[str, object]) -> No
     _check_feasible(r, inst)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(inst=instances(3))
 def test_multi_commodity_matches_linprog(inst: dict[str, object]) -> None:

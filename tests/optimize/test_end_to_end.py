@@ -8,6 +8,7 @@ import pytest
 
 import corridor
 from corridor.results.paths import end_to_end
+from tests.conftest import shipped_network
 
 COLUMNS = [
     "layer",
@@ -64,7 +65,7 @@ def test_more_leaving_than_handed_over_keeps_the_rest_from_the_handover_node() -
 
 
 def test_shipped_2024_routes_start_at_supplies_and_deliver_what_markets_receive() -> None:
-    results = corridor.solve(corridor.load(), year=2024)
+    results = corridor.solve(shipped_network(), year=2024)
     supply = results.supply[results.supply["available"] > 0]
     supplies = set(zip(supply["node_id"], supply["commodity"], strict=True))
     routes = end_to_end(results.paths, supplies)

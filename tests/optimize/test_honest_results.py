@@ -4,6 +4,7 @@ no demand dropped, the right reason for what is unmet."""
 from __future__ import annotations
 
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,10 @@ from corridor.options import SolveOptions
 from corridor.pipeline import solve
 from corridor.results.compare import compare_results
 from corridor.units import convert
+from tests.conftest import shipped_network
 from tests.optimize.builders import write_dataset, write_tables
 
-NET = corridor.load()
+NET = shipped_network()
 
 
 def test_a_node_whose_links_carry_other_commodities_keeps_its_demand(tmp_path: Path) -> None:
@@ -90,10 +92,17 @@ def test_warm_re_solve_results_show_the_new_capacity() -> None:
 FACTOR = 10.0  # t per TEU in the synthetic datasets
 
 
+@cache
+def _three_nodes() -> pd.DataFrame:
+    """Nodes N0, N1, N2 in the fixture's format (loaded once: the same for every example)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = write_dataset(Path(tmp), 3, [], [], [])
+    return corridor.io.export.tables_to_csv_frames(base)["nodes"]
+
+
 def _mixed_dataset(folder: Path, caps: list[float | None], box: list[float], tonnes: list[float]):
     """Two commodities in different units (TEU, Mt) on shared links N0 -> N1 -> N2."""
-    base = write_dataset(folder, 3, [], [], [])  # only to get nodes in the fixture's format
-    nodes = corridor.io.export.tables_to_csv_frames(base)["nodes"]
+    nodes = _three_nodes().copy()
     nodes["commodities"] = "containers;general_freight"
     links = pd.DataFrame(
         {
@@ -130,7 +139,7 @@ def _mixed_dataset(folder: Path, caps: list[float | None], box: list[float], ton
     return write_tables(
         folder,
         {"nodes": nodes, "links": links, "supply": supply, "demand": demand,
-         "conversions": conversions},
+         "conversions": conversions, "agreements": pd.DataFrame()},
     )  # fmt: skip
 
 
@@ -146,6 +155,7 @@ def _in_unit(net: corridor.Network, flows: pd.DataFrame, unit: str) -> float:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     caps=st.lists(st.one_of(st.none(), st.floats(0.01, 2.0)), min_size=2, max_size=3),

@@ -13,8 +13,9 @@ from corridor.optimize import build_model
 from corridor.options import RouteRules, SolveOptions
 from corridor.pipeline import solve
 from corridor.routing.inputs import DatasetNames, resolve_rules
+from tests.conftest import shipped_network
 
-NET = corridor.load()
+NET = shipped_network()
 
 
 def test_an_unknown_country_is_refused_with_what_was_expected() -> None:

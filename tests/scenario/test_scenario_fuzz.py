@@ -12,14 +12,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import corridor
 from corridor.dataset.network import Network
 from corridor.scenario import ScenarioError, apply_scenario, read_scenario
+from tests.conftest import shipped_network
 
 
 @cache
 def base() -> Network:
-    return corridor.load()
+    return shipped_network()
 
 
 KEYS = [
@@ -86,6 +86,7 @@ def capacity_links() -> list[str]:
     return sorted(links.index[links["capacity"].notna()])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -113,7 +114,7 @@ def test_outages_and_expansions_on_any_link_stay_valid_and_exact(
         ),
         encoding="utf-8",
     )
-    run = apply_scenario(read_scenario(file), base())  # re-validated: provenance must match
+    run = apply_scenario(read_scenario(file), base())  # checked: provenance must match
     before = float(base().links.at[link, "capacity"])
     after = float(run.network.links.at[link, "capacity"])
     assert after == pytest.approx((before + add) * (1 - cut / 100 * days / 365), rel=1e-9)

@@ -14,7 +14,7 @@ from corridor.scenario.files import (
     MAX_SCENARIO_ITEMS,
     MAX_SCENARIO_VALUES,
 )
-from tests.cli.test_cli import run
+from tests.cli.runner import run
 from tests.scenario.test_scenarios import GOOD_HEAD, write
 
 SOURCE = "sources:\n  - {id: S_NEW, publisher: P, title: T, url: %s, date: 2024}\n"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import corridor
 from corridor.dataset.network import Network
 from corridor.pipeline import solve_scenario
 from corridor.results import Results
 from corridor.results.compare import compare_inputs, compare_results
 from corridor.scenario import (
+    AppliedScenario,
     ScenarioError,
     apply_scenario,
     outage_factor,
@@ -22,18 +22,25 @@ from corridor.scenario import (
     shipped_scenarios,
 )
 from corridor.scenario.model import Outage
+from tests.conftest import shipped_network
 
 SHIPPED = [p.stem for p in shipped_scenarios()]
 
 
 @cache
 def base() -> Network:
-    return corridor.load()
+    return shipped_network()
+
+
+@cache
+def applied(name: str) -> AppliedScenario:
+    """A shipped scenario applied to the shipped dataset, once: applying re-validates it all."""
+    return apply_scenario(read_scenario(name), base())
 
 
 @cache
 def solved(name: str) -> Results:
-    return solve_scenario(apply_scenario(read_scenario(name), base()))
+    return solve_scenario(applied(name))
 
 
 def used(results: Results, link: str) -> float:
@@ -65,11 +72,12 @@ def test_the_issue_s_scenarios_are_shipped() -> None:
         assert name in SHIPPED
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_shipped_scenario_applies_solves_and_cites_sources(name: str) -> None:
     scenario = read_scenario(name)
     assert len(scenario.spec.description) > 100, "each scenario has a one-paragraph description"
-    run = apply_scenario(scenario, base())
+    run = applied(name)
     assert run.network.report is not None and run.network.report.ok
     known = set(run.network.sources.index)
     assert set(run.source_ids) <= known
@@ -105,7 +113,7 @@ def test_cpc_closure_raises_aktau_and_azerbaijan_transit_and_cuts_kazakh_exports
 
 
 def test_the_2022_storm_cuts_cpc_capacity_by_its_share_of_the_year() -> None:
-    run = apply_scenario(read_scenario("cpc-storm-2022"), base())
+    run = applied("cpc-storm-2022")
     expected = 72.5 * (1 - 0.67 * 46 / 365)
     assert run.network.links.at["L_CPC", "capacity"] == pytest.approx(expected)
     prov = run.network.provenance
@@ -286,10 +294,7 @@ def test_comparison_deltas_are_differences_from_the_first() -> None:
 
 
 def test_input_comparison_shows_what_each_scenario_changed() -> None:
-    runs = [
-        apply_scenario(read_scenario(n), base())
-        for n in ("baseline-2024", "northern-closed-eu-freight", "tanap-31")
-    ]
+    runs = [applied(n) for n in ("baseline-2024", "northern-closed-eu-freight", "tanap-31")]
     inputs = compare_inputs([(r.name, r.network, r.options) for r in runs])
     cell = inputs.set_index(["table", "row_id", "column"])
     assert list(cell.loc[("links", "L_TANAP_1", "capacity")]) == ["10", "10", "25"]

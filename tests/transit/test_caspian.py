@@ -10,11 +10,12 @@ from corridor.pipeline import solve
 from corridor.transit.caspian import caspian_setup, crossing_places
 from corridor.transit.simulate import simulate
 from corridor.transit.sweep import sweep
+from tests.conftest import shipped_network
 
 
 @pytest.fixture(scope="module")
 def net() -> corridor.Network:
-    return corridor.load()
+    return shipped_network()
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +64,7 @@ def test_more_ferries_never_lengthen_the_wait_on_the_calibrated_crossing(
     assert waits[0] > 2 * waits[2]  # six ferries cannot carry the 2024 volume
 
 
+@pytest.mark.dask
 def test_sweep_on_dask_matches_direct_runs(net: corridor.Network, solved: corridor.Results) -> None:
     table = sweep(
         net,

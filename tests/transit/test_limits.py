@@ -31,6 +31,7 @@ from corridor.transit.simulate import (
     simulate,
 )
 from corridor.transit.sweep import MAX_CASES, WORKERS, sweep
+from tests.conftest import shipped_network
 from tests.transit.test_simulate import one_route
 
 NAN, INF = math.nan, math.inf
@@ -38,7 +39,7 @@ NAN, INF = math.nan, math.inf
 
 @pytest.fixture(scope="module")
 def net() -> corridor.Network:
-    return corridor.load()
+    return shipped_network()
 
 
 @pytest.fixture(scope="module")

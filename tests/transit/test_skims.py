@@ -10,6 +10,7 @@ import pytest
 import corridor
 from corridor.options import RouteRules
 from corridor.transit.skims import SkimError, skim
+from tests.conftest import shipped_network
 from tests.optimize.builders import BASE_LAT, BASE_LON, write_tables
 
 FREIGHT = "general_freight"
@@ -117,7 +118,7 @@ def test_route_rules_apply_to_skims(tmp_path: Path) -> None:
 
 
 def test_shipped_corridor_skims_xian_to_duisburg() -> None:
-    net = corridor.load()
+    net = shipped_network()
     s = skim(net, "C_XIAN", "C_DUISBURG", k=3, one_per_family=True)
     by_family = s.routes.set_index("family")
     # Northern: one link with a sourced 13-day transit time (Xi'an-Duisburg, DHL via Index1520)
@@ -160,7 +161,7 @@ def test_transit_units_convert_to_hours_and_km_per_hour(tmp_path: Path) -> None:
 
     assert 941 * TRANSIT_UNITS["km/d"][1] == pytest.approx(39.208, abs=1e-3)  # KTZ 941 km/day
     assert 4 * TRANSIT_UNITS["d"][1] == pytest.approx(96.0)
-    shipped = corridor.load().transit
+    shipped = shipped_network().transit
     assert shipped.loc["T_SPEED_RAIL_KZ", "value_canonical"] == pytest.approx(941 / 24)
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from PIL import Image
 
-from tests.cli.test_cli import run
+from tests.cli.runner import run
 from tests.transit.test_skims import _network
 
 
@@ -63,6 +64,7 @@ def test_sweep_rejects_bad_numbers() -> None:
     assert "--volume takes numbers" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_bad_simulation_settings_are_input_errors_not_crashes() -> None:
     for args, words in (
         (("simulate", "--policy", "schedule", "--headway", "0"), "headway_hours"),

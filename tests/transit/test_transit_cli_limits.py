@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.test_cli import run
+from tests.cli.runner import run
 
 CASES = [
     (("simulate", "--volume", "nan"), "caspian_setup.volume_mt", "at most 100 Mt/yr, got nan"),

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -103,6 +104,7 @@ def _apply(folder: Path, table: str, op: str, args: tuple[object, ...]) -> None:
     path.write_bytes(b"\n".join(lines))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=mutations())
 def test_mutated_csv_files_never_raise(edits: list[tuple[str, str, tuple[object, ...]]]) -> None:
@@ -117,6 +119,7 @@ def test_mutated_csv_files_never_raise(edits: list[tuple[str, str, tuple[object,
             assert issue.code and issue.table and issue.message
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(content=st.binary(max_size=300), table=st.sampled_from(TABLE_ORDER))
 def test_arbitrary_bytes_in_any_file_never_raise(content: bytes, table: str) -> None:

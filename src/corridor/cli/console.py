@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 from rich.console import Console
 
-from corridor.dataset.network import Network
-from corridor.dataset.read import default_data_path
 from corridor.io.atomic import check_output_folder, check_output_path
-from corridor.options import RouteRules
-from corridor.routing.inputs import resolve_rules
+
+if TYPE_CHECKING:  # the data and solver modules load with the commands that use them
+    from corridor.dataset.network import Network
+    from corridor.options import RouteRules
 
 __all__ = [
     "CLI_LABELS",
@@ -26,6 +26,7 @@ __all__ = [
     "err_console",
     "out_console",
     "output_folder",
+    "reset_consoles",
     "route_rules",
 ]
 
@@ -44,6 +45,18 @@ CLI_LABELS: Final = {
 
 out_console = Console()
 err_console = Console(stderr=True)
+
+
+def reset_consoles() -> None:
+    """Set the consoles up again from the environment (``COLUMNS``, ``NO_COLOR``, whether the
+    output is a terminal), as at start-up: each run of the CLI in one process (the tests) then
+    writes to the ``sys.stdout`` and ``sys.stderr`` of that run, at the width it was given.
+
+    The objects stay the same, so the commands' ``from ... import out_console`` keep working.
+    """
+    Console.__init__(out_console)
+    Console.__init__(err_console, stderr=True)
+
 
 DataOption = Annotated[
     Path | None,
@@ -71,6 +84,8 @@ def _run_inputs(
 ) -> dict[Path, str]:
     """The run's input paths and how messages name them: the dataset folder and each scenario's
     files (``scenarios``: the name given and the files read, the named one last)."""
+    from corridor.dataset.read import default_data_path
+
     if data is None:
         inputs = {default_data_path(): f"the shipped dataset folder {default_data_path()}"}
     else:
@@ -104,6 +119,8 @@ def route_rules(
     network: Network, avoid: str | None, only_groups: str | None, avoid_links: str | None
 ) -> RouteRules:
     """The route options of a command, each comma-separated name checked against the data."""
+    from corridor.routing.inputs import resolve_rules
+
     return resolve_rules(
         network,
         avoid=comma_list(avoid),

@@ -22,7 +22,10 @@ from corridor.schema import TABLES
 from corridor.units import TRANSIT_CANONICAL, TRANSIT_FACTOR, UNITS, convert
 
 __all__ = [
+    "CANONICAL_INPUTS",
+    "CANONICAL_TABLES",
     "Network",
+    "canonical_columns",
     "canonical_units",
     "commodity_factors",
     "conversion_factor",
@@ -117,18 +120,25 @@ def conversion_factor(
     Uses the row for ``grade`` if given, else the commodity's first row without a grade, else
     its first row. The inverse row is used (as 1/factor) when only that direction is listed.
     """
-    conv = conversions.reset_index() if "conversion_id" not in conversions else conversions
-    rows = conv[conv["commodity"] == commodity]
+    columns = ("commodity", "from_unit", "to_unit", "grade", "factor")
+    rows = list(zip(*(conversions[c].tolist() for c in columns), strict=True))
     for src, dst, invert in ((from_unit, to_unit, False), (to_unit, from_unit, True)):
-        match = rows[(rows["from_unit"] == src) & (rows["to_unit"] == dst)]
-        if grade is not None and (match["grade"] == grade).any():
-            match = match[match["grade"] == grade]
-        elif match["grade"].isna().any():
-            match = match[match["grade"].isna()]
-        if not match.empty:
-            factor = float(match["factor"].iloc[0])
+        match = [
+            (g, f) for c, a, b, g, f in rows if _is(c, commodity) and _is(a, src) and _is(b, dst)
+        ]
+        if grade is not None and any(_is(g, grade) for g, _ in match):
+            match = [(g, f) for g, f in match if _is(g, grade)]
+        elif any(not isinstance(g, str) for g, _ in match):
+            match = [(g, f) for g, f in match if not isinstance(g, str)]
+        if match:
+            factor = float(match[0][1])
             return 1.0 / factor if invert else factor
     return None
+
+
+def _is(cell: object, text: str) -> bool:
+    """True if a text cell (a string, or NA when empty) holds ``text``."""
+    return isinstance(cell, str) and cell == text
 
 
 def commodity_factors(
@@ -155,23 +165,71 @@ def _to_canonical(
     commodities: pd.DataFrame,
 ) -> pd.Series:
     """Convert each row's value from its unit to its target unit (NaN where impossible)."""
-    out = pd.Series(np.nan, index=values.index, dtype="float64")
-    ok = values.notna() & units.isin(list(UNITS)) & targets.notna()
-    for (unit, target, commodity), group in values[ok].groupby(
-        [units[ok], targets[ok], commodity_of_row[ok]]
-    ):
-        factors = commodity_factors(conversions, commodities, str(commodity))
+    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    out = np.full(len(values), np.nan)
+    ok = (units.isin(list(UNITS)) & targets.notna() & commodity_of_row.notna()).to_numpy(bool)
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    keys = zip(units.tolist(), targets.tolist(), commodity_of_row.tolist(), strict=True)
+    for i, (unit, target, commodity) in enumerate(keys):
+        if ok[i] and not np.isnan(numbers[i]):
+            groups.setdefault((str(unit), str(target), str(commodity)), []).append(i)
+    for (unit, target, commodity), rows in groups.items():
+        factors = commodity_factors(conversions, commodities, commodity)
         try:
-            out[group.index] = convert(
-                group.to_numpy(dtype=float), str(unit), str(target), **factors
-            )
+            out[rows] = convert(numbers[rows], unit, target, **factors)
         except ValueError:
             logger.warning("cannot convert %s %s to %s (no factor)", commodity, unit, target)
-    return out
+    return pd.Series(out, index=values.index, dtype="float64")
 
 
 def _first_commodity(lists: pd.Series) -> pd.Series:
     return lists.map(lambda cs: cs[0] if len(cs) else None)
+
+
+def canonical_columns(
+    name: str, frame: pd.DataFrame, commodities: pd.DataFrame, conversions: pd.DataFrame
+) -> dict[str, pd.Series]:
+    """The canonical columns :func:`load` adds to the rows of table ``name`` (none for a table
+    without quantities).
+
+    ``frame`` holds some or all of the table's typed rows, indexed by id; each row's canonical
+    values depend only on the row, the commodities and the conversions.
+    """
+    if name == "links":
+        dims = frame["capacity_unit"].map(lambda u: UNITS[u].dimension if u in UNITS else None)
+        unit = dims.map(CANONICAL_BY_DIMENSION)
+        commodity = _first_commodity(frame["commodities"])
+        values = {"capacity_canonical": frame["capacity"]}
+        units = frame["capacity_unit"]
+    elif name in ("supply", "demand", "agreements"):
+        unit = frame["commodity"].map(canonical_units(commodities))
+        commodity = frame["commodity"]
+        quantities = ("min_volume", "max_volume") if name == "agreements" else ("value",)
+        values = {f"{q}_canonical": frame[q].astype("float64") for q in quantities}
+        units = frame["unit"]
+    elif name == "transit":
+        factor = frame["unit"].map(TRANSIT_FACTOR).astype("float64")
+        return {
+            "canonical_unit": frame["unit"].map(TRANSIT_CANONICAL),
+            "value_canonical": frame["value"].astype("float64") * factor,
+        }
+    else:
+        return {}
+    columns = {"canonical_unit": unit}
+    for column, value in values.items():
+        columns[column] = _to_canonical(value, units, unit, commodity, conversions, commodities)
+    return columns
+
+
+#: The tables that gain canonical columns on load, and the columns those are computed from.
+CANONICAL_INPUTS = {
+    "links": frozenset({"capacity", "capacity_unit", "commodities"}),
+    "supply": frozenset({"value", "unit", "commodity"}),
+    "demand": frozenset({"value", "unit", "commodity"}),
+    "transit": frozenset({"value", "unit"}),
+    "agreements": frozenset({"min_volume", "max_volume", "unit", "commodity"}),
+}
+CANONICAL_TABLES = tuple(CANONICAL_INPUTS)
 
 
 def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: ValidationReport) -> Network:
@@ -180,45 +238,10 @@ def _build(tables: dict[str, pd.DataFrame], path: Path | None, report: Validatio
         frame = tables[name]
         indexed[name] = frame.set_index(spec.id_column) if spec.id_column else frame.copy()
     commodities, conversions = indexed["commodities"], indexed["conversions"]
-    units = canonical_units(commodities)
-
-    links = indexed["links"]
-    dims = links["capacity_unit"].map(lambda u: UNITS[u].dimension if u in UNITS else None)
-    links["canonical_unit"] = dims.map(CANONICAL_BY_DIMENSION)
-    links["capacity_canonical"] = _to_canonical(
-        links["capacity"],
-        links["capacity_unit"],
-        links["canonical_unit"],
-        _first_commodity(links["commodities"]),
-        conversions,
-        commodities,
-    )
-    for name in ("supply", "demand"):
+    for name in CANONICAL_TABLES:
         frame = indexed[name]
-        frame["canonical_unit"] = frame["commodity"].map(units)
-        frame["value_canonical"] = _to_canonical(
-            frame["value"],
-            frame["unit"],
-            frame["canonical_unit"],
-            frame["commodity"],
-            conversions,
-            commodities,
-        )
-    transit = indexed["transit"]
-    transit["canonical_unit"] = transit["unit"].map(TRANSIT_CANONICAL)
-    factor = transit["unit"].map(TRANSIT_FACTOR).astype("float64")
-    transit["value_canonical"] = transit["value"].astype("float64") * factor
-    agreements = indexed["agreements"]
-    agreements["canonical_unit"] = agreements["commodity"].map(units)
-    for column in ("min_volume", "max_volume"):
-        agreements[f"{column}_canonical"] = _to_canonical(
-            agreements[column].astype("float64"),
-            agreements["unit"],
-            agreements["canonical_unit"],
-            agreements["commodity"],
-            conversions,
-            commodities,
-        )
+        for column, values in canonical_columns(name, frame, commodities, conversions).items():
+            frame[column] = values
     return Network(**indexed, path=path, report=report)
 
 

@@ -1,14 +1,21 @@
-"""Cross-table validation rules. Each rule takes the parsed tables and returns its issues."""
+"""Cross-table validation rules. Each rule takes the parsed tables and returns its issues.
+
+A rule may be given ``rows``, the positions of the rows to check in each table (after an edit:
+the rows it added or changed). It then checks only those rows, looking up other rows in full;
+a rule whose finding for one row depends on all rows (a repeated URL, a missing conversion)
+checks every row anyway. :data:`RULE_INPUTS` says which columns of a row each rule checks and
+:data:`RULE_LOOKUPS` which columns of other rows it looks up.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import pycountry
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from corridor.dataset.issues import ERROR, WARNING, Issue, make_issue
@@ -17,10 +24,12 @@ from corridor.schema import TABLES
 from corridor.schema.vocabulary import SOURCED_TABLES, TRANSIT_COMPONENTS
 from corridor.units import TRANSIT_CANONICAL, UNITS
 
-__all__ = ["RULES", "Tables"]
+__all__ = ["ROW_KEYS", "RULES", "RULE_INPUTS", "RULE_LOOKUPS", "Rows", "Rule", "Tables"]
 
 Tables = dict[str, pd.DataFrame]
-Rule = Callable[[Tables], list[Issue]]
+#: Positions of the rows to check, by table (a table not named has none to check).
+Rows = Mapping[str, Sequence[int]]
+Rule = Callable[[Tables, Rows | None], list[Issue]]
 
 #: Unit dimensions each commodity may be measured in.
 COMPATIBLE_DIMENSIONS = {
@@ -64,13 +73,32 @@ def _explode(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].explode().dropna()
 
 
-def check_duplicate_ids(t: Tables) -> list[Issue]:
-    """Ids must be unique; groups by (group, country); provenance by (table, row, column)."""
+def _checked(
+    t: Tables, name: str, rows: Rows | None, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The rows of ``t[name]`` to check (all of them, or those ``rows`` names, in table order),
+    with every column or only ``columns``."""
+    frame = t[name] if columns is None else t[name][list(columns)]
+    if rows is None:
+        return frame
+    positions = rows.get(name, ())
+    return frame[frame.index.isin(positions)] if len(positions) else frame.iloc[:0]
+
+
+#: Columns that identify a row of the tables without an id column.
+KEY_COLUMNS = {"groups": ("group_id", "country"), "provenance": ("table", "row_id", "column")}
+
+
+def check_duplicate_ids(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """Ids must be unique; groups by (group, country); provenance by (table, row, column).
+
+    With ``rows``, only the tables with rows to check are searched (each in full)."""
     issues = []
-    keys = {"groups": ["group_id", "country"], "provenance": ["table", "row_id", "column"]}
     for name, spec in TABLES.items():
-        cols = [spec.id_column] if spec.id_column else keys.get(name)
+        cols = [spec.id_column] if spec.id_column else list(KEY_COLUMNS.get(name, ()))
         frame = t[name]
+        if rows is not None and not rows.get(name):
+            continue
         if not cols or frame.empty:
             continue
         dup = frame.duplicated(subset=cols, keep=False) & frame[cols].notna().all(axis=1)
@@ -91,16 +119,20 @@ def check_duplicate_ids(t: Tables) -> list[Issue]:
     return issues
 
 
-def check_references(t: Tables) -> list[Issue]:
+def check_references(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """Every foreign key (also inside lists) must exist in the table it names."""
-    issues = []
+    issues, targets = [], {}
     for name, spec in TABLES.items():
-        frame = t[name]
+        if rows is not None and not rows.get(name):
+            continue
+        frame = _checked(t, name, rows)
         for col in spec.columns:
             if not col.references or frame.empty:
                 continue
             target, key = col.references.split(".")
-            known = set(t[target][key].dropna().astype(str))
+            if col.references not in targets:
+                targets[col.references] = set(t[target][key].dropna().astype(str))
+            known = targets[col.references]
             values = _explode(frame, col.name) if col.kind == "list" else frame[col.name].dropna()
             bad = values[~values.astype(str).isin(known)]
             if bad.empty:
@@ -126,7 +158,7 @@ def _iso_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
 
 
-def check_country_codes(t: Tables) -> list[Issue]:
+def check_country_codes(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """Country columns hold ISO 3166-1 alpha-2 codes."""
     places = [
         ("nodes", "country", False),
@@ -138,7 +170,11 @@ def check_country_codes(t: Tables) -> list[Issue]:
     ]
     issues = []
     for name, column, is_list in places:
-        frame = t[name]
+        if rows is not None and not rows.get(name):
+            continue
+        frame = _checked(t, name, rows)
+        if frame.empty:
+            continue
         values = _explode(frame, column) if is_list else frame[column].dropna()
         bad = values[~values.astype(str).isin(_iso_codes())]
         if not bad.empty:
@@ -178,7 +214,9 @@ def _unit_issues(
     id_col: str,
     compatible: dict[str, set[str]],
 ) -> list[Issue]:
-    issues = []
+    issues: list[Issue] = []
+    if frame.empty:
+        return issues
     has_value = frame[value_cols].notna().any(axis=1)
     no_unit = has_value & frame[unit_col].isna()
     if no_unit.any():
@@ -222,19 +260,19 @@ def _unit_issues(
     return issues
 
 
-def check_units(t: Tables) -> list[Issue]:
+def check_units(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """Quantities have a unit that fits their commodity."""
-    links, issues = t["links"], []
+    links, issues = _checked(t, "links", rows), []
     compatible = _compatible_dimensions(t["commodities"])
     issues += _unit_issues(
         links, "links", ["capacity"], "capacity_unit", links["commodities"], "link_id", compatible
     )
     for name in ("supply", "demand"):
-        frame = t[name]
+        frame = _checked(t, name, rows)
         issues += _unit_issues(
             frame, name, ["value"], "unit", _as_lists(frame["commodity"]), f"{name}_id", compatible
         )
-    agreements = t["agreements"]
+    agreements = _checked(t, "agreements", rows)
     issues += _unit_issues(
         agreements,
         "agreements",
@@ -247,9 +285,9 @@ def check_units(t: Tables) -> list[Issue]:
     return issues
 
 
-def check_capacities(t: Tables) -> list[Issue]:
+def check_capacities(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """Links in operation should have a capacity; an unknown one is reported, never assumed."""
-    links = t["links"]
+    links = _checked(t, "links", rows)
     missing = links["capacity"].isna() & (links["status"] == "operating")
     if not missing.any():
         return []
@@ -267,7 +305,7 @@ def check_capacities(t: Tables) -> list[Issue]:
     ]
 
 
-def check_years_and_ranges(t: Tables) -> list[Issue]:
+def check_years_and_ranges(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """start_year <= end_year; min_volume <= max_volume."""
     issues = []
     for name, lo, hi, id_col in (
@@ -275,7 +313,9 @@ def check_years_and_ranges(t: Tables) -> list[Issue]:
         ("agreements", "start_year", "end_year", "agreement_id"),
         ("agreements", "min_volume", "max_volume", "agreement_id"),
     ):
-        frame = t[name]
+        if rows is not None and not rows.get(name):
+            continue
+        frame = _checked(t, name, rows)
         bad = (frame[lo].astype("float64") > frame[hi].astype("float64")).fillna(False)
         if bad.any():
             issues.append(
@@ -290,7 +330,7 @@ def check_years_and_ranges(t: Tables) -> list[Issue]:
                     ids=frame.loc[bad, id_col],
                 )
             )
-    links = t["links"]
+    links = _checked(t, "links", rows)
     loop = links["from_node"].notna() & (links["from_node"] == links["to_node"])
     if loop.any():
         issues.append(
@@ -308,12 +348,12 @@ def check_years_and_ranges(t: Tables) -> list[Issue]:
     return issues
 
 
-def check_coordinates(t: Tables) -> list[Issue]:
+def check_coordinates(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """Each node lies in (or within 15 km of) its country, or its other side for borders.
 
     Offshore nodes pass when their own country is the nearest land (within 250 km).
     """
-    nodes = t["nodes"]
+    nodes = _checked(t, "nodes", rows)
     ok = nodes["lat"].notna() & nodes["lon"].notna() & nodes["country"].notna()
     ok &= nodes["lat"].between(-90, 90) & nodes["lon"].between(-180, 180)
     if not ok.any():
@@ -370,56 +410,121 @@ def check_coordinates(t: Tables) -> list[Issue]:
     return issues
 
 
-def _numeric_cells(t: Tables) -> pd.DataFrame:
-    """Every non-empty sourced figure as (table, row_id, column, value, line)."""
-    parts = []
+#: Where a figure is: (table, row_id, column); None for an empty part.
+_Key = tuple[str | None, ...]
+#: A sourced figure: where it is, its value and its file line.
+_Figure = tuple[_Key, float, int]
+
+
+def _numeric_cells(t: Tables, rows: Rows | None) -> list[_Figure]:
+    """Every non-empty sourced figure (of the rows to check), table by table and column by
+    column."""
+    figures: list[_Figure] = []
     for name in SOURCED_TABLES:
-        spec, frame = TABLES[name], t[name]
-        for column in spec.sourced_columns:
-            values = frame[column].astype("float64")
-            keep = values.notna()
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "table": name,
-                        "row_id": frame.loc[keep, spec.id_column].astype(str),
-                        "column": column,
-                        "value": values[keep],
-                        "line": _lines(frame.index[keep]),
-                    }
-                )
-            )
-    return pd.concat(parts, ignore_index=True)
+        spec = TABLES[name]
+        if rows is not None and not rows.get(name):
+            continue
+        frame = _checked(t, name, rows, [str(spec.id_column), *spec.sourced_columns])
+        values = frame[list(spec.sourced_columns)].astype("float64").to_numpy()
+        column, row = np.nonzero(~np.isnan(values.T))  # column by column, rows in order
+        ids = _texts(frame[spec.id_column])
+        lines = _lines(frame.index)
+        figures += [
+            ((name, ids[r], spec.sourced_columns[c]), float(values[r, c]), lines[r])
+            for c, r in zip(column.tolist(), row.tolist(), strict=True)
+        ]
+    return figures
 
 
-def check_provenance(t: Tables) -> list[Issue]:
-    """Every figure has a provenance row whose value matches and whose range holds it."""
-    cells = _numeric_cells(t)
-    prov = t["provenance"].copy()
-    prov["prov_line"] = _lines(prov.index)
-    merged = cells.merge(
-        prov, on=["table", "row_id", "column"], how="outer", suffixes=("", "_prov"), indicator=True
-    )
+def _texts(column: pd.Series) -> list[str | None]:
+    """A text column's cells; None where empty."""
+    return [v if isinstance(v, str) else None for v in column.tolist()]
+
+
+def _provenance_scope(t: Tables, rows: Rows) -> dict[str, list[int]]:
+    """The figure rows and provenance rows that share a (table, row_id) with a row to check."""
+    ids = {n: _texts(t[n][TABLES[n].id_column]) for n in SOURCED_TABLES if rows.get(n)}
+    keys: set[tuple[str | None, str | None]] = {
+        (name, found[p]) for name, found in ids.items() for p in rows[name]
+    }
+    prov = t["provenance"]
+    pairs = list(zip(_texts(prov["table"]), _texts(prov["row_id"]), strict=True))
+    keys |= {pairs[p] for p in rows.get("provenance", ())}
+    scope = {"provenance": [i for i, pair in zip(prov.index, pairs, strict=True) if pair in keys]}
+    for name in SOURCED_TABLES:
+        wanted = {row_id for table, row_id in keys if table == name}
+        if wanted:
+            frame = t[name]
+            found = ids.get(name) or _texts(frame[TABLES[name].id_column])
+            scope[name] = [
+                i for i, row_id in zip(frame.index, found, strict=True) if row_id in wanted
+            ]
+    return scope
+
+
+def _key_order(key: _Key) -> tuple[tuple[int, str], ...]:
+    """Sort key of a (table, row_id, column): text in order, empty parts last."""
+    return tuple((0, part) if part is not None else (1, "") for part in key)
+
+
+def _key_text(key: _Key, empty: str) -> str:
+    """``table:row_id.column``, or ``empty`` when a part is empty (as pandas joins text with a
+    missing value: ``nan`` on the figures' side, ``<NA>`` on the provenance rows')."""
+    return f"{key[0]}:{key[1]}.{key[2]}" if None not in key else empty
+
+
+def _match_provenance(
+    figures: list[_Figure], prov: pd.DataFrame
+) -> tuple[list[_Figure], list[tuple[_Figure, float, int]], list[tuple[_Key, int]]]:
+    """Figures without a provenance row; (figure, provenance value, provenance line) of each
+    pair with the same (table, row_id, column); provenance rows (key, line) without a figure.
+    Each in the order of their keys, as an outer join of the two tables sorts them (empty
+    parts match each other)."""
+    by_key: dict[_Key, tuple[list[_Figure], list[tuple[float, int]]]] = {}
+    for figure in figures:
+        by_key.setdefault(figure[0], ([], []))[0].append(figure)
+    keys = zip(*(prov[c].tolist() for c in KEY_COLUMNS["provenance"]), strict=True)
+    values = prov["value"].astype("float64").tolist()
+    for parts, value, line in zip(keys, values, _lines(prov.index), strict=True):
+        key = tuple(part if isinstance(part, str) else None for part in parts)
+        by_key.setdefault(key, ([], []))[1].append((value, line))
+    missing, pairs, orphans = [], [], []
+    for key in sorted(by_key, key=_key_order):
+        found, sourced = by_key[key]
+        missing += found if not sourced else []
+        orphans += [(key, line) for _, line in sourced] if not found else []
+        pairs += [(figure, value, line) for figure in found for value, line in sourced]
+    return missing, pairs, orphans
+
+
+def check_provenance(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """Every figure has a provenance row whose value matches and whose range holds it.
+
+    With ``rows``, the figures of those rows and of the rows their provenance rows name are
+    checked, against every provenance row of theirs."""
+    if rows is not None:
+        rows = _provenance_scope(t, rows)
+    prov = _checked(t, "provenance", rows)
+    missing, pairs, orphans = _match_provenance(_numeric_cells(t, rows), prov)
     issues = []
-    missing = merged[merged["_merge"] == "left_only"]
-    for name, group in missing.groupby("table"):
+    for name in sorted({str(key[0]) for key, _, _ in missing}):
+        group = [(key, line) for key, _, line in missing if key[0] == name]
         issues.append(
             make_issue(
                 "unsourced-figure",
                 ERROR,
-                str(name),
+                name,
                 f"{len(group)} figure(s) in {name} have no provenance row",
                 "add a row to provenance.csv with table, row_id, column, value, status, confidence "
                 "and source_ids",
-                column=", ".join(sorted(group["column"].unique())),
-                rows=group["line"].astype(int),
-                ids=group["row_id"] + "." + group["column"],
+                column=", ".join(sorted({str(key[2]) for key, _ in group})),
+                rows=[line for _, line in group],
+                ids=[f"{key[1]}.{key[2]}" if key[1] is not None else "nan" for key, _ in group],
             )
         )
-    both = merged[merged["_merge"] == "both"]
-    differs = ~np.isclose(both["value"], both["value_prov"].astype(float), rtol=1e-9, atol=1e-9)
-    if differs.any():
-        bad = both[differs]
+    close = np.isclose([f[1] for f, _, _ in pairs], [v for _, v, _ in pairs], rtol=1e-9, atol=1e-9)
+    bad = [pair for pair, ok in zip(pairs, close.tolist(), strict=True) if not ok]
+    if bad:
         issues.append(
             make_issue(
                 "provenance-mismatch",
@@ -428,13 +533,12 @@ def check_provenance(t: Tables) -> list[Issue]:
                 f"{len(bad)} provenance value(s) differ from the figure in the table",
                 "make provenance.value equal to the table cell (the chosen default)",
                 column="value",
-                rows=bad["prov_line"].astype(int),
-                ids=bad["table"] + ":" + bad["row_id"] + "." + bad["column"],
-                values=bad["value_prov"].astype(str) + " vs " + bad["value"].astype(str),
+                rows=[line for _, _, line in bad],
+                ids=[_key_text(figure[0], "nan") for figure, _, _ in bad],
+                values=["nan" if np.isnan(v) else f"{v} vs {f[1]}" for f, v, _ in bad],
             )
         )
-    orphans = merged[merged["_merge"] == "right_only"]
-    if not orphans.empty:
+    if orphans:
         issues.append(
             make_issue(
                 "orphan-provenance",
@@ -443,8 +547,8 @@ def check_provenance(t: Tables) -> list[Issue]:
                 f"{len(orphans)} provenance row(s) point to no figure in the tables",
                 "remove them or fix table/row_id/column",
                 column="row_id",
-                rows=orphans["prov_line"].astype(int),
-                ids=orphans["table"] + ":" + orphans["row_id"] + "." + orphans["column"],
+                rows=[line for _, line in orphans],
+                ids=[_key_text(key, "<NA>") for key, _ in orphans],
             )
         )
     low, high, value = (prov[c].astype("float64") for c in ("low", "high", "value"))
@@ -458,16 +562,22 @@ def check_provenance(t: Tables) -> list[Issue]:
                 f"{outside.sum()} provenance row(s) have a default outside [low, high]",
                 "the default must lie within the sourced range",
                 column="low",
-                rows=prov.loc[outside, "prov_line"],
+                rows=_lines(prov.index[outside.to_numpy(dtype=bool)]),
                 ids=prov.loc[outside, "row_id"] + "." + prov.loc[outside, "column"],
             )
         )
     return issues
 
 
-def check_commodity_handling(t: Tables) -> list[Issue]:
-    """A link carries only commodities both its end nodes can handle."""
+def check_commodity_handling(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """A link carries only commodities both its end nodes can handle.
+
+    With ``rows``, the links to check and the links at the nodes to check are checked."""
     links, nodes = t["links"], t["nodes"]
+    if rows is not None:
+        at = set(_checked(t, "nodes", rows)["node_id"].dropna())
+        ends = links["from_node"].isin(at) | links["to_node"].isin(at)
+        links = links[links.index.isin(rows.get("links", ())) | ends]
     handles = dict(zip(nodes["node_id"], nodes["commodities"], strict=False))
     bad, values = [], []
     for idx, row in links.iterrows():
@@ -496,35 +606,52 @@ def check_commodity_handling(t: Tables) -> list[Issue]:
     ]
 
 
-def _reachable(t: Tables, commodity: str, starts: Iterable[str]) -> set[str]:
-    """Nodes reachable from ``starts`` over links that carry ``commodity``."""
-    nodes = list(t["nodes"]["node_id"].dropna().astype(str))
-    index = {n: i for i, n in enumerate(nodes)}
-    links = t["links"]
-    carries = contains(links["commodities"], commodity)
-    sub = links[carries & links["from_node"].isin(index) & links["to_node"].isin(index)]
-    src = sub["from_node"].map(index).to_numpy(dtype=int)
-    dst = sub["to_node"].map(index).to_numpy(dtype=int)
-    both = sub["bidirectional"].fillna(False).to_numpy(dtype=bool)
-    rows = np.concatenate([src, dst[both]])
-    cols = np.concatenate([dst, src[both]])
-    n = len(nodes) + 1  # one super-source feeding every start
-    starts_idx = [index[s] for s in starts if s in index]
-    rows = np.concatenate([rows, np.full(len(starts_idx), n - 1)])
-    cols = np.concatenate([cols, np.asarray(starts_idx, dtype=int)])
-    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
-    order = breadth_first_order(graph, n - 1, directed=True, return_predecessors=False)
-    return {nodes[i] for i in order if i < len(nodes)}
+class _Reach:
+    """Nodes reachable over the links that carry a commodity (each commodity's graph built once)."""
+
+    def __init__(self, t: Tables) -> None:
+        self.links = t["links"]
+        self.nodes = list(t["nodes"]["node_id"].dropna().astype(str))
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        self.graphs: dict[str, csr_matrix] = {}
+
+    def graph(self, commodity: str) -> csr_matrix:
+        """Directed graph of the links that carry ``commodity`` (both ways if bidirectional)."""
+        if commodity not in self.graphs:
+            links, index = self.links, self.index
+            carries = contains(links["commodities"], commodity)
+            sub = links[carries & links["from_node"].isin(index) & links["to_node"].isin(index)]
+            src = sub["from_node"].map(index).to_numpy(dtype=int)
+            dst = sub["to_node"].map(index).to_numpy(dtype=int)
+            both = sub["bidirectional"].fillna(False).to_numpy(dtype=bool)
+            rows = np.concatenate([src, dst[both]])
+            cols = np.concatenate([dst, src[both]])
+            n = len(self.nodes)
+            shape = (n, n)
+            self.graphs[commodity] = coo_matrix((np.ones(len(rows)), (rows, cols)), shape).tocsr()
+        return self.graphs[commodity]
+
+    def __call__(self, commodity: str, starts: Iterable[str]) -> set[str]:
+        """Nodes reachable from ``starts`` over links that carry ``commodity``."""
+        graph, found = self.graph(commodity), set()
+        for start in {self.index[s] for s in starts if s in self.index}:
+            found.update(
+                breadth_first_order(graph, start, directed=True, return_predecessors=False)
+            )
+        return {self.nodes[i] for i in found}
 
 
-def check_reachability(t: Tables) -> list[Issue]:
-    """Every demand node is reachable from some supply of its commodity; agreements connect."""
+def check_reachability(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """Every demand node is reachable from some supply of its commodity; agreements connect.
+
+    With ``rows``, the demand rows and agreements to check (over every link and supply row)."""
     issues = []
-    supply, demand = t["supply"], t["demand"]
+    supply, demand = t["supply"], _checked(t, "demand", rows)
+    reachable = _Reach(t)
     unreached: list[int] = []
     for commodity, group in demand.dropna(subset=["commodity", "node_id"]).groupby("commodity"):
         starts = supply.loc[supply["commodity"] == commodity, "node_id"].dropna().astype(str)
-        reached = _reachable(t, str(commodity), set(starts))
+        reached = reachable(str(commodity), set(starts))
         unreached += list(group.index[~group["node_id"].isin(reached)])
     if unreached:
         d = demand.loc[unreached]
@@ -541,10 +668,10 @@ def check_reachability(t: Tables) -> list[Issue]:
                 values=d["node_id"].astype(str) + " (" + d["commodity"].astype(str) + ")",
             )
         )
-    agreements = t["agreements"]
+    agreements = _checked(t, "agreements", rows)
     bad = []
     for idx, row in agreements.dropna(subset=["commodity", "origin"]).iterrows():
-        reached = _reachable(t, str(row["commodity"]), [str(row["origin"])])
+        reached = reachable(str(row["commodity"]), [str(row["origin"])])
         if row["destinations"] and not any(d in reached for d in row["destinations"]):
             bad.append(idx)
     if bad:
@@ -565,20 +692,29 @@ def check_reachability(t: Tables) -> list[Issue]:
 
 def _quantity_dimensions(t: Tables, commodity: str) -> set[str]:
     """Unit dimensions in which any quantity of ``commodity`` is given."""
-    dims: set[str] = set()
     links = t["links"]
-    carries = contains(links["commodities"], commodity)
-    units = [links.loc[carries & links["capacity"].notna(), "capacity_unit"]]
+    units = [
+        unit
+        for carried, capacity, unit in zip(
+            links["commodities"].tolist(),
+            links["capacity"].tolist(),
+            links["capacity_unit"].tolist(),
+            strict=True,
+        )
+        if commodity in carried and not np.isnan(capacity)
+    ]
     for name in ("supply", "demand", "agreements"):
         frame = t[name]
-        units.append(frame.loc[frame["commodity"] == commodity, "unit"])
-    for series in units:
-        dims |= {UNITS[u].dimension for u in series.dropna() if u in UNITS}
-    return dims
+        found = zip(frame["commodity"].tolist(), frame["unit"].tolist(), strict=True)
+        units += [unit for c, unit in found if isinstance(c, str) and c == commodity]
+    return {UNITS[u].dimension for u in units if isinstance(u, str) and u in UNITS}
 
 
-def check_conversions(t: Tables) -> list[Issue]:
-    """Commodities measured across dimensions have the factor their conversion needs."""
+def check_conversions(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """Commodities measured across dimensions have the factor their conversion needs.
+
+    What a commodity needs depends on all its quantities: every row is checked, whatever
+    ``rows``."""
     conv = t["conversions"]
     links = t["links"]
     shared_freight = any("containers" in cs and len(cs) > 1 for cs in links["commodities"])
@@ -589,11 +725,11 @@ def check_conversions(t: Tables) -> list[Issue]:
     }
     issues = []
     for commodity, (unit, needed) in needs.items():
-        rows = conv[
+        factors = conv[
             (conv["commodity"] == commodity)
             & ((conv["from_unit"] == unit) | (conv["to_unit"] == unit))
         ]
-        if needed and rows.empty:
+        if needed and factors.empty:
             issues.append(
                 make_issue(
                     "missing-conversion",
@@ -608,9 +744,9 @@ def check_conversions(t: Tables) -> list[Issue]:
     return issues
 
 
-def check_conversion_ranges(t: Tables) -> list[Issue]:
+def check_conversion_ranges(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """A conversion factor lies within its sourced [low, high] where they are given; low <= high."""
-    conv = t["conversions"]
+    conv = _checked(t, "conversions", rows)
     factor, low, high = (conv[c].astype("float64") for c in ("factor", "low", "high"))
     outside = ((low > factor) | (high < factor) | (low > high)).fillna(False)
     if not outside.any():
@@ -636,8 +772,9 @@ def check_conversion_ranges(t: Tables) -> list[Issue]:
     ]
 
 
-def check_sources(t: Tables) -> list[Issue]:
-    """The same URL should not appear under two source ids."""
+def check_sources(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """The same URL should not appear under two source ids (every row checked, whatever
+    ``rows``)."""
     sources = t["sources"]
     dup = sources["url"].notna() & sources.duplicated(subset=["url"], keep=False)
     if not dup.any():
@@ -657,9 +794,10 @@ def check_sources(t: Tables) -> list[Issue]:
     ]
 
 
-def check_transit(t: Tables) -> list[Issue]:
+def check_transit(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """Each transit parameter names one target (a mode, a node or a link) and a unit that fits
-    its component."""
+    its component (every row checked, whatever ``rows``: a repeated target is found across
+    rows)."""
     transit = t["transit"]
     if transit.empty:
         return []
@@ -740,3 +878,70 @@ RULES: tuple[Rule, ...] = (
     check_sources,
     check_transit,
 )
+
+
+def _columns(table: str, *columns: str) -> frozenset[str]:
+    return frozenset(f"{table}.{c}" for c in columns)
+
+
+#: The columns that identify each table's rows (``table.column``).
+ROW_KEYS = frozenset(
+    f"{name}.{column}"
+    for name, spec in TABLES.items()
+    for column in ((spec.id_column,) if spec.id_column else KEY_COLUMNS.get(name, ()))
+)
+_REFERENCING = frozenset(
+    f"{name}.{col.name}" for name, spec in TABLES.items() for col in spec.columns if col.references
+)
+_REFERENCED = frozenset(
+    str(col.references) for spec in TABLES.values() for col in spec.columns if col.references
+)
+_QUANTITIES = (
+    _columns("links", "capacity", "capacity_unit", "commodities")
+    | _columns("supply", "value", "unit", "commodity")
+    | _columns("demand", "value", "unit", "commodity")
+    | _columns("agreements", "min_volume", "max_volume", "unit", "commodity")
+)
+_SOURCED = frozenset(
+    f"{name}.{column}"
+    for name in SOURCED_TABLES
+    for column in (str(TABLES[name].id_column), *TABLES[name].sourced_columns)
+)
+
+#: The columns each rule checks, row by row (``table.*``: every column). After an edit, a rule
+#: need only check the rows in which the edit wrote one of them (unless it changed a lookup).
+RULE_INPUTS: Mapping[Rule, frozenset[str]] = {
+    check_duplicate_ids: ROW_KEYS,
+    check_references: _REFERENCING,
+    check_country_codes: _columns("nodes", "country", "other_country")
+    | _columns("links", "countries")
+    | _columns("groups", "country")
+    | _columns("agreements", "avoid_countries")
+    | _columns("transit", "country"),
+    check_units: _QUANTITIES | _columns("commodities", "commodity_id", "canonical_unit"),
+    check_capacities: _columns("links", "capacity", "status"),
+    check_years_and_ranges: _columns("links", "start_year", "end_year", "from_node", "to_node")
+    | _columns("agreements", "start_year", "end_year", "min_volume", "max_volume"),
+    check_coordinates: _columns("nodes", "lat", "lon", "country", "other_country"),
+    check_provenance: _SOURCED | _columns("provenance", "*"),
+    check_commodity_handling: _columns("links", "commodities", "from_node", "to_node")
+    | _columns("nodes", "node_id", "commodities"),
+    check_reachability: _columns("demand", "commodity", "node_id")
+    | _columns("agreements", "commodity", "origin", "destinations"),
+    check_conversions: _QUANTITIES,
+    check_conversion_ranges: _columns("conversions", "factor", "low", "high"),
+    check_sources: _columns("sources", "url"),
+    check_transit: _columns("transit", "*"),
+}
+
+#: The columns of other rows that a rule looks up to check a row. When an edit changes them in
+#: rows that were there before, or removes rows of their tables, the rule checks every row.
+#: (Rows added there cannot fail a check that passed: they add targets, units or routes.)
+RULE_LOOKUPS: Mapping[Rule, frozenset[str]] = {
+    check_references: _REFERENCED,
+    check_units: _columns("commodities", "commodity_id", "canonical_unit"),
+    check_reachability: _columns("nodes", "node_id")
+    | _columns("links", "commodities", "from_node", "to_node", "bidirectional")
+    | _columns("supply", "commodity", "node_id"),
+    check_conversions: _columns("conversions", "commodity", "from_unit", "to_unit"),
+}

@@ -13,7 +13,6 @@ from corridor.dataset.cells import flatten_lists
 from corridor.dataset.network import Network
 from corridor.errors import InputFileError
 from corridor.io.atomic import atomic_write_dir, atomic_write_file, check_output_file
-from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
 from corridor.schema import TABLES
 
 __all__ = ["EXPORT_FORMATS", "export_network", "is_corridor_geojson", "tables_to_csv_frames"]
@@ -45,6 +44,8 @@ def _write_csv_folder(network: Network, folder: Path) -> None:
 
 
 def _write_geojson(network: Network, file: Path) -> None:
+    from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe  # geo extra
+
     features = []
     for kind, gdf in (
         ("node", nodes_to_geodataframe(network)),
@@ -64,6 +65,8 @@ def _write_geojson(network: Network, file: Path) -> None:
 
 
 def _write_gpkg(network: Network, file: Path) -> None:
+    from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe  # geo extra
+
     nodes = flatten_lists(nodes_to_geodataframe(network).reset_index())
     links = flatten_lists(links_to_geodataframe(network).reset_index())
     nodes.to_file(file, layer="nodes", driver="GPKG", engine="pyogrio")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from corridor.routing.compiled import CompiledNetwork
 
@@ -28,24 +27,35 @@ class DeliveryPrices:
     warnings: tuple[str, ...]
 
 
-def _lookup(net: CompiledNetwork, node: np.ndarray, code: np.ndarray, year: int) -> pd.DataFrame:
-    """The best price row for each (node, commodity): own node first, then the latest year."""
-    rows = pd.DataFrame(
-        {
-            "node": net.price_node,
-            "code": net.price_commodity,
-            "year": net.price_year,
-            "usd": net.price_usd,
-            "price_id": net.price_ids,
-        }
+def _lookup(net: CompiledNetwork, node: np.ndarray, code: np.ndarray, year: int) -> np.ndarray:
+    """The best price row for each (node, commodity), -1 where none: the node's own row
+    before the commodity's row without a node, then the latest year, then the first listed."""
+    valid = np.flatnonzero(
+        (net.price_year <= year) & ~np.isnan(net.price_usd) & (net.price_commodity >= 0)
     )
-    rows = rows[(rows["year"] <= year) & rows["usd"].notna() & (rows["code"] >= 0)]
-    wanted = pd.DataFrame({"want_node": node, "code": code, "at": np.arange(len(node))})
-    pairs = wanted.merge(rows, on="code")
-    pairs = pairs[(pairs["node"] == pairs["want_node"]) | (pairs["node"] < 0)]
-    pairs = pairs.assign(own=pairs["node"] >= 0)
-    best = pairs.sort_values(["at", "own", "year"], ascending=[True, False, False])
-    return best.drop_duplicates("at").set_index("at").reindex(np.arange(len(node)))
+    stride = len(net.nodes) + 1  # a key per (commodity, node), node -1 (none) included
+    pair = net.price_commodity[valid] * stride + net.price_node[valid] + 1
+    ranked = np.lexsort((valid, -net.price_year[valid], pair))
+    pair, row = pair[ranked], valid[ranked]
+    first = np.r_[True, pair[1:] != pair[:-1]] if len(pair) else np.zeros(0, dtype=bool)
+    best_pair, best_row = pair[first], row[first]
+
+    def best(key: np.ndarray) -> np.ndarray:
+        if not len(best_pair):
+            return np.full(len(key), -1)
+        at = np.searchsorted(best_pair, key).clip(max=len(best_pair) - 1)
+        return np.where(best_pair[at] == key, best_row[at], -1)
+
+    own = best(code * stride + node + 1)
+    return np.where(own >= 0, own, best(code * stride))
+
+
+def _pick(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``values[rows]``, NaN where a row is -1."""
+    found = rows >= 0
+    picked = np.full(len(rows), np.nan, dtype=object if values.dtype == object else float)
+    picked[found] = values[rows[found]]
+    return picked
 
 
 def delivery_prices(
@@ -61,9 +71,9 @@ def delivery_prices(
     it has none) and the id of the row it comes from; an own price wins over the table.
     """
     found = _lookup(net, node, code, year)
-    usd = found["usd"].to_numpy(dtype=float)
-    price_id = found["price_id"].to_numpy(dtype=object)
-    price_year = found["year"].to_numpy(dtype=float)
+    usd = _pick(net.price_usd, found)
+    price_id = _pick(net.price_ids, found)
+    price_year = _pick(net.price_year, found)
     if own is not None:
         own_usd, own_id = own
         mine = ~np.isnan(own_usd)

@@ -22,7 +22,6 @@ import pandas as pd
 
 from corridor.errors import ReportError
 from corridor.io.atomic import check_output_file
-from corridor.metadata import corridor_version
 from corridor.report.data import SourceIndex, build_run_data
 from corridor.report.html import RunSection, render_page, write_page
 from corridor.report.palette import MODE_COLORS
@@ -37,6 +36,7 @@ from corridor.report.tables import (
     unmet_table,
 )
 from corridor.results.headline import headline
+from corridor.version import __version__
 
 __all__ = ["ReportRun", "write_report"]
 
@@ -50,7 +50,7 @@ def _section(
     facts = {
         "year": str(res.year),
         "solve status": str(res.status),
-        "corridor version": str(res.provenance.get("corridor_version", corridor_version())),
+        "corridor version": str(res.provenance.get("corridor_version", __version__)),
         "generated": generated,
         "input hash": str(res.provenance.get("input_hash", "–")),
     }
@@ -132,7 +132,7 @@ def write_report(
     page = render_page(
         title=title,
         generated=generated,
-        version=corridor_version(),
+        version=__version__,
         runs=[
             _section(r, d, index, generated)
             for r, d, index in zip(runs, run_data, indexes, strict=True)

@@ -9,17 +9,15 @@ what opens the way, in words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import breadth_first_order
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from corridor.dataset.network import Network
 from corridor.optimize.build import LinearProgram
 from corridor.options import RouteRules
-from corridor.routing.layers import allowed_arcs
 
 __all__ = ["LayerSearch", "shortfall_reason"]
 
@@ -27,74 +25,120 @@ _TOL = 1e-6
 _SHOWN = 6  # links named before "…"
 
 
-def _reached(n: int, tail: np.ndarray, head: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Nodes reachable from any of ``starts`` over the arcs (tail -> head)."""
-    source = n  # a virtual node linked to every start
-    rows = np.concatenate([tail, np.full(len(starts), source)])
-    cols = np.concatenate([head, starts])
-    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1)).tocsr()
-    seen = np.zeros(n + 1, dtype=bool)
-    seen[breadth_first_order(graph, source, directed=True, return_predecessors=False)] = True
-    return seen[:n]
-
-
 def _named(links: Sequence[str]) -> str:
     shown = ", ".join(links[:_SHOWN])
     return shown + (f" … ({len(links)} links)" if len(links) > _SHOWN else "")
 
 
-@dataclass(frozen=True)
 class LayerSearch:
-    """The arcs of one flow layer in a solved model, ready for reachability questions."""
+    """The arcs of one flow layer in a solved model, ready for reachability questions.
 
-    lp: LinearProgram
-    layer: int
-    tail: np.ndarray
-    head: np.ndarray
-    carries: np.ndarray  # arcs of the layer's commodity running this year
-    allowed: np.ndarray  # ... that the layer's route rules allow
-    room: np.ndarray  # capacity left on each arc (inf where none)
-    flow: np.ndarray  # the layer's flow on each arc
+    Each question searches the residual network of the solve (arcs with room the rules allow,
+    and flow already sent, which can be rerouted), with the saturated arcs or the arcs the
+    rules close opened or not. The graph of each of these four is built once, when first
+    searched, and what a set of starts reaches in it is kept: the unmet demands of one
+    commodity all search from the same spare supplies.
+    """
+
+    def __init__(
+        self,
+        lp: LinearProgram,
+        layer: int,
+        tail: np.ndarray,
+        head: np.ndarray,
+        carries: np.ndarray,
+        allowed: np.ndarray,
+        room: np.ndarray,
+        flow: np.ndarray,
+        positions: Mapping[str, int] | None = None,
+    ) -> None:
+        self.lp, self.layer = lp, layer
+        self.tail, self.head = tail, head
+        self.carries = carries  # arcs of the layer's commodity running this year
+        self.allowed = allowed  # ... that the layer's route rules allow
+        self.room = room  # capacity left on each arc (inf where none)
+        self.flow = flow  # the layer's flow on each arc
+        self._positions = positions  # of each node id (by default, built when first needed)
+        self._graphs: dict[tuple[bool, bool], csr_matrix] = {}
+        self._reached_from: dict[tuple[bool, bool, bytes], np.ndarray] = {}
 
     @classmethod
     def of(
-        cls, network: Network, lp: LinearProgram, layer: int, x: np.ndarray, room: np.ndarray
+        cls,
+        network: Network,
+        lp: LinearProgram,
+        layer: int,
+        x: np.ndarray,
+        room: np.ndarray,
+        *,
+        positions: Mapping[str, int] | None = None,
     ) -> LayerSearch:
-        """The search structure of ``layer`` given the solution ``x`` and each arc's room."""
+        """The search structure of ``layer`` given the solution ``x`` and each arc's room
+        (``positions``: each node id's position in ``lp.nodes``, if already at hand)."""
         net = lp.net
         commodity = net.commodities.index(lp.layer_list[layer].commodity)
         mine = (lp.col_block == "x") & (lp.col_layer == layer)
         flow = np.zeros(len(lp.arc_link))
         np.add.at(flow, lp.col_arc[mine], x[mine])
+        # the LP has a flow column for each arc a layer's rules allow, and only for those
+        allowed = np.zeros(len(lp.arc_link), dtype=bool)
+        allowed[lp.col_arc[mine]] = True
         reverse = lp.arc_reverse
         tail = np.where(reverse, net.link_head[lp.arc_link], net.link_tail[lp.arc_link])
         head = np.where(reverse, net.link_tail[lp.arc_link], net.link_head[lp.arc_link])
-        allowed = allowed_arcs(network, net, lp.arc_link, (lp.layer_list[layer],))[:, 0]
-        return cls(lp, layer, tail, head, net.carries[lp.arc_link, commodity], allowed, room, flow)
+        carries = net.carries[lp.arc_link, commodity]
+        return cls(lp, layer, tail, head, carries, allowed, room, flow, positions)
 
-    def _reached(self, starts: np.ndarray, opened: np.ndarray | None = None) -> np.ndarray:
-        """Nodes the starts reach over the residual network plus the ``opened`` arcs."""
-        forward = self.allowed & (self.room > _TOL)
-        if opened is not None:
-            forward = forward | opened
-        back = self.flow > _TOL  # flow already sent can be rerouted
-        tail = np.concatenate([self.tail[forward], self.head[back]])
-        head = np.concatenate([self.head[forward], self.tail[back]])
-        return _reached(len(self.lp.nodes), tail, head, starts)
+    def positions(self, node_ids: Sequence[str]) -> np.ndarray:
+        """Position of each node id among the LP's nodes (those not found left out)."""
+        if self._positions is None:
+            self._positions = {n: i for i, n in enumerate(self.lp.nodes.to_numpy(object))}
+        found = [self._positions.get(n, -1) for n in node_ids]
+        return np.asarray([i for i in found if i >= 0], dtype=np.int64)
+
+    def _graph(self, full: bool, ruled: bool) -> csr_matrix:
+        """The residual network, with the saturated arcs the rules allow (``full``) and the
+        arcs the rules close (``ruled``) opened."""
+        if (full, ruled) not in self._graphs:
+            forward = self.allowed & (self.room > _TOL)
+            if full:
+                forward |= self.allowed
+            if ruled:
+                forward |= self.carries & ~self.allowed & (self.room > _TOL)
+            if full and ruled:
+                forward |= self.carries
+            back = self.flow > _TOL  # flow already sent can be rerouted
+            tail = np.concatenate([self.tail[forward], self.head[back]])
+            head = np.concatenate([self.head[forward], self.tail[back]])
+            n = len(self.lp.nodes)
+            order = np.argsort(tail, kind="stable")
+            starts = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=n))])
+            self._graphs[(full, ruled)] = csr_matrix(
+                (np.ones(len(tail)), head[order], starts), shape=(n, n)
+            )
+        return self._graphs[(full, ruled)]
+
+    def _reached(
+        self, starts: np.ndarray, *, full: bool = False, ruled: bool = False
+    ) -> np.ndarray:
+        """Nodes any of ``starts`` reaches (see :meth:`_graph`)."""
+        starts = np.unique(starts)
+        key = (full, ruled, starts.tobytes())
+        if key not in self._reached_from:
+            if len(starts):
+                graph = self._graph(full, ruled)
+                steps = dijkstra(graph, indices=starts, unweighted=True, min_only=True)
+                self._reached_from[key] = np.isfinite(steps)
+            else:
+                self._reached_from[key] = np.zeros(len(self.lp.nodes), dtype=bool)
+        return self._reached_from[key]
 
     def reaches(
         self, starts: np.ndarray, targets: np.ndarray, *, full: bool = False, ruled: bool = False
     ) -> bool:
         """Whether a start reaches a target over the residual network; ``full`` opens the
         saturated arcs the rules allow, ``ruled`` the arcs the rules close."""
-        opened = np.zeros(len(self.allowed), dtype=bool)
-        if full:
-            opened |= self.allowed
-        if ruled:
-            opened |= self.carries & ~self.allowed & (self.room > _TOL)
-        if full and ruled:
-            opened |= self.carries
-        return bool(self._reached(starts, opened)[targets].any())
+        return bool(self._reached(starts, full=full, ruled=ruled)[targets].any())
 
     def _leaving(self, starts: np.ndarray, arcs: np.ndarray) -> list[str]:
         """Links of ``arcs`` that lead out of what the starts reach."""
@@ -130,10 +174,7 @@ def shortfall_reason(
 
     Returns "" when a route with room exists (the shortfall then lies upstream: no volume left).
     """
-    nodes = search.lp.nodes
-    s = np.asarray(nodes.get_indexer(list(starts)), dtype=np.int64)
-    t = np.asarray(nodes.get_indexer(list(targets)), dtype=np.int64)
-    s, t = s[s >= 0], t[t >= 0]
+    s, t = search.positions(starts), search.positions(targets)
     commodity = search.lp.layer_list[search.layer].commodity
     if search.reaches(s, t):
         return ""

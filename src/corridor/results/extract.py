@@ -4,15 +4,23 @@ Every quantity has its unit beside it and no figure adds quantities of different
 are per commodity in its canonical unit (Mt/yr, bcm/yr, TEU/yr); a link's ``used`` is in the
 unit of its capacity (commodities converted into it, as the capacity row counts them); money is
 in USD per year.
+
+The tables are computed from the LP's arrays with numpy and plain loops over the rows with
+flow; a DataFrame is made once per table. What depends on the network alone (canonical units,
+factors to tonnes) is computed once per network (:class:`PerNetwork`).
 """
 
 from __future__ import annotations
 
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from corridor.dataset.network import Network, canonical_units, commodity_factors
 from corridor.optimize.build import CAPACITY, LinearProgram
@@ -20,17 +28,132 @@ from corridor.optimize.solve import Solution
 from corridor.options import SolveOptions
 from corridor.results.diagnose import LayerSearch, shortfall_reason
 from corridor.results.paths import decompose_paths
+from corridor.routing.arcs import arc_ends
 from corridor.units import convert
 
-__all__ = ["Results", "extract_results", "per_unit"]
+__all__ = ["PerNetwork", "Results", "extract_results", "per_unit"]
+
+T = TypeVar("T")
 
 _TOL = 1e-7
 _MASS = "Mt/yr"
+_DELIVERY = ("d", "m")  # column blocks of deliveries to demand and to world markets
+_TEXT = pd.StringDtype(na_value=np.nan)  # what pandas makes of a column of str (and NaN)
 
 
 def per_unit(unit: object) -> str:
     """The quantity a price is per: ``Mt/yr`` -> ``Mt``."""
     return str(unit).removesuffix("/yr") if isinstance(unit, str) else ""
+
+
+class PerNetwork(Generic[T]):
+    """A value derived from a network, computed once per :class:`Network` object.
+
+    A Network is immutable (a change returns a new Network) but unhashable (its fields are
+    DataFrames), so values are held by the network's identity, outside the network; an entry is
+    dropped when its network is garbage-collected, so an id is never reused while it is here.
+    """
+
+    def __init__(self, compute: Callable[[Network], T]) -> None:
+        self._compute = compute
+        self._values: dict[int, T] = {}
+
+    def __call__(self, network: Network) -> T:
+        key = id(network)
+        if key not in self._values:
+            self._values[key] = self._compute(network)
+            weakref.finalize(network, self._values.pop, key, None)
+        return self._values[key]
+
+
+class _NetworkData:
+    """What the tables read from a network's own tables: canonical units, Mt/yr per unit
+    (each looked up when first asked for), node and link countries, and the sourced prices.
+
+    Made once per network (:data:`_network_data`); it holds tables of the network, never the
+    network itself, which its cache entry must not keep alive.
+    """
+
+    def __init__(self, network: Network) -> None:
+        self.conversions, self.commodities = network.conversions, network.commodities
+        self.canonical = canonical_units(network.commodities)
+        self._mass: dict[str, float] = {}
+        nodes, links = network.nodes, network.links
+        self.node_country = dict(zip(nodes.index.tolist(), nodes["country"].tolist(), strict=True))
+        self.link_countries = dict(
+            zip(links.index.tolist(), links["countries"].tolist(), strict=True)
+        )
+        self.link_names = links["name"].array
+        prices, demand = network.prices, network.demand
+        priced = demand[demand["price"].notna()]
+        self.price_unit_dtype = prices["unit"].dtype
+        self.given: dict[str, tuple[float, Any]] = {
+            **dict(
+                zip(
+                    priced.index.tolist(),
+                    zip(priced["price"].tolist(), priced["price_unit"].tolist(), strict=True),
+                    strict=True,
+                )
+            ),
+            **dict(
+                zip(
+                    prices.index.tolist(),
+                    zip(prices["value"].tolist(), prices["unit"].tolist(), strict=True),
+                    strict=True,
+                )
+            ),
+        }  # a price row wins over a demand row of the same id
+
+    def column(self, commodities: Iterable[Any]) -> pd.Series:
+        """The canonical unit of each commodity (NaN where it has none), as text."""
+        return pd.Series([self.canonical.get(c) for c in commodities], dtype=_TEXT)
+
+    def to_mass(self, commodity: str) -> float:
+        """Mt/yr per canonical unit of ``commodity`` (NaN where no factor converts it)."""
+        if commodity not in self._mass:
+            try:
+                factors = commodity_factors(self.conversions, self.commodities, commodity)
+                mass = float(convert(1.0, self.canonical[commodity], _MASS, **factors))
+            except ValueError:
+                mass = float("nan")
+            self._mass[commodity] = mass
+        return self._mass[commodity]
+
+    def given_prices(self, ids: np.ndarray) -> tuple[list[float], Any]:
+        """The price and unit as sourced of each price or demand row id (NaN and NA where an
+        id is None or names no row with a price)."""
+        found = [
+            self.given.get(i, (np.nan, pd.NA)) if isinstance(i, str) else (np.nan, pd.NA)
+            for i in ids
+        ]
+        price = [p for p, _ in found]
+        unit = pd.array([u for _, u in found], dtype=self.price_unit_dtype)
+        return price, unit
+
+
+_network_data = PerNetwork(_NetworkData)
+
+
+def _compensated_sums(
+    groups: Iterable[Hashable], values: Iterable[float]
+) -> tuple[dict[Any, float], dict[Any, int]]:
+    """Sum and count of the non-NaN ``values`` of each group, in row order, with Kahan's
+    compensation (as pandas' groupby sums unsorted groups): 0.1 + 0.2 + 0.3 gives 0.6, not
+    0.6000000000000001."""
+    total: dict[Any, float] = {}
+    error: dict[Any, float] = {}
+    count: dict[Any, int] = {}
+    for g, v in zip(groups, values, strict=True):
+        if v != v:  # NaN
+            continue
+        s = total.get(g, 0.0)
+        y = v - error.get(g, 0.0)
+        t = s + y
+        e = t - s - y
+        error[g] = 0.0 if e != e else e  # an infinite value leaves the sum infinite
+        total[g] = t
+        count[g] = count.get(g, 0) + 1
+    return total, count
 
 
 @dataclass(frozen=True)
@@ -74,6 +197,8 @@ class Results:
         canonical unit, and the price or demand row it comes from.
     warnings
         What the year's data lacks (no demand rows, prices carried forward or missing).
+
+    Every table is computed when the results are made (none is lazy).
     """
 
     year: int
@@ -105,169 +230,261 @@ class Results:
         return self.unmet.groupby("commodity")["unmet"].sum()
 
 
-def _flow_frame(lp: LinearProgram, x: np.ndarray, units: dict[str, str]) -> pd.DataFrame:
-    """Every (arc, layer) column with flow, with what paths and tables need."""
-    is_x = lp.col_block == "x"
-    arc = lp.col_arc[is_x]
-    layer = lp.col_layer[is_x]
+@dataclass(frozen=True)
+class _Solved:
+    """A solved LP and what several tables read from it, computed once."""
+
+    network: Network
+    lp: LinearProgram
+    x: np.ndarray  # the flows, with |x| < 1e-9 set to 0
+    data: _NetworkData
+    node_ids: np.ndarray  # by node position, as objects
+    commodities: np.ndarray  # by commodity position, as objects
+    layer_commodity: np.ndarray  # by layer, as the values of lp.layers["commodity"]
+    layer_agreement: np.ndarray  # by layer, as the values of lp.layers["agreement_id"]
+    delivery: np.ndarray  # columns of deliveries to demand and to world markets
+
+    @classmethod
+    def of(cls, network: Network, lp: LinearProgram, x: np.ndarray) -> _Solved:
+        def layer_column(name: str) -> np.ndarray:
+            # None becomes NaN, as in lp.layers, where the column also holds text
+            values: np.ndarray = pd.Series([getattr(x, name) for x in lp.layer_list]).to_numpy()
+            return values
+
+        return cls(
+            network=network,
+            lp=lp,
+            x=x,
+            data=_network_data(network),
+            node_ids=np.asarray(lp.nodes.tolist(), dtype=object),
+            commodities=np.asarray(lp.net.commodities, dtype=object),
+            layer_commodity=layer_column("commodity"),
+            layer_agreement=layer_column("agreement_id"),
+            delivery=np.isin(lp.col_block, _DELIVERY),
+        )
+
+
+def _text(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> Any:
+    """``values[rows]`` as a column of the dtype pandas gives a column of all ``values``: text
+    where they hold text (and NaN), else objects (a table filtered after it is made keeps the
+    dtypes it was made with)."""
+    if infer_dtype(values, skipna=True) == "string":
+        return pd.array(values[rows], dtype=_TEXT)
+    return values[rows]
+
+
+@dataclass(frozen=True)
+class _FlowRows:
+    """The (arc, layer) columns with flow, one entry per row of the flows table."""
+
+    arc: np.ndarray
+    layer: np.ndarray
+    code: np.ndarray  # commodity position in lp.net.commodities
+    link_id: np.ndarray
+    from_node: np.ndarray
+    to_node: np.ndarray
+    flow: np.ndarray
+    efficiency: np.ndarray
+    unit_cost: np.ndarray
+    tariff: np.ndarray  # USD per unit (0 where none is known)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """What :func:`~corridor.results.paths.decompose_paths` reads."""
+        return {
+            "layer": self.layer,
+            "link_id": self.link_id,
+            "from_node": self.from_node,
+            "to_node": self.to_node,
+            "flow": self.flow,
+            "efficiency": self.efficiency,
+            "unit_cost": self.unit_cost,
+        }
+
+
+def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
+    """Every (arc, layer) column with flow: the flows table and the same rows as arrays."""
+    lp = s.lp
+    cols = np.flatnonzero(lp.col_block == "x")
+    arc, layer, code = lp.col_arc[cols], lp.col_layer[cols], lp.col_commodity[cols]
     link = lp.arc_link[arc]
-    arcs = lp.arcs
-    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[is_x]]
-    flows = pd.DataFrame(
+    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    flow = s.x[cols]
+    keep = np.flatnonzero(flow > _TOL)
+    efficiency = lp.net.link_efficiency[link]
+    tariff = lp.net.tariff[link, code]
+    text = {
+        "link_id": lp.net.link_ids[link],
+        "from_node": s.node_ids[tail[arc]],
+        "to_node": s.node_ids[head[arc]],
+        "commodity": s.commodities[code],
+        "agreement_id": s.layer_agreement[layer],
+    }
+    table = pd.DataFrame(
         {
-            "link_id": lp.net.link_ids[link],
-            "from_node": arcs["tail"].to_numpy()[arc],
-            "to_node": arcs["head"].to_numpy()[arc],
-            "reverse": lp.arc_reverse[arc],
-            "arc": arc,
-            "layer": layer,
-            "commodity": commodity,
-            "agreement_id": lp.layers["agreement_id"].to_numpy()[layer],
-            "flow": x[is_x],
-            "delivered": x[is_x] * lp.net.link_efficiency[link],
-            "efficiency": lp.net.link_efficiency[link],
-            "unit_cost": lp.c[is_x],
-            "tariff_usd_per_unit": lp.net.tariff[link, lp.col_commodity[is_x]],
+            **{name: _text(text[name], keep) for name in ("link_id", "from_node", "to_node")},
+            "reverse": lp.arc_reverse[arc][keep],
+            **{name: _text(text[name], keep) for name in ("commodity", "agreement_id")},
+            "flow": flow[keep],
+            "delivered": (flow * efficiency)[keep],
+            "tariff_usd_per_unit": tariff[keep],
+            "unit": s.data.column(text["commodity"][keep]).array,
         }
     )
-    flows = flows[flows["flow"] > _TOL].reset_index(drop=True)
-    flows["unit"] = flows["commodity"].map(units)
-    return flows
-
-
-def _to_mass(network: Network, commodity: str, unit: str) -> float:
-    """Mt/yr per unit of ``commodity`` (NaN where no factor converts it to tonnes)."""
-    try:
-        factors = commodity_factors(network.conversions, network.commodities, commodity)
-        return float(convert(1.0, unit, _MASS, **factors))
-    except ValueError:
-        return float("nan")
-
-
-def _uncapped_use(network: Network, flows: pd.DataFrame) -> pd.DataFrame:
-    """Flow on each arc without a capacity: in its commodities' one unit, or converted to Mt/yr
-    when they differ (NaN where a commodity has no factor to tonnes)."""
-    by_unit = flows.groupby(["arc", "unit"], as_index=False)["flow"].sum()
-    units = by_unit.groupby("arc")["unit"].agg(["first", "nunique"])
-    pairs = flows[["commodity", "unit"]].drop_duplicates()
-    mass = {
-        (c, u): _to_mass(network, c, u)
-        for c, u in zip(pairs["commodity"], pairs["unit"], strict=True)
-    }
-    factor = [mass[(c, u)] for c, u in zip(flows["commodity"], flows["unit"], strict=True)]
-    tonnes = (
-        (flows["flow"] * np.asarray(factor, dtype=float)).groupby(flows["arc"]).sum(min_count=1)
+    rows = _FlowRows(
+        arc=arc[keep],
+        layer=layer[keep],
+        code=code[keep],
+        link_id=text["link_id"][keep],
+        from_node=text["from_node"][keep],
+        to_node=text["to_node"][keep],
+        flow=flow[keep],
+        efficiency=efficiency[keep],
+        unit_cost=lp.c[cols][keep],
+        tariff=tariff[keep],
     )
-    single = units["nunique"] == 1
-    total = flows.groupby("arc")["flow"].sum()
-    used = np.where(single, total.reindex(units.index), tonnes.reindex(units.index))
-    unit = np.where(single, units["first"], np.where(np.isnan(used), "", _MASS))
-    return pd.DataFrame({"used": used, "unit": unit}, index=units.index)
+    return table, rows
 
 
-def _arc_use(
-    network: Network, lp: LinearProgram, x: np.ndarray, row_upper: np.ndarray, flows: pd.DataFrame
-) -> pd.DataFrame:
-    """Per arc (indexed by arc position): capacity, used and unit. ``used`` is in the
-    capacity's unit, as its capacity row counts it; see :func:`_uncapped_use` for arcs without
-    a capacity."""
+def _uncapped_use(
+    s: _Solved, f: _FlowRows, rows: np.ndarray
+) -> tuple[list[int], list[float], list[str]]:
+    """Flow on each arc without a capacity (``rows`` of ``f``): in its commodities' one unit,
+    or converted to Mt/yr when they differ (NaN where a commodity has no factor to tonnes).
+
+    Returns (arcs, used, unit) for the arcs whose flows have a unit.
+    """
+    names = s.lp.net.commodities
+    unit_of = [s.data.canonical.get(c) for c in names]
+    arc, code, flow = f.arc[rows].tolist(), f.code[rows].tolist(), f.flow[rows].tolist()
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for a, c in zip(arc, code, strict=True):
+        if unit_of[c] is not None:
+            kinds[a].add(str(unit_of[c]))
+    arcs = sorted(kinds)
+    total, _ = _compensated_sums(arc, flow)
+    mixed = {a for a in arcs if len(kinds[a]) > 1}
+    tonnes: dict[int, float] = {}
+    if mixed:
+        on = [i for i, a in enumerate(arc) if a in mixed]
+        mass = [flow[i] * s.data.to_mass(names[code[i]]) for i in on]
+        tonnes, _ = _compensated_sums([arc[i] for i in on], mass)  # none where none converts
+    used = [tonnes.get(a, np.nan) if a in mixed else total[a] for a in arcs]
+    unit = [
+        ("" if np.isnan(u) else _MASS) if a in mixed else next(iter(kinds[a]))
+        for a, u in zip(arcs, used, strict=True)
+    ]
+    return arcs, used, unit
+
+
+@dataclass(frozen=True)
+class _ArcUse:
+    """Per arc (by position): capacity, used (in ``unit``) and unit."""
+
+    capacity: np.ndarray
+    used: np.ndarray
+    unit: np.ndarray
+
+
+def _arc_use(s: _Solved, row_upper: np.ndarray, f: _FlowRows) -> _ArcUse:
+    """``used`` is in the capacity's unit, as its capacity row counts it; see
+    :func:`_uncapped_use` for arcs without a capacity."""
+    lp = s.lp
     n = len(lp.arc_link)
     cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
     cap_arcs = lp.row_arc[cap_rows]
     capacity = np.full(n, np.nan)
     capacity[cap_arcs] = row_upper[cap_rows]
     used = np.full(n, np.nan)
-    used[cap_arcs] = (lp.a[cap_rows] @ x) if len(cap_rows) else 0.0
+    used[cap_arcs] = (lp.a @ s.x)[cap_rows] if len(cap_rows) else 0.0
     unit = lp.net.link_unit[lp.arc_link].astype(object)
-    loose = _uncapped_use(network, flows[~np.isin(flows["arc"], cap_arcs)])
-    used[loose.index.to_numpy(dtype=int)] = loose["used"].to_numpy()
-    unit[loose.index.to_numpy(dtype=int)] = loose["unit"].to_numpy()
-    return pd.DataFrame({"capacity": capacity, "used": used, "unit": unit})
+    capped = np.zeros(n, dtype=bool)
+    capped[cap_arcs] = True
+    loose, loose_used, loose_unit = _uncapped_use(s, f, np.flatnonzero(~capped[f.arc]))
+    used[loose] = loose_used
+    unit[loose] = loose_unit
+    return _ArcUse(capacity, used, unit)
 
 
-def _link_table(
-    network: Network, lp: LinearProgram, use: pd.DataFrame, sol: Solution, flows: pd.DataFrame
-) -> pd.DataFrame:
+def _link_table(s: _Solved, use: _ArcUse, sol: Solution, f: _FlowRows) -> pd.DataFrame:
     """Capacity use and shadow prices per arc (see :class:`Results`)."""
-    arcs = lp.arcs
-    capacity, used = use["capacity"].to_numpy(), use["used"].to_numpy()
+    lp = s.lp
+    n = len(lp.arc_link)
+    capacity, used = use.capacity, use.used
     cap_rows = np.flatnonzero(lp.row_block == CAPACITY)
     cap_arcs = lp.row_arc[cap_rows]
-    shadow = np.full(len(arcs), np.nan)
+    shadow = np.full(n, np.nan)
     shadow[cap_arcs] = -sol.row_dual[cap_rows]
-    priority = np.zeros(len(arcs))
+    priority = np.zeros(n)
     priority[cap_arcs] = -sol.priority_dual[cap_rows]
     full = used >= capacity * (1 - 1e-6) - 1e-9
-    scale, unpriced = _arc_prices(lp, flows)
+    scale, unpriced = _arc_prices(s, f)
     binding = full & ((shadow > 1e-6 * scale) | (unpriced & (priority > 1e-6)))
     shadow[unpriced & binding] = np.nan
     shadow[~binding & ~np.isnan(capacity)] = 0.0
-    table = pd.DataFrame(
+    keep = np.flatnonzero((np.nan_to_num(used) > _TOL) | ~np.isnan(capacity))
+    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    per_unit_of = np.array(  # an arc with a capacity has the unit of its capacity
+        ["" if np.isnan(c) else f"USD/yr per {u}" for c, u in zip(capacity, use.unit, strict=True)],
+        dtype=object,
+    )
+    utilisation = np.divide(used, capacity, out=np.full(n, np.nan), where=capacity > 0)
+    return pd.DataFrame(
         {
-            "link_id": arcs["link_id"],
-            "name": arcs["link_id"].map(network.links["name"]),
-            "from_node": arcs["tail"],
-            "to_node": arcs["head"],
-            "reverse": arcs["reverse"],
-            "capacity": capacity,
-            "used": used,
-            "unit": use["unit"],
-            "utilisation": np.divide(
-                used, capacity, out=np.full(len(arcs), np.nan), where=capacity > 0
-            ),
-            "binding": binding,
-            "shadow_price": shadow,
-            "shadow_price_unit": np.where(
-                np.isnan(capacity), "", "USD/yr per " + use["unit"].astype(str)
-            ),
+            "link_id": _text(lp.net.link_ids[lp.arc_link], keep),
+            "name": s.data.link_names.take(lp.arc_link[keep]),
+            "from_node": _text(s.node_ids[tail], keep),
+            "to_node": _text(s.node_ids[head], keep),
+            "reverse": lp.arc_reverse[keep],
+            "capacity": capacity[keep],
+            "used": used[keep],
+            "unit": _text(use.unit, keep),
+            "utilisation": utilisation[keep],
+            "binding": binding[keep],
+            "shadow_price": shadow[keep],
+            "shadow_price_unit": _text(per_unit_of, keep),
         }
     )
-    keep = (np.nan_to_num(used) > _TOL) | ~np.isnan(capacity)
-    return table[keep].reset_index(drop=True)
 
 
-def _arc_prices(lp: LinearProgram, flows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _arc_prices(s: _Solved, f: _FlowRows) -> tuple[np.ndarray, np.ndarray]:
     """Per arc: the highest price (USD per canonical unit) of the commodities flowing on it
     (1 where none), and whether one of them has no price in the year."""
-    delivery = np.isin(lp.col_block, ("d", "m"))
-    price = pd.Series(lp.col_price[delivery]).groupby(lp.col_commodity[delivery]).max()
-    names = np.asarray(lp.net.commodities, dtype=object)
-    by_name = pd.Series(price.to_numpy(), index=names[price.index.to_numpy(dtype=int)])
-    of_flow = flows["commodity"].map(by_name).astype("float64")
-    arcs = flows["arc"].to_numpy(dtype=int)
+    lp = s.lp
+    price = np.full(max(len(lp.net.commodities), 1), np.nan)  # highest, NaN where none
+    np.fmax.at(price, lp.col_commodity[s.delivery], lp.col_price[s.delivery])
+    of_flow = price[f.code]
     scale = np.ones(len(lp.arc_link))
-    np.maximum.at(scale, arcs, np.nan_to_num(of_flow.to_numpy(), nan=1.0))
+    np.maximum.at(scale, f.arc, np.nan_to_num(of_flow, nan=1.0))
     unpriced = np.zeros(len(lp.arc_link), dtype=bool)
-    unpriced[arcs[of_flow.isna().to_numpy()]] = True
+    unpriced[f.arc[np.isnan(of_flow)]] = True
     return scale, unpriced
 
 
-def _node_block(
-    lp: LinearProgram,
-    x: np.ndarray,
-    block: str,
-    bound: str | None,
-    solved: str,
-    units: dict[str, str],
-) -> pd.DataFrame:
-    """One row per (node, commodity) column of ``block``: its bound and solved value."""
+def _node_columns(
+    s: _Solved, block: str, values: tuple[str | None, str, str | None], tolerance: float = 0.0
+) -> dict[str, Any]:
+    """One row per (node, commodity) column of ``block``: its bound, solved value and what is
+    left (``values`` names them; None leaves one out), then its unit. What is left is the
+    bound less the solved value where that exceeds ``tolerance`` * (1 + bound), else 0."""
+    bound, solved, left = values
+    lp = s.lp
     mask = lp.col_block == block
-    frame = pd.DataFrame(
-        {
-            "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[mask]],
-            "commodity": np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[mask]],
-        }
-    )
+    commodity = s.commodities[lp.col_commodity[mask]]
+    columns: dict[str, Any] = {"node_id": s.node_ids[lp.col_node[mask]], "commodity": commodity}
     if bound is not None:
-        frame[bound] = lp.col_value[mask]
-    frame[solved] = x[mask]
-    frame["unit"] = frame["commodity"].map(units)
-    return frame
+        columns[bound] = lp.col_value[mask]
+    columns[solved] = s.x[mask]
+    if bound is not None and left is not None:
+        rest = lp.col_value[mask] - s.x[mask]
+        rest = np.where(rest < 0, 0.0, rest)
+        columns[left] = np.where(rest < tolerance * (1 + lp.col_value[mask]), 0.0, rest)
+    columns["unit"] = s.data.column(commodity).array
+    return columns
 
 
-def _room(lp: LinearProgram, use: pd.DataFrame, col_upper: np.ndarray) -> np.ndarray:
+def _room(lp: LinearProgram, use: _ArcUse, col_upper: np.ndarray) -> np.ndarray:
     """Capacity left on each arc (inf where it has none; 0 where it is full or closed)."""
-    capacity, used = use["capacity"].to_numpy(), use["used"].to_numpy()
+    capacity, used = use.capacity, use.used
     left = capacity - np.nan_to_num(used)
     room = np.where(np.isnan(capacity), np.inf, np.where(left > 1e-6 * (1 + capacity), left, 0.0))
     is_x = lp.col_block == "x"
@@ -278,36 +495,49 @@ def _room(lp: LinearProgram, use: pd.DataFrame, col_upper: np.ndarray) -> np.nda
 class _Searches:
     """One reachability search per layer, built when first asked for."""
 
-    def __init__(self, network: Network, lp: LinearProgram, x: np.ndarray, room: np.ndarray):
-        self.network, self.lp, self.x, self.room = network, lp, x, room
+    def __init__(self, s: _Solved, room: np.ndarray):
+        self.s, self.room = s, room
         self._built: dict[int, LayerSearch] = {}
+        self._positions = {n: i for i, n in enumerate(s.node_ids.tolist())}
 
     def reason(self, layer: int, starts: list[str], targets: list[str]) -> str:
+        s = self.s
         if layer not in self._built:
-            self._built[layer] = LayerSearch.of(self.network, self.lp, layer, self.x, self.room)
-        return shortfall_reason(self._built[layer], self.network, starts, targets)
+            self._built[layer] = LayerSearch.of(
+                s.network, s.lp, layer, s.x, self.room, positions=self._positions
+            )
+        return shortfall_reason(self._built[layer], s.network, starts, targets)
 
 
 def _unmet_reasons(
-    unmet: pd.DataFrame, supply: pd.DataFrame, lp: LinearProgram, searches: _Searches
+    unmet: dict[str, Any], supply: pd.DataFrame, s: _Solved, searches: _Searches
 ) -> list[str]:
     """What limits each unmet demand, in words."""
+    lp = s.lp
     layer_of = {x.commodity: j for j, x in enumerate(lp.layer_list) if x.kind == "commodity"}
+    s_commodity = supply["commodity"].to_numpy(dtype=object)
+    s_node = supply["node_id"].to_numpy(dtype=object)
+    s_unused = supply["unused"].to_numpy()
     reasons = []
-    for row in unmet.itertuples():
-        if row.unmet <= 0:
+    for node, commodity, short in zip(
+        unmet["node_id"].tolist(),
+        unmet["commodity"].tolist(),
+        unmet["unmet"].tolist(),
+        strict=True,
+    ):
+        if short <= 0:
             reasons.append("")
             continue
-        own = supply[supply["commodity"] == row.commodity]
-        spare = own[own["unused"] > 1e-6]
-        if spare.empty:
+        own = s_commodity == commodity
+        spare = own & (s_unused > 1e-6)
+        if not spare.any():
             reasons.append(
-                f"all {row.commodity} supply of {lp.year} is used"
-                if len(own)
-                else f"no {row.commodity} supply in {lp.year}"
+                f"all {commodity} supply of {lp.year} is used"
+                if own.any()
+                else f"no {commodity} supply in {lp.year}"
             )
             continue
-        found = searches.reason(layer_of[row.commodity], list(spare["node_id"]), [row.node_id])
+        found = searches.reason(layer_of[commodity], list(s_node[spare]), [node])
         reasons.append(found or "other deliveries come first (the priorities of the solve)")
     return reasons
 
@@ -319,139 +549,176 @@ _AGREEMENT_COLUMNS = [
 ]  # fmt: skip
 
 
+def _agreement_row(
+    s: _Solved, col: int, own_paths: list[tuple[Any, Any, Any]], paid: float, searches: _Searches
+) -> dict[str, Any]:
+    """The agreement of volume column ``col`` (see :class:`Results`)."""
+    meta = s.lp.layer_list[int(s.lp.col_layer[col])]
+    target = meta.max_volume if not np.isnan(meta.max_volume) else meta.min_volume
+    volume = float(s.x[col])
+    shortfall = max(0.0, (target if not np.isnan(target) else volume) - volume)
+    blocked = ""
+    if shortfall > 1e-6:
+        layer = int(s.lp.col_layer[col])
+        blocked = searches.reason(layer, [str(meta.origin)], list(meta.destinations)) or (
+            f"{meta.commodity} available at {meta.origin} (its supply is used)"
+        )
+    return {
+        "agreement_id": meta.agreement_id,
+        "commodity": meta.commodity,
+        "origin": meta.origin,
+        "destinations": ";".join(meta.destinations),
+        "min_volume": meta.min_volume,
+        "max_volume": meta.max_volume,
+        "delivered": volume,
+        "shortfall": shortfall,
+        "unit": s.data.canonical[meta.commodity],
+        "route": " | ".join(" -> ".join(p) for p, _, _ in own_paths),
+        "links": " | ".join(" > ".join(p) for _, p, _ in own_paths),
+        "countries": ";".join(dict.fromkeys(c for _, _, p in own_paths for c in p)),
+        "tariff_cost_usd": paid,
+        "blocked_by": blocked,
+    }
+
+
 def _agreement_table(
-    lp: LinearProgram,
-    x: np.ndarray,
-    paths: pd.DataFrame,
-    flows: pd.DataFrame,
-    searches: _Searches,
-    units: dict[str, str],
+    s: _Solved, paths: pd.DataFrame, f: _FlowRows, searches: _Searches
 ) -> pd.DataFrame:
     """One row per agreement valid in the year (see :class:`Results`)."""
-    rows = []
-    for col in np.flatnonzero(lp.col_block == "v"):
-        layer = int(lp.col_layer[col])
-        meta = lp.layer_list[layer]
-        target = meta.max_volume if not np.isnan(meta.max_volume) else meta.min_volume
-        volume = float(x[col])
-        own_paths = paths[paths["layer"] == layer]
-        own_flows = flows[flows["layer"] == layer]
-        shortfall = max(0.0, (target if not np.isnan(target) else volume) - volume)
-        blocked = ""
-        if shortfall > 1e-6:
-            blocked = searches.reason(layer, [str(meta.origin)], list(meta.destinations)) or (
-                f"{meta.commodity} available at {meta.origin} (its supply is used)"
-            )
-        rows.append(
+    by_layer: dict[int, list[tuple[Any, Any, Any]]] = defaultdict(list)
+    for layer, nodes, links, countries in zip(
+        paths["layer"].tolist(),
+        paths["nodes"].tolist(),
+        paths["links"].tolist(),
+        paths["countries"].tolist(),
+        strict=True,
+    ):
+        by_layer[int(layer)].append((nodes, links, countries))
+    paid = f.flow * f.tariff
+    table: dict[str, list[Any]] = {c: [] for c in _AGREEMENT_COLUMNS}
+    for col in np.flatnonzero(s.lp.col_block == "v").tolist():
+        layer = int(s.lp.col_layer[col])
+        own = float(paid[f.layer == layer].sum())
+        row = _agreement_row(s, col, by_layer.get(layer, []), own, searches)
+        for name, value in row.items():
+            table[name].append(value)
+    return pd.DataFrame(table if table["agreement_id"] else [], columns=_AGREEMENT_COLUMNS)
+
+
+def _paths(s: _Solved, f: _FlowRows) -> pd.DataFrame:
+    return decompose_paths(
+        f.columns(),
+        s.data.node_country,
+        s.data.link_countries,
+        layer_columns={"commodity": s.layer_commodity, "agreement_id": s.layer_agreement},
+    )
+
+
+def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFrame:
+    """Volume through each transit country and its share of known tariff revenue."""
+    keys: list[tuple[str, str]] = []
+    volume: list[float] = []
+    usd: list[float] = []
+    for countries, commodity, v in zip(
+        paths["countries"].tolist(),
+        paths["commodity"].tolist(),
+        paths["volume"].tolist(),
+        strict=True,
+    ):
+        for country in countries[1:-1]:
+            keys.append((country, commodity))
+            volume.append(v)
+            usd.append(0.0)
+    tariffed = np.flatnonzero(f.tariff > 0)
+    lp = s.lp
+    link_countries = dict(zip(lp.net.link_ids.tolist(), lp.net.link_countries, strict=True))
+    for link_id, code, paid in zip(
+        f.link_id[tariffed].tolist(),
+        f.code[tariffed].tolist(),
+        (f.flow * f.tariff)[tariffed].tolist(),
+        strict=True,
+    ):
+        shares = sorted(link_countries[link_id])
+        for country in shares:
+            if not pd.isna(country):
+                keys.append((country, lp.net.commodities[code]))
+                volume.append(0.0)  # a host of a tariffed link, not a transit
+                usd.append(paid / len(shares))
+    crossing, _ = _compensated_sums(keys, volume)
+    revenue, _ = _compensated_sums(keys, usd)
+    order = sorted(crossing)
+    if not order:  # the dtypes of the empty table made from empty parts
+        return pd.DataFrame(
             {
-                "agreement_id": meta.agreement_id,
-                "commodity": meta.commodity,
-                "origin": meta.origin,
-                "destinations": ";".join(meta.destinations),
-                "min_volume": meta.min_volume,
-                "max_volume": meta.max_volume,
-                "delivered": volume,
-                "shortfall": shortfall,
-                "unit": units[meta.commodity],
-                "route": " | ".join(" -> ".join(p) for p in own_paths["nodes"]),
-                "links": " | ".join(" > ".join(p) for p in own_paths["links"]),
-                "countries": ";".join(dict.fromkeys(c for p in own_paths["countries"] for c in p)),
-                "tariff_cost_usd": float(
-                    (own_flows["flow"] * own_flows["tariff_usd_per_unit"]).sum()
-                ),
-                "blocked_by": blocked,
+                "country": pd.Series(dtype=object),
+                "commodity": pd.Series(dtype=object),
+                "volume": pd.Series(dtype=paths["volume"].dtype),
+                "unit": pd.Series(dtype=_TEXT),
+                "tariff_revenue_usd": pd.Series(dtype=float),
             }
         )
-    return pd.DataFrame(rows, columns=_AGREEMENT_COLUMNS)
-
-
-def _paths(network: Network, lp: LinearProgram, flows: pd.DataFrame) -> pd.DataFrame:
-    paths = decompose_paths(flows, network.nodes["country"], network.links["countries"])
-    layer = paths["layer"].to_numpy(dtype=int)
-    paths["commodity"] = lp.layers["commodity"].to_numpy()[layer]
-    paths["agreement_id"] = lp.layers["agreement_id"].to_numpy()[layer]
-    return paths
-
-
-def _transit_table(
-    lp: LinearProgram, paths: pd.DataFrame, flows: pd.DataFrame, units: dict[str, str]
-) -> pd.DataFrame:
-    """Volume through each transit country and its share of known tariff revenue."""
-    crossed = paths[["countries", "commodity", "volume"]].assign(
-        country=paths["countries"].map(lambda cs: list(cs[1:-1])), usd=0.0
-    )
-    tariffed = flows[flows["tariff_usd_per_unit"] > 0]
-    countries = pd.Series(lp.net.link_countries, index=lp.net.link_ids).map(sorted)
-    shares = tariffed["link_id"].map(countries)
-    revenue = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "country": shares,
-            "commodity": tariffed["commodity"],
-            "volume": 0.0,  # a host of a tariffed link, not a transit
-            "usd": tariffed["flow"].to_numpy()
-            * tariffed["tariff_usd_per_unit"].to_numpy()
-            / np.array([len(c) for c in shares], dtype=float),
+            "country": [k[0] for k in order],
+            "commodity": [k[1] for k in order],
+            "volume": [crossing[k] for k in order],
+            "unit": s.data.column(k[1] for k in order).array,
+            "tariff_revenue_usd": [revenue[k] for k in order],
         }
     )
-    both = pd.concat([crossed.drop(columns="countries"), revenue]).explode("country")
-    both = both.dropna(subset=["country"]).astype({"country": object, "commodity": object})
-    transit = both.groupby(["country", "commodity"], as_index=False)[["volume", "usd"]].sum()
-    transit = transit.rename(columns={"usd": "tariff_revenue_usd"})
-    transit["unit"] = transit["commodity"].map(units)
-    return transit[["country", "commodity", "volume", "unit", "tariff_revenue_usd"]]
 
 
-def _cost_table(lp: LinearProgram, x: np.ndarray, flows: pd.DataFrame) -> pd.DataFrame:
+def _cost_table(s: _Solved, f: _FlowRows) -> pd.DataFrame:
     """USD a year by item and commodity: value of deliveries, tariffs, distance tie-break
     (one row per item and modelled commodity; the value is empty for a commodity without a
     price)."""
-    names = pd.Index(lp.net.commodities, name="commodity")
-    delivery = np.isin(lp.col_block, ("d", "m"))
-    worth = pd.Series(lp.col_price[delivery] * x[delivery])
-    value = worth.groupby(np.asarray(names)[lp.col_commodity[delivery]]).sum(min_count=1)
-    by = flows["commodity"]
-    tariffs = (flows["flow"] * flows["tariff_usd_per_unit"]).groupby(by).sum()
-    distance = (
-        (flows["flow"] * (flows["unit_cost"] - flows["tariff_usd_per_unit"])).groupby(by).sum()
+    lp, delivery = s.lp, s.delivery
+    names = list(lp.net.commodities)
+    value, count = _compensated_sums(
+        lp.col_commodity[delivery].tolist(), (lp.col_price[delivery] * s.x[delivery]).tolist()
     )
-    parts = [
-        ("value of deliveries at sourced prices", value.reindex(names)),
-        ("tariffs paid (known tariffs)", tariffs.reindex(names, fill_value=0.0)),
-        ("distance tie-break (not a cost)", distance.reindex(names, fill_value=0.0)),
-    ]
-    table = pd.concat(
-        [part.rename("value").reset_index().assign(item=item) for item, part in parts]
-    )
-    table["unit"] = "USD/yr"
-    return table[["item", "commodity", "value", "unit"]].reset_index(drop=True)
-
-
-def _price_table(network: Network, lp: LinearProgram, units: dict[str, str]) -> pd.DataFrame:
-    """The price each delivery is valued at, with the row it comes from."""
-    delivery = np.isin(lp.col_block, ("d", "m"))
-    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[delivery]]
-    source = lp.col_price_id[delivery]
-    table = pd.DataFrame(
+    code = f.code.tolist()
+    tariffs, _ = _compensated_sums(code, (f.flow * f.tariff).tolist())
+    distance, _ = _compensated_sums(code, (f.flow * (f.unit_cost - f.tariff)).tolist())
+    items = {
+        "value of deliveries at sourced prices": [
+            value[c] if count.get(c) else np.nan for c in range(len(names))
+        ],
+        "tariffs paid (known tariffs)": [tariffs.get(c, 0.0) for c in range(len(names))],
+        "distance tie-break (not a cost)": [distance.get(c, 0.0) for c in range(len(names))],
+    }
+    return pd.DataFrame(
         {
-            "node_id": lp.nodes.to_numpy(dtype=object)[lp.col_node[delivery]],
-            "commodity": commodity,
-            "kind": np.where(lp.col_block[delivery] == "d", "demand", "world market"),
-            "usd_per_unit": lp.col_price[delivery],
-            "unit": [f"USD per {per_unit(units.get(c))}" for c in commodity],
-            "price_id": source,
+            "item": [item for item in items for _ in names],
+            "commodity": names * len(items),
+            "value": [v for values in items.values() for v in values],
+            "unit": "USD/yr",
         }
     )
-    prices, demand = network.prices, network.demand
-    as_given = pd.concat(
-        [
-            prices[["value", "unit"]].rename(columns={"value": "price", "unit": "price_unit"}),
-            demand[["price", "price_unit"]].dropna(subset=["price"]),
-        ]
+
+
+def _price_table(s: _Solved) -> pd.DataFrame:
+    """The price each delivery is valued at, with the row it comes from."""
+    lp, delivery = s.lp, s.delivery
+    commodity = s.commodities[lp.col_commodity[delivery]]
+    source = lp.col_price_id[delivery]
+    price, price_unit = s.data.given_prices(source)
+    canonical = s.data.canonical
+    return pd.DataFrame(
+        {
+            "node_id": s.node_ids[lp.col_node[delivery]],
+            "commodity": commodity,
+            "kind": np.where(lp.col_block[delivery] == "d", "demand", "world market"),
+            "price": price,
+            "price_unit": price_unit,
+            "usd_per_unit": lp.col_price[delivery],
+            "unit": [f"USD per {per_unit(canonical.get(c))}" for c in commodity],
+            # the row ids as joining them with the price rows left them: text or NaN
+            "price_id": pd.Series(
+                [v if isinstance(v, str) else np.nan for v in source], dtype=object
+            ),
+        }
     )
-    table = table.join(as_given, on="price_id")
-    return table[
-        ["node_id", "commodity", "kind", "price", "price_unit", "usd_per_unit", "unit", "price_id"]
-    ]
 
 
 def extract_results(
@@ -465,34 +732,30 @@ def extract_results(
 ) -> Results:
     """Turn a checked solution into :class:`Results`; ``row_upper`` and ``col_upper`` are the
     bounds the model was solved with (a warm re-solve may have changed capacities)."""
-    x = np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x)
+    s = _Solved.of(network, lp, np.where(np.abs(sol.x) < 1e-9, 0.0, sol.x))
     row_upper = lp.row_upper if row_upper is None else row_upper
     col_upper = lp.col_upper if col_upper is None else col_upper
-    units = canonical_units(network.commodities)
-    flows = _flow_frame(lp, x, units)
-    use = _arc_use(network, lp, x, row_upper, flows)
-    supply = _node_block(lp, x, "s", "available", "used", units)
-    supply.insert(4, "unused", (supply["available"] - supply["used"]).clip(lower=0))
-    unmet = _node_block(lp, x, "d", "demand", "delivered", units)
-    unmet.insert(4, "unmet", (unmet["demand"] - unmet["delivered"]).clip(lower=0))
-    unmet.loc[unmet["unmet"] < 1e-6 * (1 + unmet["demand"]), "unmet"] = 0.0
-    searches = _Searches(network, lp, x, _room(lp, use, col_upper))
-    unmet["limited_by"] = _unmet_reasons(unmet, supply, lp, searches)
-    paths = _paths(network, lp, flows)
+    flows, f = _flow_rows(s)
+    use = _arc_use(s, row_upper, f)
+    supply = pd.DataFrame(_node_columns(s, "s", ("available", "used", "unused")))
+    unmet = _node_columns(s, "d", ("demand", "delivered", "unmet"), tolerance=1e-6)
+    searches = _Searches(s, _room(lp, use, col_upper))
+    unmet["limited_by"] = _unmet_reasons(unmet, supply, s, searches)
+    paths = _paths(s, f)
     return Results(
         year=lp.year,
         status=sol.status,
         objective=sol.objective,
         solve_seconds=sol.seconds,
-        flows=flows.drop(columns=["arc", "layer", "efficiency", "unit_cost"]),
-        links=_link_table(network, lp, use, sol, flows),
-        unmet=unmet,
-        markets=_node_block(lp, x, "m", None, "delivered", units),
+        flows=flows,
+        links=_link_table(s, use, sol, f),
+        unmet=pd.DataFrame(unmet),
+        markets=pd.DataFrame(_node_columns(s, "m", (None, "delivered", None))),
         supply=supply,
-        agreements=_agreement_table(lp, x, paths, flows, searches, units),
+        agreements=_agreement_table(s, paths, f, searches),
         paths=paths,
-        transit=_transit_table(lp, paths, flows, units),
-        costs=_cost_table(lp, x, flows),
-        prices=_price_table(network, lp, units),
+        transit=_transit_table(s, paths, f),
+        costs=_cost_table(s, f),
+        prices=_price_table(s),
         warnings=lp.warnings,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -10,97 +11,176 @@ import pandas as pd
 
 __all__ = ["decompose_paths", "end_to_end"]
 
-_MAX_PATHS = 10_000
+_MAX_PATHS = 10_000  # per layer
+_COLUMNS = ["layer", "path", "nodes", "links", "volume", "delivered", "countries", "unit_cost"]
+
+
+class _Layer:
+    """One layer's arcs with flow (position ``i`` is the layer's ``i``-th row), and the flow
+    still to be assigned to a path on each."""
+
+    def __init__(
+        self, tail: list[str], head: list[str], flow: list[float], efficiency: list[float]
+    ) -> None:
+        self.head, self.efficiency = head, efficiency
+        self.remaining = list(flow)
+        self.out: dict[str, list[int]] = defaultdict(list)
+        inflow: dict[str, float] = defaultdict(float)
+        outflow: dict[str, float] = defaultdict(float)
+        for i, (t, h, f, e) in enumerate(zip(tail, head, flow, efficiency, strict=True)):
+            self.out[t].append(i)
+            inflow[h] += f * e
+            outflow[t] += f
+        self.inflow, self.outflow = inflow, outflow
+
+    def sources(self, tolerance: float) -> list[tuple[str, float]]:
+        """Nodes sending more than they receive, in id order, with how much more."""
+        inflow, outflow = self.inflow, self.outflow
+        excess = [(n, outflow[n] - inflow.get(n, 0.0)) for n in sorted(outflow)]
+        return [(n, e) for n, e in excess if e > tolerance]
+
+    def live(self, node: str, tolerance: float) -> list[int]:
+        """Arcs leaving ``node`` with flow not yet on a path."""
+        remaining = self.remaining
+        return [a for a in self.out[node] if remaining[a] > tolerance]
+
+    def walk(self, start: str, tolerance: float) -> list[int]:
+        """Arcs from ``start`` along the largest remaining flow, until flow ends or a node
+        repeats."""
+        node, seen = start, {start}
+        arcs: list[int] = []
+        while True:
+            live = self.live(node, tolerance)
+            if not live:
+                return arcs
+            arc = max(live, key=self.remaining.__getitem__)
+            arcs.append(arc)
+            node = self.head[arc]
+            if node in seen:
+                return arcs
+            seen.add(node)
+
+    def bottleneck(self, arcs: list[int]) -> float:
+        """The largest volume (entering the first arc) that the remaining flow of every arc
+        of ``arcs`` can carry, after the losses before it."""
+        factor, volume = 1.0, np.inf
+        for a in arcs:
+            volume = min(volume, self.remaining[a] / factor)
+            factor *= self.efficiency[a]
+        return float(volume)
+
+    def take(self, arcs: list[int], volume: float) -> float:
+        """Take ``volume`` (entering the first arc) off the remaining flow of ``arcs``;
+        return what leaves the last."""
+        factor = 1.0
+        for a in arcs:
+            self.remaining[a] -= volume * factor
+            factor *= self.efficiency[a]
+        return volume * factor
+
+
+def _column(flows: pd.DataFrame | Mapping[str, Any], name: str) -> list[Any]:
+    return list(np.asarray(flows[name]).tolist())
+
+
+def _lookup(
+    table: pd.Series | Mapping[str, Any] | None, keys: list[str], default: Any
+) -> dict[str, Any]:
+    """``table.get(key, default)`` for each key."""
+    if table is None:
+        return dict.fromkeys(keys, default)
+    if isinstance(table, pd.Series):
+        table = dict(zip(table.index.tolist(), table.tolist(), strict=True))
+    return {k: table.get(k, default) for k in keys}
 
 
 def decompose_paths(
-    flows: pd.DataFrame,
-    node_country: pd.Series,
-    link_countries: pd.Series | None = None,
+    flows: pd.DataFrame | Mapping[str, Any],
+    node_country: pd.Series | Mapping[str, Any],
+    link_countries: pd.Series | Mapping[str, Any] | None = None,
     tolerance: float = 1e-7,
+    *,
+    layer_columns: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Split each layer's arc flows into paths from where flow enters to where it leaves.
+
+    From each node that sends more than it receives (in id order), a path follows the arc
+    with the largest remaining flow until flow ends or a node repeats, and takes the volume
+    that fits all its arcs (after each arc's losses); this repeats while flow leaves the node.
 
     Parameters
     ----------
     flows
         One row per (arc, layer) with columns layer, link_id, from_node, to_node, flow,
-        efficiency, unit_cost.
+        efficiency, unit_cost (a DataFrame, or a mapping of the columns to arrays).
     node_country
-        Country of each node.
+        Country of each node (the nodes table's column, or a mapping of node ids).
     link_countries
-        Countries each link crosses beyond its ends, in order (the links table's column).
+        Countries each link crosses beyond its ends, in order (the links table's column, or
+        a mapping of link ids).
+    layer_columns
+        Further columns by the value they have for each layer number (e.g. its commodity).
 
     Returns
     -------
     DataFrame
         layer, path (int), nodes (tuple), links (tuple), volume (entering the first link),
-        delivered (after losses), countries (tuple, in order), unit_cost.
+        delivered (after losses), countries (tuple, in order), unit_cost, and the
+        ``layer_columns``.
     """
-    out = []
-    for layer, group in flows.groupby("layer", sort=True):
-        remaining = dict(zip(group.index, group["flow"].to_numpy(), strict=True))
-        out_arcs: dict[str, list[int]] = defaultdict(list)
-        inflow: dict[str, float] = defaultdict(float)
-        for idx, row in group.iterrows():
-            out_arcs[row["from_node"]].append(idx)
-            inflow[row["to_node"]] += row["flow"] * row["efficiency"]
-        outflow = group.groupby("from_node")["flow"].sum()
-        # sources: nodes sending more than they receive
-        starts = [n for n, f in outflow.items() if f > inflow.get(n, 0.0) + tolerance]
-        path_no = 0
-        for start in starts:
-            while path_no < _MAX_PATHS:
-                node, arcs_used, seen = start, [], {start}
-                while True:
-                    live = [a for a in out_arcs[node] if remaining[a] > tolerance]
-                    if not live:
-                        break
-                    arc = max(live, key=lambda a: remaining[a])
-                    arcs_used.append(arc)
-                    node = group.at[arc, "to_node"]
-                    if node in seen:
-                        break
-                    seen.add(node)
-                if not arcs_used:
-                    break
-                # volume that can ride the whole path, measured at its start
-                factor, volume = 1.0, np.inf
-                for a in arcs_used:
-                    volume = min(volume, remaining[a] / factor)
-                    factor *= group.at[a, "efficiency"]
-                factor = 1.0
-                for a in arcs_used:
-                    remaining[a] -= volume * factor
-                    factor *= group.at[a, "efficiency"]
-                nodes = [start] + [group.at[a, "to_node"] for a in arcs_used]
-                countries = [str(node_country.get(start, ""))]
-                for a in arcs_used:
-                    if link_countries is not None:
-                        countries += list(link_countries.get(group.at[a, "link_id"], ()))
-                    countries.append(str(node_country.get(group.at[a, "to_node"], "")))
-                out.append(
-                    {
-                        "layer": layer,
-                        "path": path_no,
-                        "nodes": tuple(nodes),
-                        "links": tuple(group.at[a, "link_id"] for a in arcs_used),
-                        "volume": volume,
-                        "delivered": volume * factor,
-                        "countries": tuple(dict.fromkeys(countries)),
-                        "unit_cost": float(sum(group.at[a, "unit_cost"] for a in arcs_used)),
-                    }
-                )
-                path_no += 1
-                if remaining_out(out_arcs[start], remaining, tolerance) <= 0:
-                    break
-    columns = ["layer", "path", "nodes", "links", "volume", "delivered", "countries", "unit_cost"]
-    return pd.DataFrame(out, columns=columns)
+    layer = np.asarray(flows["layer"])
+    link_id, tail, head = (_column(flows, c) for c in ("link_id", "from_node", "to_node"))
+    flow, efficiency, cost = (_column(flows, c) for c in ("flow", "efficiency", "unit_cost"))
+    country = {k: str(v) for k, v in _lookup(node_country, list({*tail, *head}), "").items()}
+    crossed = _lookup(link_countries, list(set(link_id)), ())
+    out: dict[str, list[Any]] = {c: [] for c in _COLUMNS}
+    for j in np.unique(layer).tolist():
+        rows = np.flatnonzero(layer == j).tolist()
+        arcs = _Layer(
+            [tail[i] for i in rows], [head[i] for i in rows],
+            [flow[i] for i in rows], [efficiency[i] for i in rows],
+        )  # fmt: skip
+        for number, (start, used, volume, delivered) in enumerate(_layer_paths(arcs, tolerance)):
+            path = [rows[a] for a in used]
+            countries = [country[start]]
+            for i in path:
+                countries += [*crossed[link_id[i]], country[head[i]]]
+            out["layer"].append(j)
+            out["path"].append(number)
+            out["nodes"].append((start, *(head[i] for i in path)))
+            out["links"].append(tuple(link_id[i] for i in path))
+            out["volume"].append(volume)
+            out["delivered"].append(delivered)
+            out["countries"].append(tuple(dict.fromkeys(countries)))
+            out["unit_cost"].append(float(sum(cost[i] for i in path)))
+    extra = dict(layer_columns or {})
+    if not out["layer"]:
+        paths = pd.DataFrame([], columns=_COLUMNS)
+        for name, values in extra.items():
+            paths[name] = values[np.zeros(0, dtype=int)]
+        return paths
+    at = np.asarray(out["layer"], dtype=int)
+    return pd.DataFrame({**out, **{name: values[at] for name, values in extra.items()}})
 
 
-def remaining_out(arcs: list[int], remaining: dict[int, float], tolerance: float) -> float:
-    """Flow still leaving a node on ``arcs``."""
-    return sum(remaining[a] for a in arcs if remaining[a] > tolerance)
+def _layer_paths(arcs: _Layer, tolerance: float) -> list[tuple[str, list[int], float, float]]:
+    """(start, arcs, volume, delivered) of each path of one layer, in order.
+
+    The paths from a node carry what it sends beyond what it receives, no more: flow that
+    arrives at a node is carried on by the paths that bring it.
+    """
+    paths: list[tuple[str, list[int], float, float]] = []
+    for start, excess in arcs.sources(tolerance):
+        while len(paths) < _MAX_PATHS and excess > tolerance:
+            used = arcs.walk(start, tolerance)
+            if not used:
+                break
+            volume = arcs.bottleneck(used)
+            if excess < volume - tolerance:  # not where they differ only by rounding
+                volume = excess
+            paths.append((start, used, volume, arcs.take(used, volume)))
+            excess -= volume
+    return paths
 
 
 def end_to_end(paths: pd.DataFrame, supply_nodes: set[tuple[str, str]]) -> pd.DataFrame:

@@ -230,6 +230,8 @@ def resolve_rules(
 
 def _rule_problems(names: DatasetNames, rules: RouteRules, where: str) -> list[str]:
     """What a hand-built RouteRules names that the dataset lacks (ids must be exact)."""
+    if rules.empty:
+        return []
     checks = (
         ("avoid_countries", rules.avoid_countries, names.countries, "country"),
         ("only_groups", rules.only_groups, frozenset(names.groups), "group"),

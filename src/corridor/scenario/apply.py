@@ -1,6 +1,7 @@
 """Apply a scenario to a network: change its tables (with provenance) and set the run's rules.
 
-The changed tables are validated again like any dataset, so a scenario cannot produce an
+The scenario edits the network's typed tables; what it changed is then validated like a
+dataset (the cells it wrote and the rules that read them), so a scenario cannot produce an
 unsourced figure, a dangling reference or a unit mismatch without saying where.
 """
 
@@ -9,21 +10,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
 from operator import add, mul
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
-from corridor.dataset.network import Network, from_frames, load
-from corridor.errors import ValidationError
-from corridor.io.export import tables_to_csv_frames
+from corridor.dataset.network import CANONICAL_INPUTS, Network, canonical_columns, load
+from corridor.dataset.report import ValidationReport
+from corridor.dataset.rules import KEY_COLUMNS
+from corridor.dataset.validate import Changes, typed_cell, validate_changes
 from corridor.options import RouteRules, SolveOptions
 from corridor.scenario.files import Scenario, ScenarioError, ScenarioProblem, read_scenario
 from corridor.scenario.model import Expansion, Outage, QuantityChange, ScenarioSpec
+from corridor.schema import TABLES
 
 __all__ = ["AppliedScenario", "apply_scenario", "outage_factor"]
 
@@ -32,7 +36,10 @@ _DAYS_IN_YEAR = 365
 
 @dataclass(frozen=True)
 class AppliedScenario:
-    """A scenario applied to a dataset: the changed network, the run's options and what changed."""
+    """A scenario applied to a dataset: the changed network, the run's options and what changed.
+
+    ``network.report`` holds what the checks of the scenario's changes found (no error).
+    """
 
     scenario: Scenario
     network: Network
@@ -72,18 +79,152 @@ class _Provenance(Protocol):
     def note(self) -> str | None: ...
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, tuple) and bool(pd.isna(value)))
+
+
+class _Table:
+    """One table under edit, typed and indexed as the network holds it.
+
+    The frame is copied on the first change; added rows wait apart until :meth:`result`; every
+    cell written is also kept as written, for the cell checks.
+    """
+
+    def __init__(self, name: str, frame: pd.DataFrame) -> None:
+        self.spec = TABLES[name]
+        self.name, self.base, self.frame, self.copied = name, frame, frame, False
+        self.new: dict[Hashable, dict[str, Any]] = {}
+        self.written: dict[Hashable, dict[str, Any]] = {}
+        self.removed: list[Hashable] = []
+
+    def has(self, label: Hashable) -> bool:
+        return label in self.new or label in self.frame.index
+
+    def labels(self) -> list[Hashable]:
+        return [*self.frame.index, *self.new]
+
+    def position(self, label: Hashable) -> int:
+        """Where the (first) row with this label is in the frame."""
+        where = self.frame.index.get_loc(label)
+        if isinstance(where, slice):
+            return int(where.start)
+        return int(where) if isinstance(where, int) else int(np.flatnonzero(where)[0])
+
+    def get(self, label: Hashable, column: str) -> Any:
+        """A cell's typed value; None if it is empty."""
+        if label in self.new:
+            value = self.new[label][column]
+        else:
+            value = self.frame.iat[self.position(label), self.frame.columns.get_loc(column)]
+        return None if _missing(value) else value
+
+    def row(self, label: Hashable) -> dict[str, Any]:
+        return {c: self.get(label, c) for c in self.spec.column_names if c != self.spec.id_column}
+
+    def column(self, column: str) -> list[Any]:
+        return [*self.frame[column].tolist(), *(row[column] for row in self.new.values())]
+
+    def find(self, **values: Any) -> Hashable | None:
+        """The first row with these values."""
+        match = np.ones(len(self.frame), dtype=bool)
+        for column, value in values.items():
+            match &= (self.frame[column] == value).fillna(False).to_numpy(dtype=bool)
+        if match.any():
+            first: Hashable = self.frame.index[match][0]
+            return first
+        rows = self.new.items()
+        return next((k for k, r in rows if all(r[c] == v for c, v in values.items())), None)
+
+    def set(self, label: Hashable, column: str, value: Any) -> None:
+        """Write a cell (a Python value, typed as parsing its text would type it)."""
+        self.written.setdefault(label, {})[column] = value
+        typed = typed_cell(self.spec.column(column), value)
+        if label in self.new:
+            self.new[label][column] = typed
+            return
+        if not self.copied:
+            self.frame, self.copied = self.frame.copy(), True
+        self.frame.iat[self.position(label), self.frame.columns.get_loc(column)] = typed
+
+    def append(self, label: Hashable, values: dict[str, Any]) -> None:
+        """Add a row; columns not in ``values`` are empty."""
+        written = {c: values.get(c) for c in self.spec.column_names}
+        self.written[label] = written
+        self.new[label] = {c: typed_cell(self.spec.column(c), v) for c, v in written.items()}
+
+    def next_label(self) -> int:
+        """A label for a new row of a table without ids (after every row's, old or new)."""
+        labels = [*self.base.index, *self.new]
+        return int(max(labels)) + 1 if labels else 0
+
+    def remove(self, label: Hashable) -> None:
+        self.written.pop(label, None)
+        if self.new.pop(label, None) is None:
+            self.frame, self.copied = self.frame.drop(index=label), True
+            self.removed.append(label)
+
+    def result(self, network: Network) -> pd.DataFrame:
+        """The changed table, with the canonical columns of its new rows and of the rows whose
+        quantities, units or commodities were written."""
+        if not self.copied and not self.new:
+            return self.frame
+        inputs = CANONICAL_INPUTS.get(self.name, frozenset())
+        changed = [
+            k for k, cells in self.written.items() if k not in self.new and inputs & cells.keys()
+        ]
+        if changed:
+            self._set_canonical(self.frame, [self.position(k) for k in changed], network)
+        if not self.new:
+            frame = self.frame
+        else:
+            new = self._new_rows()
+            if inputs:
+                self._set_canonical(new, list(range(len(new))), network)
+            frame = pd.concat([self.frame, new])
+        return frame.reset_index(drop=True) if self.spec.id_column is None else frame
+
+    def _set_canonical(self, frame: pd.DataFrame, positions: list[int], network: Network) -> None:
+        args = (network.commodities, network.conversions)
+        found = canonical_columns(self.name, frame.iloc[positions], *args)
+        for column, values in found.items():
+            at = frame.columns.get_loc(column)
+            for position, value in zip(positions, values.tolist(), strict=True):
+                frame.iat[position, at] = value
+
+    def _new_rows(self) -> pd.DataFrame:
+        index = pd.Index(list(self.new), dtype=self.frame.index.dtype, name=self.frame.index.name)
+        columns = {}
+        for column, dtype in self.frame.dtypes.items():
+            values = [row.get(str(column), np.nan) for row in self.new.values()]
+            if pd.api.types.is_object_dtype(dtype):
+                cells = np.empty(len(values), dtype=object)
+                cells[:] = values
+                columns[column] = pd.Series(cells, index=index, dtype=object)
+            else:
+                columns[column] = pd.Series(values, index=index, dtype=dtype)
+        return pd.DataFrame(columns, index=index)
+
+    def changes(self, final: pd.DataFrame) -> tuple[dict[int, dict[str, Any]], frozenset[int]]:
+        """Positions in ``final`` of the rows written (with their cells as written) and added."""
+        index = self.frame.index.append(pd.Index(list(self.new))) if self.new else self.frame.index
+        where: dict[Hashable, int] = {}
+        for position, label in enumerate(index):
+            where.setdefault(label, position)
+        written = {where[label]: cells for label, cells in self.written.items()}
+        return written, frozenset(where[label] for label in self.new)
+
+
 class _Editor:
-    """The dataset's tables in file form, changed in place, each figure with its provenance."""
+    """The dataset's typed tables under edit, each figure with its provenance."""
 
     def __init__(self, network: Network, scenario: Scenario) -> None:
-        self.frames = {
-            name: frame.astype(object).where(frame.notna(), None)
-            for name, frame in tables_to_csv_frames(network).items()
-        }
+        self.network = network
+        self.tables = {name: _Table(name, getattr(network, name)) for name in TABLES}
         self.scenario = scenario
         self.problems: list[ScenarioProblem] = []
         self.changes: list[str] = []
         self.cited: set[str] = set()
+        self._figures: dict[tuple[str, str, str], list[Hashable]] | None = None
 
     # -- lookups ---------------------------------------------------------------------------
     def problem(self, key: str, message: str, value: Any = None) -> None:
@@ -91,40 +232,49 @@ class _Editor:
         self.problems.append(ScenarioProblem(file, key, line, message, value))
 
     def ids(self, table: str) -> set[str]:
-        frame = self.frames[table]
-        return set(frame.iloc[:, 0].astype(str))
-
-    def row(self, table: str, row_id: str) -> int:
-        frame = self.frames[table]
-        return int(frame.index[frame.iloc[:, 0] == row_id][0])
+        return {str(label) for label in self.tables[table].labels()}
 
     def get(self, table: str, row_id: str, column: str) -> Any:
-        return self.frames[table].at[self.row(table, row_id), column]
+        return self.tables[table].get(row_id, column)
+
+    def set(self, table: str, row_id: str, column: str, value: Any) -> None:
+        self.tables[table].set(row_id, column, value)
 
     def known(self, table: str, value: str, key: str, what: str) -> bool:
         """True if ``table`` has the id; else a problem at ``key``."""
-        if value in self.ids(table):
+        if self.tables[table].has(value):
             return True
         self.problem(key, f"no {what} with this id in the dataset", value)
         return False
 
     def new(self, table: str, value: str, key: str, what: str) -> bool:
         """True if ``table`` lacks the id (a row may be added); else a problem at ``key``."""
-        if value not in self.ids(table):
+        if not self.tables[table].has(value):
             return True
         self.problem(key, f"the dataset already has a {what} with this id", value)
         return False
 
     def check_sources(self, entry: _Provenance, key: str) -> None:
-        known = self.ids("sources")
+        known = self.tables["sources"]
         for source in getattr(entry, "sources", []):
-            if source not in known:
+            if not known.has(source):
                 self.problem(
                     f"{key}.sources",
                     "no source with this id in the dataset or the scenario's sources",
                     source,
                 )
             self.cited.add(source)
+
+    def figures(self) -> dict[tuple[str, str, str], list[Hashable]]:
+        """The provenance rows of each figure (one in a valid dataset), by (table, row id,
+        column)."""
+        if self._figures is None:
+            prov = self.tables["provenance"].frame
+            keys = zip(*(prov[c].tolist() for c in KEY_COLUMNS["provenance"]), strict=True)
+            self._figures = {}
+            for label, key in zip(prov.index, keys, strict=True):
+                self._figures.setdefault(key, []).append(label)
+        return self._figures
 
     # -- edits -----------------------------------------------------------------------------
     def set_figure(
@@ -143,28 +293,25 @@ class _Editor:
         provenance keeps the old sources next to the entry's and maps the sourced range with
         ``derive``. Otherwise the entry's sources replace the old ones and the range is dropped.
         """
-        self.frames[table].at[self.row(table, row_id), column] = value
-        prov = self.frames["provenance"]
-        match = prov.index[
-            (prov["table"] == table) & (prov["row_id"] == row_id) & (prov["column"] == column)
-        ]
+        self.set(table, row_id, column, value)
+        prov, key = self.tables["provenance"], (table, row_id, column)
+        labels = self.figures().get(key, [])
+        label = labels[0] if labels else None
         if value is None or entry is None:
-            self.frames["provenance"] = prov.drop(index=match)
+            for label in self.figures().pop(key, []):
+                prov.remove(label)
             return
-        old = prov.loc[match[0]].to_dict() if len(match) else {}
+        old = prov.row(label) if label is not None else {}
         note = f"scenario {self.scenario.name}: {entry.note or 'changed'}"
         if derive is not None and old:
-            sources = ";".join(dict.fromkeys([*str(old["source_ids"]).split(";"), *entry.sources]))
+            sources = list(dict.fromkeys([*old["source_ids"], *entry.sources]))
             low, high = (None if old[b] is None else derive(float(old[b])) for b in ("low", "high"))
             status, confidence, year = old["status"], old["confidence"], old["year"]
         else:
-            sources = ";".join(entry.sources)
+            sources = list(entry.sources)
             low = high = year = None
             status, confidence = entry.status, entry.confidence
         row = {
-            "table": table,
-            "row_id": row_id,
-            "column": column,
             "value": value,
             "low": low,
             "high": high,
@@ -174,30 +321,43 @@ class _Editor:
             "source_ids": sources,
             "note": note,
         }
-        if len(match):
+        if label is not None:
             for name, cell in row.items():
-                prov.at[match[0], name] = cell
+                prov.set(label, name, cell)
         else:
-            self.frames["provenance"] = pd.concat(
-                [prov, pd.DataFrame([row], dtype=object)], ignore_index=True
-            )
+            label = prov.next_label()
+            prov.append(label, {"table": table, "row_id": row_id, "column": column, **row})
+            self.figures()[key] = [label]
 
     def append(self, table: str, values: dict[str, Any]) -> None:
-        frame = self.frames[table]
-        row = {c: values.get(c) for c in frame.columns}
-        self.frames[table] = pd.concat(
-            [frame, pd.DataFrame([row], dtype=object)], ignore_index=True
-        )
+        spec = TABLES[table]
+        self.tables[table].append(str(values[str(spec.id_column)]).strip(), values)
+
+    def remove(self, table: str, row_id: str) -> None:
+        self.tables[table].remove(row_id)
+
+    # -- the result ------------------------------------------------------------------------
+    def result(self) -> tuple[dict[str, pd.DataFrame], Changes]:
+        """The changed tables (indexed as the network holds them) and what changed in them."""
+        tables, written, added, removed = {}, {}, {}, {}
+        for name, table in self.tables.items():
+            tables[name] = table.result(self.network)
+            if table.written or table.new:
+                written[name], added[name] = table.changes(tables[name])
+            if table.removed:
+                removed[name] = _file_form(name, table.base.loc[table.removed])
+        return tables, Changes(written, added, removed)
+
+
+def _file_form(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A typed table as the validator holds it: the id a column, rows indexed by position."""
+    return frame.reset_index() if TABLES[name].id_column else frame.reset_index(drop=True)
 
 
 def _number(value: Any) -> float | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return float(value)
-
-
-def _join(values: Iterable[str]) -> str:
-    return ";".join(values)
 
 
 def _apply_new_rows(ed: _Editor) -> None:
@@ -235,8 +395,7 @@ def _apply_new_rows(ed: _Editor) -> None:
             "nodes",
             {
                 **node.model_dump(exclude={"sources", "status", "confidence"}),
-                "commodities": _join(node.commodities),
-                "open_market": "true" if node.open_market else None,
+                "open_market": node.open_market or None,
             },
         )
         for column in ("lat", "lon"):
@@ -255,9 +414,7 @@ def _apply_new_rows(ed: _Editor) -> None:
             {
                 **values,
                 "status": link.link_status,
-                "commodities": _join(link.commodities),
-                "countries": _join(link.countries),
-                "bidirectional": "true" if link.bidirectional else "false",
+                "bidirectional": link.bidirectional,
             },
         )
         for column in ("capacity", "length_km", "start_year", "end_year"):
@@ -272,17 +429,16 @@ def _apply_links(ed: _Editor, rules: set[str]) -> None:
         key = f"link_changes[{i}]"
         if not ed.known("links", change.link, f"{key}.link", "link"):
             continue
-        row = ed.row("links", change.link)
         if change.status is not None:
-            ed.frames["links"].at[row, "status"] = change.status
+            ed.set("links", change.link, "status", change.status)
             ed.changes.append(f"{change.link}: status {change.status}")
         if change.bidirectional is not None:
-            ed.frames["links"].at[row, "bidirectional"] = str(change.bidirectional).lower()
+            ed.set("links", change.link, "bidirectional", change.bidirectional)
             ed.changes.append(
                 f"{change.link}: {'both directions' if change.bidirectional else 'one direction'}"
             )
         if change.commodities is not None:
-            ed.frames["links"].at[row, "commodities"] = _join(change.commodities)
+            ed.set("links", change.link, "commodities", change.commodities)
             ed.changes.append(f"{change.link}: carries {', '.join(change.commodities)}")
     for i, exp in enumerate(spec.expansions):
         key = f"expansions[{i}]"
@@ -298,7 +454,7 @@ def _apply_links(ed: _Editor, rules: set[str]) -> None:
         key = f"tariffs[{i}]"
         ed.check_sources(tariff, key)
         if ed.known("links", tariff.link, f"{key}.link", "link"):
-            ed.frames["links"].at[ed.row("links", tariff.link), "tariff_unit"] = tariff.unit
+            ed.set("links", tariff.link, "tariff_unit", tariff.unit)
             ed.set_figure("links", tariff.link, "tariff", tariff.tariff, tariff)
             ed.changes.append(f"{tariff.link}: tariff {tariff.tariff:g} {tariff.unit}")
 
@@ -325,7 +481,7 @@ def _expand(ed: _Editor, exp: Expansion, key: str, year: int) -> None:
         if new_unit is None:
             ed.problem(f"{key}.unit", "the link has no capacity unit; give one", None)
             return
-    ed.frames["links"].at[ed.row("links", exp.link), "capacity_unit"] = new_unit
+    ed.set("links", exp.link, "capacity_unit", new_unit)
     ed.set_figure("links", exp.link, "capacity", new, exp, derive=derive)
     status = ed.get("links", exp.link, "status")
     start = _number(ed.get("links", exp.link, "start_year"))
@@ -371,15 +527,10 @@ def _apply_quantities(ed: _Editor, table: str) -> None:
             continue
         if not ed.known("commodities", ch.commodity, f"{key}.commodity", "commodity"):
             continue
-        frame = ed.frames[table]
-        match = frame[
-            (frame["node_id"] == ch.node)
-            & (frame["commodity"] == ch.commodity)
-            & (frame["year"].astype(str) == str(year))
-        ]
-        row_id = str(match.iloc[0, 0]) if len(match) else None
-        old = _number(match["value"].iloc[0]) if len(match) else None
-        unit = match["unit"].iloc[0] if len(match) else ch.unit
+        found = ed.tables[table].find(node_id=ch.node, commodity=ch.commodity, year=year)
+        row_id = None if found is None else str(found)
+        old = None if row_id is None else _number(ed.get(table, row_id, "value"))
+        unit = ch.unit if row_id is None else ed.get(table, row_id, "unit")
         if ch.change_percent is not None:
             if old is None:
                 ed.problem(
@@ -418,7 +569,7 @@ def _apply_quantities(ed: _Editor, table: str) -> None:
                 },
             )
         else:
-            ed.frames[table].at[ed.row(table, row_id), "unit"] = ch.unit or unit
+            ed.set(table, row_id, "unit", ch.unit or unit)
         ed.set_figure(table, row_id, "value", new, ch)
         was = "none" if old is None else f"{old:g} {unit}"
         ed.changes.append(f"{table} {ch.node} {ch.commodity}: {was} -> {new:g} {ch.unit or unit}")
@@ -430,21 +581,17 @@ def _apply_agreements(ed: _Editor) -> None:
         if ed.known("agreements", agreement_id, f"agreements.remove[{i}]", "agreement"):
             for column in ("min_volume", "max_volume", "start_year", "end_year"):
                 ed.set_figure("agreements", agreement_id, column, None, None)
-            frame = ed.frames["agreements"]
-            ed.frames["agreements"] = frame[frame["agreement_id"] != agreement_id]
+            ed.remove("agreements", agreement_id)
             ed.changes.append(f"agreement {agreement_id} removed")
     for i, ch in enumerate(spec.change):
         key = f"agreements.change[{i}]"
         ed.check_sources(ch, key)
         if not ed.known("agreements", ch.id, f"{key}.id", "agreement"):
             continue
-        row = ed.row("agreements", ch.id)
         for column in ("unit", "avoid_countries", "require_links", "avoid_links"):
             value = getattr(ch, column)
             if value is not None:
-                ed.frames["agreements"].at[row, column] = (
-                    _join(value) if isinstance(value, list) else value
-                )
+                ed.set("agreements", ch.id, column, value)
         for column in ("min_volume", "max_volume", "start_year", "end_year"):
             value = getattr(ch, column)
             if value is not None:
@@ -463,8 +610,7 @@ def _apply_agreements(ed: _Editor) -> None:
         if not ed.new("agreements", new.agreement_id, f"{key}.agreement_id", "agreement"):
             continue
         values = new.model_dump(exclude={"sources", "status", "confidence", "agreement_status"})
-        lists = {k: _join(v) for k, v in values.items() if isinstance(v, list)}
-        ed.append("agreements", {**values, **lists, "status": new.agreement_status})
+        ed.append("agreements", {**values, "status": new.agreement_status})
         for column in ("min_volume", "max_volume", "start_year", "end_year"):
             if values[column] is not None:
                 ed.set_figure("agreements", new.agreement_id, column, float(values[column]), new)
@@ -472,8 +618,8 @@ def _apply_agreements(ed: _Editor) -> None:
 
 
 def _rules(ed: _Editor, closed: set[str]) -> tuple[RouteRules, dict[str, RouteRules]]:
-    countries = set(ed.frames["nodes"]["country"].dropna().astype(str))
-    groups = set(ed.frames["groups"]["group_id"].dropna().astype(str))
+    countries = {str(c) for c in ed.tables["nodes"].column("country") if not _missing(c)}
+    groups = {str(g) for g in ed.tables["groups"].column("group_id") if not _missing(g)}
     commodities = ed.ids("commodities")
     everywhere = RouteRules(avoid_links=frozenset(closed))
     scoped: dict[str, RouteRules] = {}
@@ -533,20 +679,26 @@ def _entry_keys(spec: ScenarioSpec) -> dict[str, str]:
 
 
 def _revalidate(ed: _Editor) -> Network:
-    """Validate the changed tables; errors point at the scenario entry that made the row."""
-    try:
-        return from_frames(ed.frames)
-    except ValidationError as err:
-        made_by = _entry_keys(ed.scenario.spec)
-        for issue in err.report.errors:
-            rows = {str(i).split(":")[-1].split(".")[0] for i in issue.ids}
-            entry = next((made_by[r] for r in sorted(rows) if r in made_by), "")
-            shown = f": {', '.join(map(str, issue.ids))}" if issue.ids else ""
-            hint = f" ({issue.hint})" if issue.hint else ""
-            ed.problem(
-                entry, f"the changed dataset fails {issue.code}: {issue.message}{shown}{hint}"
-            )
-        raise ScenarioError(ed.problems) from None
+    """The changed network, once what the scenario changed passes validation; errors point at
+    the scenario entry that made the row.
+
+    A network whose own report is missing or has errors is checked in full.
+    """
+    tables, changes = ed.result()
+    valid = ed.network.report is not None and ed.network.report.ok
+    file_form = {name: _file_form(name, frame) for name, frame in tables.items()}
+    issues = validate_changes(file_form, changes, every_row=not valid)
+    report = ValidationReport(Path("<memory>"), tuple(issues))
+    if report.ok:
+        return dataclasses.replace(ed.network.replace(**tables), report=report)
+    made_by = _entry_keys(ed.scenario.spec)
+    for issue in report.errors:
+        rows = {str(i).split(":")[-1].split(".")[0] for i in issue.ids}
+        entry = next((made_by[r] for r in sorted(rows) if r in made_by), "")
+        shown = f": {', '.join(map(str, issue.ids))}" if issue.ids else ""
+        hint = f" ({issue.hint})" if issue.hint else ""
+        ed.problem(entry, f"the changed dataset fails {issue.code}: {issue.message}{shown}{hint}")
+    raise ScenarioError(ed.problems)
 
 
 def apply_scenario(
@@ -574,6 +726,6 @@ def apply_scenario(
     rules, scoped = _rules(ed, closed)
     if ed.problems:
         raise ScenarioError(ed.problems)
-    changed = dataclasses.replace(_revalidate(ed), path=base.path)
+    changed = _revalidate(ed)
     options = SolveOptions(year=scenario.year, rules=rules, commodity_rules=scoped)
     return AppliedScenario(scenario, changed, options, tuple(ed.changes), tuple(sorted(ed.cited)))
