@@ -7,7 +7,7 @@ from typing import Final
 
 from corridor.commodities import COMMODITIES
 
-__all__ = ["DEFAULT_UNMET_PENALTY", "RouteRules", "SolveOptions"]
+__all__ = ["DEFAULT_UNMET_PENALTY", "RouteFamilies", "RouteRules", "SolveOptions"]
 
 #: Priority per canonical unit of unmet demand, by commodity (corridor.commodities): high
 #: enough that delivering beats any transport cost in the data (BTC's tariff of 3-4 USD/bbl is
@@ -72,6 +72,23 @@ class RouteRules:
         return not (
             self.avoid_countries or self.only_groups or self.avoid_links or self.require_links
         )
+
+
+@dataclass(frozen=True)
+class RouteFamilies:
+    """How a route skim names the overland route that crosses one country.
+
+    A route with a ferry is "Middle Corridor via <port>"; one that crosses ``northern`` (an
+    ISO code) is "Northern (through <northern_name>)"; the others are "Sea" or "Overland".
+    """
+
+    northern: str = "RU"
+    northern_name: str = "Russia"
+
+    @property
+    def northern_label(self) -> str:
+        """The Northern family's name, e.g. ``Northern (through Russia)``."""
+        return f"Northern (through {self.northern_name})"
 
 
 @dataclass(frozen=True)

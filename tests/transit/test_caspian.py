@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+from collections.abc import Iterator
+
 import pytest
 
 import corridor
@@ -64,17 +68,28 @@ def test_more_ferries_never_lengthen_the_wait_on_the_calibrated_crossing(
     assert waits[0] > 2 * waits[2]  # six ferries cannot carry the 2024 volume
 
 
+@contextlib.contextmanager
+def _port_taken(port: int) -> Iterator[None]:
+    """Hold ``port`` (Dask's default dashboard port) unless something else holds it already."""
+    with socket.socket() as sock:
+        with contextlib.suppress(OSError):  # taken already: as good
+            sock.bind(("", port))
+            sock.listen()
+        yield
+
+
 @pytest.mark.dask
 def test_sweep_on_dask_matches_direct_runs(net: corridor.Network, solved: corridor.Results) -> None:
-    table = sweep(
-        net,
-        solved,
-        volumes_mt=[0.5],
-        ferries=[4, 8],
-        years=0.05,
-        seeds=[1],
-        warmup_days=0,
-    )
+    with _port_taken(8787):  # the sweep's cluster takes free ports, never a fixed one
+        table = sweep(
+            net,
+            solved,
+            volumes_mt=[0.5],
+            ferries=[4, 8],
+            years=0.05,
+            seeds=[1],
+            warmup_days=0,
+        )
     assert list(table["ferries"]) == [4, 8]
     direct = simulate(
         caspian_setup(net, solved, volume_mt=0.5, ferries=8).params,

@@ -643,18 +643,7 @@ def _rules(ed: _Editor, closed: set[str]) -> tuple[RouteRules, dict[str, RouteRu
         for commodity in r.commodities:
             scoped[commodity] = scoped.get(commodity, RouteRules()).merged(rule)
         scope = ", ".join(r.commodities) or "all flows"
-        ed.changes.append(
-            f"route rules for {scope}: "
-            + "; ".join(
-                f"{n.replace('_', ' ')} {', '.join(v)}"
-                for n, v in (
-                    ("avoid_countries", r.avoid_countries),
-                    ("only_groups", r.only_groups),
-                    ("avoid_links", r.avoid_links),
-                )
-                if v
-            )
-        )
+        ed.changes.append(f"route rules for {scope}: {rule.describe()}")
     return everywhere, scoped
 
 

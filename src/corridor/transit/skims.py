@@ -26,7 +26,7 @@ import pandas as pd
 
 from corridor.dataset.network import Network
 from corridor.errors import SkimError
-from corridor.options import RouteRules
+from corridor.options import RouteFamilies, RouteRules
 from corridor.routing.arcs import arcs_frame, build_arcs
 from corridor.routing.compiled import compiled
 from corridor.routing.layers import Layer, allowed_arcs
@@ -158,15 +158,15 @@ def _node_steps(
     return steps
 
 
-def _family(network: Network, arcs: _Arcs, path: list[int]) -> str:
+def _family(network: Network, arcs: _Arcs, path: list[int], families: RouteFamilies) -> str:
     ferries = [i for i in path if arcs.mode[i] == "ferry"]
     if ferries:
         name = str(network.nodes.at[arcs.tail[ferries[0]], "name"]).split()[0]
         return f"Middle Corridor via {name}"
     crossed = set(network.nodes.loc[[arcs.tail[i] for i in path], "country"])
     crossed |= {c for i in path for c in network.links.at[arcs.link[i], "countries"]}
-    if "RU" in crossed:
-        return "Northern (through Russia)"
+    if families.northern in crossed:
+        return families.northern_label
     if any(arcs.mode[i] in WATER_MODES for i in path):
         return "Sea"
     return "Overland"
@@ -182,11 +182,13 @@ def skim(
     k: int = 3,
     commodity: str = "containers",
     one_per_family: bool = False,
+    route_families: RouteFamilies | None = None,
 ) -> Skims:
     """The ``k`` fastest routes from ``origin`` to ``destination`` (node ids) in ``year``.
 
     With ``one_per_family`` only the fastest route of each family (Middle Corridor via each
-    Caspian port, Northern, Sea, Overland) is kept, up to ``k`` families.
+    Caspian port, Northern, Sea, Overland) is kept, up to ``k`` families; ``route_families`` names
+    the country that makes a route Northern (Russia by default).
 
     Raises
     ------
@@ -237,7 +239,7 @@ def skim(
         places = [arcs.tail[path[0]], *(arcs.head[i] for i in path)]
         if len(set(places)) < len(places):
             continue  # a physical loop
-        family = _family(network, arcs, path)
+        family = _family(network, arcs, path, route_families or RouteFamilies())
         if one_per_family and family in families:
             continue
         families.add(family)

@@ -117,7 +117,7 @@ def sweep(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: 8787 may be taken
             silence_logs=logging.WARNING,
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
