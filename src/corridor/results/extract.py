@@ -12,7 +12,7 @@ factors to tonnes) is computed once per network (:class:`PerNetwork`).
 
 from __future__ import annotations
 
-import weakref
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from corridor.dataset.network import Network, canonical_units, commodity_factors
+from corridor.dataset.network import Network, canonical_units, commodity_factors, derived
 from corridor.optimize.build import CAPACITY, LinearProgram
 from corridor.optimize.solve import Solution
 from corridor.options import SolveOptions
@@ -49,21 +49,18 @@ def per_unit(unit: object) -> str:
 class PerNetwork(Generic[T]):
     """A value derived from a network, computed once per :class:`Network` object.
 
-    A Network is immutable (a change returns a new Network) but unhashable (its fields are
-    DataFrames), so values are held by the network's identity, outside the network; an entry is
-    dropped when its network is garbage-collected, so an id is never reused while it is here.
+    Held by :func:`corridor.dataset.network.derived` (by the network's identity, outside the
+    network, dropped when the network is garbage-collected); each PerNetwork has its own key.
     """
+
+    _made = itertools.count()
 
     def __init__(self, compute: Callable[[Network], T]) -> None:
         self._compute = compute
-        self._values: dict[int, T] = {}
+        self._key = ("PerNetwork", getattr(compute, "__qualname__", ""), next(self._made))
 
     def __call__(self, network: Network) -> T:
-        key = id(network)
-        if key not in self._values:
-            self._values[key] = self._compute(network)
-            weakref.finalize(network, self._values.pop, key, None)
-        return self._values[key]
+        return derived(network, self._key, self._compute)
 
 
 class _NetworkData:
