@@ -20,7 +20,9 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import infer_dtype
+from pandas.arrays import ArrowStringArray
 
 from corridor.dataset.network import Network, canonical_units, commodity_factors, derived
 from corridor.optimize.build import CAPACITY, LinearProgram
@@ -39,6 +41,13 @@ _TOL = 1e-7
 _MASS = "Mt/yr"
 _DELIVERY = ("d", "m")  # column blocks of deliveries to demand and to world markets
 _TEXT = pd.StringDtype(na_value=np.nan)  # what pandas makes of a column of str (and NaN)
+_NONE_AMONG_TEXT = pd.Series(["", None]).to_numpy()[1]  # what None becomes in such a column
+
+
+def _strings(values: Iterable[Any]) -> Any:
+    """A column of ``_TEXT`` from str values (None or NaN where missing), built by pyarrow."""
+    chunk = pa.array(list(values), type=pa.large_string(), from_pandas=True)
+    return ArrowStringArray(pa.chunked_array([chunk]), dtype=_TEXT)
 
 
 def per_unit(unit: object) -> str:
@@ -103,7 +112,12 @@ class _NetworkData:
 
     def column(self, commodities: Iterable[Any]) -> pd.Series:
         """The canonical unit of each commodity (NaN where it has none), as text."""
-        return pd.Series([self.canonical.get(c) for c in commodities], dtype=_TEXT)
+        return pd.Series(self.units(commodities), dtype=_TEXT)
+
+    def units(self, commodities: Iterable[Any]) -> Any:
+        """The canonical unit of each commodity (NaN where it has none), as a text array."""
+        canonical = self.canonical
+        return _strings([canonical.get(c) for c in commodities])
 
     def to_mass(self, commodity: str) -> float:
         """Mt/yr per canonical unit of ``commodity`` (NaN where no factor converts it)."""
@@ -244,9 +258,7 @@ class _Solved:
     @classmethod
     def of(cls, network: Network, lp: LinearProgram, x: np.ndarray) -> _Solved:
         def layer_column(name: str) -> np.ndarray:
-            # None becomes NaN, as in lp.layers, where the column also holds text
-            values: np.ndarray = pd.Series([getattr(x, name) for x in lp.layer_list]).to_numpy()
-            return values
+            return _as_stored([getattr(x, name) for x in lp.layer_list])
 
         return cls(
             network=network,
@@ -261,12 +273,24 @@ class _Solved:
         )
 
 
+def _as_stored(values: list[Any]) -> np.ndarray:
+    """``values`` as a column of a table holds them, as objects: where they are text, None
+    becomes what a text column has for it (as in ``lp.layers``)."""
+    if not all(v is None or isinstance(v, str) for v in values):
+        stored: np.ndarray = pd.Series(values).to_numpy()
+        return stored
+    out = np.empty(len(values), dtype=object)
+    text = any(v is not None for v in values)
+    out[:] = [_NONE_AMONG_TEXT if v is None and text else v for v in values]
+    return out
+
+
 def _text(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> Any:
     """``values[rows]`` as a column of the dtype pandas gives a column of all ``values``: text
     where they hold text (and NaN), else objects (a table filtered after it is made keeps the
     dtypes it was made with)."""
     if infer_dtype(values, skipna=True) == "string":
-        return pd.array(values[rows], dtype=_TEXT)
+        return _strings(values[rows])
     return values[rows]
 
 
@@ -324,7 +348,7 @@ def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
             "flow": flow[keep],
             "delivered": (flow * efficiency)[keep],
             "tariff_usd_per_unit": tariff[keep],
-            "unit": s.data.column(text["commodity"][keep]).array,
+            "unit": s.data.units(text["commodity"][keep]),
         }
     )
     rows = _FlowRows(
@@ -475,7 +499,7 @@ def _node_columns(
         rest = lp.col_value[mask] - s.x[mask]
         rest = np.where(rest < 0, 0.0, rest)
         columns[left] = np.where(rest < tolerance * (1 + lp.col_value[mask]), 0.0, rest)
-    columns["unit"] = s.data.column(commodity).array
+    columns["unit"] = s.data.units(commodity)
     return columns
 
 
@@ -659,7 +683,7 @@ def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFram
             "country": [k[0] for k in order],
             "commodity": [k[1] for k in order],
             "volume": [crossing[k] for k in order],
-            "unit": s.data.column(k[1] for k in order).array,
+            "unit": s.data.units(k[1] for k in order),
             "tariff_revenue_usd": [revenue[k] for k in order],
         }
     )
