@@ -20,14 +20,12 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-from pandas.api.types import infer_dtype
-from pandas.arrays import ArrowStringArray
 
 from corridor.dataset.network import Network, canonical_units, commodity_factors, derived
 from corridor.optimize.build import CAPACITY, LinearProgram
 from corridor.optimize.solve import Solution
 from corridor.options import SolveOptions
+from corridor.results.columns import TEXT, as_stored, listed, strings, text
 from corridor.results.diagnose import LayerSearch, shortfall_reason
 from corridor.results.paths import decompose_paths
 from corridor.routing.arcs import arc_ends
@@ -40,14 +38,6 @@ T = TypeVar("T")
 _TOL = 1e-7
 _MASS = "Mt/yr"
 _DELIVERY = ("d", "m")  # column blocks of deliveries to demand and to world markets
-_TEXT = pd.StringDtype(na_value=np.nan)  # what pandas makes of a column of str (and NaN)
-_NONE_AMONG_TEXT = pd.Series(["", None]).to_numpy()[1]  # what None becomes in such a column
-
-
-def _strings(values: Iterable[Any]) -> Any:
-    """A column of ``_TEXT`` from str values (None or NaN where missing), built by pyarrow."""
-    chunk = pa.array(list(values), type=pa.large_string(), from_pandas=True)
-    return ArrowStringArray(pa.chunked_array([chunk]), dtype=_TEXT)
 
 
 def per_unit(unit: object) -> str:
@@ -112,12 +102,12 @@ class _NetworkData:
 
     def column(self, commodities: Iterable[Any]) -> pd.Series:
         """The canonical unit of each commodity (NaN where it has none), as text."""
-        return pd.Series(self.units(commodities), dtype=_TEXT)
+        return pd.Series(self.units(commodities), dtype=TEXT)
 
     def units(self, commodities: Iterable[Any]) -> Any:
         """The canonical unit of each commodity (NaN where it has none), as a text array."""
         canonical = self.canonical
-        return _strings([canonical.get(c) for c in commodities])
+        return strings([canonical.get(c) for c in commodities])
 
     def to_mass(self, commodity: str) -> float:
         """Mt/yr per canonical unit of ``commodity`` (NaN where no factor converts it)."""
@@ -258,7 +248,7 @@ class _Solved:
     @classmethod
     def of(cls, network: Network, lp: LinearProgram, x: np.ndarray) -> _Solved:
         def layer_column(name: str) -> np.ndarray:
-            return _as_stored([getattr(x, name) for x in lp.layer_list])
+            return as_stored([getattr(x, name) for x in lp.layer_list])
 
         return cls(
             network=network,
@@ -271,27 +261,6 @@ class _Solved:
             layer_agreement=layer_column("agreement_id"),
             delivery=np.isin(lp.col_block, _DELIVERY),
         )
-
-
-def _as_stored(values: list[Any]) -> np.ndarray:
-    """``values`` as a column of a table holds them, as objects: where they are text, None
-    becomes what a text column has for it (as in ``lp.layers``)."""
-    if not all(v is None or isinstance(v, str) for v in values):
-        stored: np.ndarray = pd.Series(values).to_numpy()
-        return stored
-    out = np.empty(len(values), dtype=object)
-    text = any(v is not None for v in values)
-    out[:] = [_NONE_AMONG_TEXT if v is None and text else v for v in values]
-    return out
-
-
-def _text(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> Any:
-    """``values[rows]`` as a column of the dtype pandas gives a column of all ``values``: text
-    where they hold text (and NaN), else objects (a table filtered after it is made keeps the
-    dtypes it was made with)."""
-    if infer_dtype(values, skipna=True) == "string":
-        return _strings(values[rows])
-    return values[rows]
 
 
 @dataclass(frozen=True)
@@ -333,7 +302,7 @@ def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
     keep = np.flatnonzero(flow > _TOL)
     efficiency = lp.net.link_efficiency[link]
     tariff = lp.net.tariff[link, code]
-    text = {
+    ids = {
         "link_id": lp.net.link_ids[link],
         "from_node": s.node_ids[tail[arc]],
         "to_node": s.node_ids[head[arc]],
@@ -342,22 +311,22 @@ def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
     }
     table = pd.DataFrame(
         {
-            **{name: _text(text[name], keep) for name in ("link_id", "from_node", "to_node")},
+            **{name: text(ids[name], keep) for name in ("link_id", "from_node", "to_node")},
             "reverse": lp.arc_reverse[arc][keep],
-            **{name: _text(text[name], keep) for name in ("commodity", "agreement_id")},
+            **{name: text(ids[name], keep) for name in ("commodity", "agreement_id")},
             "flow": flow[keep],
             "delivered": (flow * efficiency)[keep],
             "tariff_usd_per_unit": tariff[keep],
-            "unit": s.data.units(text["commodity"][keep]),
+            "unit": s.data.units(ids["commodity"][keep]),
         }
     )
     rows = _FlowRows(
         arc=arc[keep],
         layer=layer[keep],
         code=code[keep],
-        link_id=text["link_id"][keep],
-        from_node=text["from_node"][keep],
-        to_node=text["to_node"][keep],
+        link_id=ids["link_id"][keep],
+        from_node=ids["from_node"][keep],
+        to_node=ids["to_node"][keep],
         flow=flow[keep],
         efficiency=efficiency[keep],
         unit_cost=lp.c[cols][keep],
@@ -451,18 +420,18 @@ def _link_table(s: _Solved, use: _ArcUse, sol: Solution, f: _FlowRows) -> pd.Dat
     utilisation = np.divide(used, capacity, out=np.full(n, np.nan), where=capacity > 0)
     return pd.DataFrame(
         {
-            "link_id": _text(lp.net.link_ids[lp.arc_link], keep),
+            "link_id": text(lp.net.link_ids[lp.arc_link], keep),
             "name": s.data.link_names.take(lp.arc_link[keep]),
-            "from_node": _text(s.node_ids[tail], keep),
-            "to_node": _text(s.node_ids[head], keep),
+            "from_node": text(s.node_ids[tail], keep),
+            "to_node": text(s.node_ids[head], keep),
             "reverse": lp.arc_reverse[keep],
             "capacity": capacity[keep],
             "used": used[keep],
-            "unit": _text(use.unit, keep),
+            "unit": text(use.unit, keep),
             "utilisation": utilisation[keep],
             "binding": binding[keep],
             "shadow_price": shadow[keep],
-            "shadow_price_unit": _text(per_unit_of, keep),
+            "shadow_price_unit": text(per_unit_of, keep),
         }
     )
 
@@ -491,7 +460,10 @@ def _node_columns(
     lp = s.lp
     mask = lp.col_block == block
     commodity = s.commodities[lp.col_commodity[mask]]
-    columns: dict[str, Any] = {"node_id": s.node_ids[lp.col_node[mask]], "commodity": commodity}
+    columns: dict[str, Any] = {
+        "node_id": text(s.node_ids[lp.col_node[mask]]),
+        "commodity": text(commodity),
+    }
     if bound is not None:
         columns[bound] = lp.col_value[mask]
     columns[solved] = s.x[mask]
@@ -623,7 +595,9 @@ def _agreement_table(
         row = _agreement_row(s, col, by_layer.get(layer, []), own, searches)
         for name, value in row.items():
             table[name].append(value)
-    return pd.DataFrame(table if table["agreement_id"] else [], columns=_AGREEMENT_COLUMNS)
+    if not table["agreement_id"]:
+        return pd.DataFrame([], columns=_AGREEMENT_COLUMNS)
+    return pd.DataFrame({name: listed(values) for name, values in table.items()})
 
 
 def _paths(s: _Solved, f: _FlowRows) -> pd.DataFrame:
@@ -674,17 +648,17 @@ def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFram
                 "country": pd.Series(dtype=object),
                 "commodity": pd.Series(dtype=object),
                 "volume": pd.Series(dtype=paths["volume"].dtype),
-                "unit": pd.Series(dtype=_TEXT),
+                "unit": pd.Series(dtype=TEXT),
                 "tariff_revenue_usd": pd.Series(dtype=float),
             }
         )
     return pd.DataFrame(
         {
-            "country": [k[0] for k in order],
-            "commodity": [k[1] for k in order],
-            "volume": [crossing[k] for k in order],
+            "country": listed([k[0] for k in order]),
+            "commodity": listed([k[1] for k in order]),
+            "volume": listed([crossing[k] for k in order]),
             "unit": s.data.units(k[1] for k in order),
-            "tariff_revenue_usd": [revenue[k] for k in order],
+            "tariff_revenue_usd": listed([revenue[k] for k in order]),
         }
     )
 
@@ -708,12 +682,13 @@ def _cost_table(s: _Solved, f: _FlowRows) -> pd.DataFrame:
         "tariffs paid (known tariffs)": [tariffs.get(c, 0.0) for c in range(len(names))],
         "distance tie-break (not a cost)": [distance.get(c, 0.0) for c in range(len(names))],
     }
+    n = len(names) * len(items)
     return pd.DataFrame(
         {
-            "item": [item for item in items for _ in names],
-            "commodity": names * len(items),
-            "value": [v for values in items.values() for v in values],
-            "unit": "USD/yr",
+            "item": listed([item for item in items for _ in names]),
+            "commodity": listed(names * len(items)),
+            "value": listed([v for values in items.values() for v in values]),
+            "unit": listed(["USD/yr"] * n) if n else "USD/yr",
         }
     )
 
@@ -725,15 +700,16 @@ def _price_table(s: _Solved) -> pd.DataFrame:
     source = lp.col_price_id[delivery]
     price, price_unit = s.data.given_prices(source)
     canonical = s.data.canonical
+    kind = np.where(lp.col_block[delivery] == "d", "demand", "world market")
     return pd.DataFrame(
         {
-            "node_id": s.node_ids[lp.col_node[delivery]],
-            "commodity": commodity,
-            "kind": np.where(lp.col_block[delivery] == "d", "demand", "world market"),
-            "price": price,
+            "node_id": text(s.node_ids[lp.col_node[delivery]]),
+            "commodity": text(commodity),
+            "kind": strings(kind.tolist()) if len(kind) else kind,
+            "price": listed(price),
             "price_unit": price_unit,
             "usd_per_unit": lp.col_price[delivery],
-            "unit": [f"USD per {per_unit(canonical.get(c))}" for c in commodity],
+            "unit": listed([f"USD per {per_unit(canonical.get(c))}" for c in commodity]),
             # the row ids as joining them with the price rows left them: text or NaN
             "price_id": pd.Series(
                 [v if isinstance(v, str) else np.nan for v in source], dtype=object

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corridor.results.columns import text
+
 __all__ = ["decompose_paths", "end_to_end"]
 
 _MAX_PATHS = 10_000  # per layer
@@ -160,7 +162,23 @@ def decompose_paths(
             paths[name] = values[np.zeros(0, dtype=int)]
         return paths
     at = np.asarray(out["layer"], dtype=int)
-    return pd.DataFrame({**out, **{name: values[at] for name, values in extra.items()}})
+    columns = {name: _typed(name, values) for name, values in out.items()}
+    return pd.DataFrame({**columns, **{name: text(values[at]) for name, values in extra.items()}})
+
+
+def _typed(name: str, values: list[Any]) -> Any:
+    """A column of the paths table as the array pandas makes of the list (ints, tuples or
+    floats); a list of anything else is left to pandas."""
+    if name in ("nodes", "links", "countries"):
+        cells = np.empty(len(values), dtype=object)
+        for i, cell in enumerate(values):
+            cells[i] = cell
+        return cells
+    if all(type(v) is int for v in values):
+        return np.array(values, dtype=np.int64)
+    if all(isinstance(v, float) for v in values):
+        return np.array(values, dtype=float)
+    return values
 
 
 def _layer_paths(arcs: _Layer, tolerance: float) -> list[tuple[str, list[int], float, float]]:
