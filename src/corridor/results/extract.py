@@ -27,7 +27,7 @@ from corridor.optimize.solve import Solution
 from corridor.options import SolveOptions
 from corridor.results.columns import TEXT, as_stored, listed, strings, text
 from corridor.results.diagnose import LayerSearch, shortfall_reason
-from corridor.results.paths import decompose_paths
+from corridor.results.paths import path_rows, paths_frame
 from corridor.routing.arcs import arc_ends
 from corridor.units import convert
 
@@ -503,14 +503,14 @@ class _Searches:
 
 
 def _unmet_reasons(
-    unmet: dict[str, Any], supply: pd.DataFrame, s: _Solved, searches: _Searches
+    unmet: dict[str, Any], supply: dict[str, Any], s: _Solved, searches: _Searches
 ) -> list[str]:
-    """What limits each unmet demand, in words."""
+    """What limits each unmet demand, in words (``unmet``, ``supply``: the tables' columns)."""
     lp = s.lp
     layer_of = {x.commodity: j for j, x in enumerate(lp.layer_list) if x.kind == "commodity"}
-    s_commodity = supply["commodity"].to_numpy(dtype=object)
-    s_node = supply["node_id"].to_numpy(dtype=object)
-    s_unused = supply["unused"].to_numpy()
+    s_commodity = np.asarray(supply["commodity"], dtype=object)
+    s_node = np.asarray(supply["node_id"], dtype=object)
+    s_unused = np.asarray(supply["unused"])
     reasons = []
     for node, commodity, short in zip(
         unmet["node_id"].tolist(),
@@ -575,16 +575,13 @@ def _agreement_row(
 
 
 def _agreement_table(
-    s: _Solved, paths: pd.DataFrame, f: _FlowRows, searches: _Searches
+    s: _Solved, paths: dict[str, list[Any]], f: _FlowRows, searches: _Searches
 ) -> pd.DataFrame:
-    """One row per agreement valid in the year (see :class:`Results`)."""
+    """One row per agreement valid in the year (see :class:`Results`); ``paths``: the paths'
+    columns."""
     by_layer: dict[int, list[tuple[Any, Any, Any]]] = defaultdict(list)
     for layer, nodes, links, countries in zip(
-        paths["layer"].tolist(),
-        paths["nodes"].tolist(),
-        paths["links"].tolist(),
-        paths["countries"].tolist(),
-        strict=True,
+        paths["layer"], paths["nodes"], paths["links"], paths["countries"], strict=True
     ):
         by_layer[int(layer)].append((nodes, links, countries))
     paid = f.flow * f.tariff
@@ -600,25 +597,24 @@ def _agreement_table(
     return pd.DataFrame({name: listed(values) for name, values in table.items()})
 
 
-def _paths(s: _Solved, f: _FlowRows) -> pd.DataFrame:
-    return decompose_paths(
-        f.columns(),
-        s.data.node_country,
-        s.data.link_countries,
-        layer_columns={"commodity": s.layer_commodity, "agreement_id": s.layer_agreement},
-    )
+def _paths(s: _Solved, f: _FlowRows) -> tuple[pd.DataFrame, dict[str, list[Any]]]:
+    """The paths table, and its columns as lists (with each path's commodity)."""
+    rows = path_rows(f.columns(), s.data.node_country, s.data.link_countries)
+    layers = {"commodity": s.layer_commodity, "agreement_id": s.layer_agreement}
+    table = paths_frame(rows, layer_columns=layers)
+    return table, {**rows, "commodity": [s.layer_commodity[j] for j in rows["layer"]]}
 
 
-def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFrame:
-    """Volume through each transit country and its share of known tariff revenue."""
+def _transit_table(
+    s: _Solved, paths: dict[str, list[Any]], f: _FlowRows, volume_dtype: Any
+) -> pd.DataFrame:
+    """Volume through each transit country and its share of known tariff revenue
+    (``paths``: the paths' columns; ``volume_dtype``: that of the paths table's volume)."""
     keys: list[tuple[str, str]] = []
     volume: list[float] = []
     usd: list[float] = []
     for countries, commodity, v in zip(
-        paths["countries"].tolist(),
-        paths["commodity"].tolist(),
-        paths["volume"].tolist(),
-        strict=True,
+        paths["countries"], paths["commodity"], paths["volume"], strict=True
     ):
         for country in countries[1:-1]:
             keys.append((country, commodity))
@@ -647,7 +643,7 @@ def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFram
             {
                 "country": pd.Series(dtype=object),
                 "commodity": pd.Series(dtype=object),
-                "volume": pd.Series(dtype=paths["volume"].dtype),
+                "volume": pd.Series(dtype=volume_dtype),
                 "unit": pd.Series(dtype=TEXT),
                 "tariff_revenue_usd": pd.Series(dtype=float),
             }
@@ -734,11 +730,11 @@ def extract_results(
     col_upper = lp.col_upper if col_upper is None else col_upper
     flows, f = _flow_rows(s)
     use = _arc_use(s, row_upper, f)
-    supply = pd.DataFrame(_node_columns(s, "s", ("available", "used", "unused")))
+    supply = _node_columns(s, "s", ("available", "used", "unused"))
     unmet = _node_columns(s, "d", ("demand", "delivered", "unmet"), tolerance=1e-6)
     searches = _Searches(s, _room(lp, use, col_upper))
-    unmet["limited_by"] = _unmet_reasons(unmet, supply, s, searches)
-    paths = _paths(s, f)
+    unmet["limited_by"] = listed(_unmet_reasons(unmet, supply, s, searches))
+    paths, path_columns = _paths(s, f)
     return Results(
         year=lp.year,
         status=sol.status,
@@ -748,10 +744,10 @@ def extract_results(
         links=_link_table(s, use, sol, f),
         unmet=pd.DataFrame(unmet),
         markets=pd.DataFrame(_node_columns(s, "m", (None, "delivered", None))),
-        supply=supply,
-        agreements=_agreement_table(s, paths, f, searches),
+        supply=pd.DataFrame(supply),
+        agreements=_agreement_table(s, path_columns, f, searches),
         paths=paths,
-        transit=_transit_table(s, paths, f),
+        transit=_transit_table(s, path_columns, f, paths["volume"].dtype),
         costs=_cost_table(s, f),
         prices=_price_table(s),
         warnings=lp.warnings,
