@@ -8,15 +8,17 @@ to pandas.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
 from pandas.api.types import infer_dtype
 from pandas.arrays import ArrowStringArray
 
-__all__ = ["TEXT", "as_stored", "listed", "strings", "text"]
+__all__ = ["TEXT", "as_stored", "frame", "listed", "strings", "text"]
 
 TEXT = pd.StringDtype(na_value=np.nan)  # what pandas makes of a column of str (and NaN)
 _NONE_AMONG_TEXT = pd.Series(["", None]).to_numpy()[1]  # what None becomes in such a column
@@ -57,3 +59,30 @@ def text(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> Any:
     if infer_dtype(values, skipna=True) == "string":
         return strings(values[rows])
     return values[rows]
+
+
+def frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """``pd.DataFrame(columns)`` (the same table: dtypes, index, a copy of every array) for
+    columns given as arrays or lists of one length, without the dict constructor's overhead."""
+    values = list(columns.values())
+    from_arrays = getattr(pd.DataFrame, "_from_arrays", None)
+    if from_arrays is None or not values or not all(_is_column(v) for v in values):
+        return pd.DataFrame(columns)
+    n = len(values[0])
+    same = pd.RangeIndex(n)
+    if any(len(v) != n or (isinstance(v, pd.Series) and not v.index.equals(same)) for v in values):
+        return pd.DataFrame(columns)  # pandas aligns or says what is wrong
+    arrays = [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+    names = _names(tuple(columns)).view()  # a view: a caller may rename it
+    table: pd.DataFrame = from_arrays(arrays, columns=names, index=same)
+    return table
+
+
+def _is_column(value: object) -> bool:
+    return isinstance(value, np.ndarray | ExtensionArray | pd.Series | list) and np.ndim(value) == 1
+
+
+@lru_cache(maxsize=64)
+def _names(names: tuple[str, ...]) -> pd.Index:
+    """The column labels of a table (pandas makes the same Index of the dict's keys)."""
+    return pd.Index(list(names))

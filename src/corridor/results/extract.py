@@ -25,7 +25,7 @@ from corridor.dataset.network import Network, canonical_units, commodity_factors
 from corridor.optimize.build import CAPACITY, LinearProgram
 from corridor.optimize.solve import Solution
 from corridor.options import SolveOptions
-from corridor.results.columns import TEXT, as_stored, listed, strings, text
+from corridor.results.columns import TEXT, as_stored, frame, listed, strings, text
 from corridor.results.diagnose import LayerSearch, shortfall_reason
 from corridor.results.paths import path_rows, paths_frame
 from corridor.routing.arcs import arc_ends
@@ -309,7 +309,7 @@ def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
         "commodity": s.commodities[code],
         "agreement_id": s.layer_agreement[layer],
     }
-    table = pd.DataFrame(
+    table = frame(
         {
             **{name: text(ids[name], keep) for name in ("link_id", "from_node", "to_node")},
             "reverse": lp.arc_reverse[arc][keep],
@@ -418,7 +418,7 @@ def _link_table(s: _Solved, use: _ArcUse, sol: Solution, f: _FlowRows) -> pd.Dat
         dtype=object,
     )
     utilisation = np.divide(used, capacity, out=np.full(n, np.nan), where=capacity > 0)
-    return pd.DataFrame(
+    return frame(
         {
             "link_id": text(lp.net.link_ids[lp.arc_link], keep),
             "name": s.data.link_names.take(lp.arc_link[keep]),
@@ -594,7 +594,7 @@ def _agreement_table(
             table[name].append(value)
     if not table["agreement_id"]:
         return pd.DataFrame([], columns=_AGREEMENT_COLUMNS)
-    return pd.DataFrame({name: listed(values) for name, values in table.items()})
+    return frame({name: listed(values) for name, values in table.items()})
 
 
 def _paths(s: _Solved, f: _FlowRows) -> tuple[pd.DataFrame, dict[str, list[Any]]]:
@@ -648,7 +648,7 @@ def _transit_table(
                 "tariff_revenue_usd": pd.Series(dtype=float),
             }
         )
-    return pd.DataFrame(
+    return frame(
         {
             "country": listed([k[0] for k in order]),
             "commodity": listed([k[1] for k in order]),
@@ -679,7 +679,7 @@ def _cost_table(s: _Solved, f: _FlowRows) -> pd.DataFrame:
         "distance tie-break (not a cost)": [distance.get(c, 0.0) for c in range(len(names))],
     }
     n = len(names) * len(items)
-    return pd.DataFrame(
+    return frame(
         {
             "item": listed([item for item in items for _ in names]),
             "commodity": listed(names * len(items)),
@@ -697,7 +697,7 @@ def _price_table(s: _Solved) -> pd.DataFrame:
     price, price_unit = s.data.given_prices(source)
     canonical = s.data.canonical
     kind = np.where(lp.col_block[delivery] == "d", "demand", "world market")
-    return pd.DataFrame(
+    return frame(
         {
             "node_id": text(s.node_ids[lp.col_node[delivery]]),
             "commodity": text(commodity),
@@ -742,9 +742,9 @@ def extract_results(
         solve_seconds=sol.seconds,
         flows=flows,
         links=_link_table(s, use, sol, f),
-        unmet=pd.DataFrame(unmet),
-        markets=pd.DataFrame(_node_columns(s, "m", (None, "delivered", None))),
-        supply=pd.DataFrame(supply),
+        unmet=frame(unmet),
+        markets=frame(_node_columns(s, "m", (None, "delivered", None))),
+        supply=frame(supply),
         agreements=_agreement_table(s, path_columns, f, searches),
         paths=paths,
         transit=_transit_table(s, path_columns, f, paths["volume"].dtype),

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.results.columns import text
+from corridor.results.columns import frame, text
 
 __all__ = ["decompose_paths", "end_to_end", "path_rows", "paths_frame"]
 
@@ -180,7 +180,7 @@ def paths_frame(
         return paths
     at = np.asarray(out["layer"], dtype=int)
     columns = {name: _typed(name, values) for name, values in out.items()}
-    return pd.DataFrame({**columns, **{name: text(values[at]) for name, values in extra.items()}})
+    return frame({**columns, **{name: text(values[at]) for name, values in extra.items()}})
 
 
 def _typed(name: str, values: list[Any]) -> Any:
