@@ -72,7 +72,7 @@ def frame(columns: dict[str, Any]) -> pd.DataFrame:
     same = pd.RangeIndex(n)
     if any(len(v) != n or (isinstance(v, pd.Series) and not v.index.equals(same)) for v in values):
         return pd.DataFrame(columns)  # pandas aligns or says what is wrong
-    arrays = [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+    arrays = [v.copy() if isinstance(v, np.ndarray | ExtensionArray) else v for v in values]
     names = _names(tuple(columns)).view()  # a view: a caller may rename it
     table: pd.DataFrame = from_arrays(arrays, columns=names, index=same)
     return table

@@ -13,6 +13,7 @@ factors to tonnes) is computed once per network (:class:`PerNetwork`).
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -232,6 +233,55 @@ class Results:
 
 
 @dataclass(frozen=True)
+class _ModelData:
+    """What the tables read from an LP alone, not from its solution."""
+
+    node_ids: np.ndarray  # by node position, as objects
+    commodities: np.ndarray  # by commodity position, as objects
+    layer_commodity: np.ndarray  # by layer, as the values of lp.layers["commodity"]
+    layer_agreement: np.ndarray  # by layer, as the values of lp.layers["agreement_id"]
+    delivery: np.ndarray  # columns of deliveries to demand and to world markets
+    blocks: dict[str, tuple[np.ndarray, Any, Any, Any]]  # s, d, m: columns, node, commodity, unit
+    prices: pd.DataFrame
+
+    @classmethod
+    def of(cls, lp: LinearProgram, data: _NetworkData) -> _ModelData:
+        def layer_column(name: str) -> np.ndarray:
+            return as_stored([getattr(x, name) for x in lp.layer_list])
+
+        node_ids = np.asarray(lp.nodes.tolist(), dtype=object)
+        commodities = np.asarray(lp.net.commodities, dtype=object)
+        delivery = np.isin(lp.col_block, _DELIVERY)
+        blocks = {}
+        for block in ("s", "d", "m"):
+            mask = lp.col_block == block
+            names = commodities[lp.col_commodity[mask]]
+            node = text(node_ids[lp.col_node[mask]])
+            blocks[block] = (mask, node, text(names), data.units(names))
+        return cls(
+            node_ids=node_ids,
+            commodities=commodities,
+            layer_commodity=layer_column("commodity"),
+            layer_agreement=layer_column("agreement_id"),
+            delivery=delivery,
+            blocks=blocks,
+            prices=_price_table(lp, data, node_ids, commodities, delivery),
+        )
+
+
+def _model_data(network: Network, lp: LinearProgram, data: _NetworkData) -> _ModelData:
+    """The LP's :class:`_ModelData`, made once per LP whose arrays are read-only (the LPs the
+    pipeline keeps per network and options), else for this extraction only."""
+    if lp.c.flags.writeable:
+        return _ModelData.of(lp, data)
+    made: dict[int, _ModelData] = derived(network, "results_model_data", lambda _: {})
+    if id(lp) not in made:
+        made[id(lp)] = _ModelData.of(lp, data)
+        weakref.finalize(lp, made.pop, id(lp), None)
+    return made[id(lp)]
+
+
+@dataclass(frozen=True)
 class _Solved:
     """A solved LP and what several tables read from it, computed once."""
 
@@ -239,28 +289,32 @@ class _Solved:
     lp: LinearProgram
     x: np.ndarray  # the flows, with |x| < 1e-9 set to 0
     data: _NetworkData
-    node_ids: np.ndarray  # by node position, as objects
-    commodities: np.ndarray  # by commodity position, as objects
-    layer_commodity: np.ndarray  # by layer, as the values of lp.layers["commodity"]
-    layer_agreement: np.ndarray  # by layer, as the values of lp.layers["agreement_id"]
-    delivery: np.ndarray  # columns of deliveries to demand and to world markets
+    model: _ModelData
 
     @classmethod
     def of(cls, network: Network, lp: LinearProgram, x: np.ndarray) -> _Solved:
-        def layer_column(name: str) -> np.ndarray:
-            return as_stored([getattr(x, name) for x in lp.layer_list])
+        data = _network_data(network)
+        return cls(network, lp, x, data, _model_data(network, lp, data))
 
-        return cls(
-            network=network,
-            lp=lp,
-            x=x,
-            data=_network_data(network),
-            node_ids=np.asarray(lp.nodes.tolist(), dtype=object),
-            commodities=np.asarray(lp.net.commodities, dtype=object),
-            layer_commodity=layer_column("commodity"),
-            layer_agreement=layer_column("agreement_id"),
-            delivery=np.isin(lp.col_block, _DELIVERY),
-        )
+    @property
+    def node_ids(self) -> np.ndarray:
+        return self.model.node_ids
+
+    @property
+    def commodities(self) -> np.ndarray:
+        return self.model.commodities
+
+    @property
+    def layer_commodity(self) -> np.ndarray:
+        return self.model.layer_commodity
+
+    @property
+    def layer_agreement(self) -> np.ndarray:
+        return self.model.layer_agreement
+
+    @property
+    def delivery(self) -> np.ndarray:
+        return self.model.delivery
 
 
 @dataclass(frozen=True)
@@ -458,12 +512,8 @@ def _node_columns(
     bound less the solved value where that exceeds ``tolerance`` * (1 + bound), else 0."""
     bound, solved, left = values
     lp = s.lp
-    mask = lp.col_block == block
-    commodity = s.commodities[lp.col_commodity[mask]]
-    columns: dict[str, Any] = {
-        "node_id": text(s.node_ids[lp.col_node[mask]]),
-        "commodity": text(commodity),
-    }
+    mask, node_id, commodity, unit = s.model.blocks[block]
+    columns: dict[str, Any] = {"node_id": node_id, "commodity": commodity}
     if bound is not None:
         columns[bound] = lp.col_value[mask]
     columns[solved] = s.x[mask]
@@ -471,7 +521,7 @@ def _node_columns(
         rest = lp.col_value[mask] - s.x[mask]
         rest = np.where(rest < 0, 0.0, rest)
         columns[left] = np.where(rest < tolerance * (1 + lp.col_value[mask]), 0.0, rest)
-    columns["unit"] = s.data.units(commodity)
+    columns["unit"] = unit
     return columns
 
 
@@ -689,17 +739,22 @@ def _cost_table(s: _Solved, f: _FlowRows) -> pd.DataFrame:
     )
 
 
-def _price_table(s: _Solved) -> pd.DataFrame:
+def _price_table(
+    lp: LinearProgram,
+    data: _NetworkData,
+    node_ids: np.ndarray,
+    commodities: np.ndarray,
+    delivery: np.ndarray,
+) -> pd.DataFrame:
     """The price each delivery is valued at, with the row it comes from."""
-    lp, delivery = s.lp, s.delivery
-    commodity = s.commodities[lp.col_commodity[delivery]]
+    commodity = commodities[lp.col_commodity[delivery]]
     source = lp.col_price_id[delivery]
-    price, price_unit = s.data.given_prices(source)
-    canonical = s.data.canonical
+    price, price_unit = data.given_prices(source)
+    canonical = data.canonical
     kind = np.where(lp.col_block[delivery] == "d", "demand", "world market")
     return frame(
         {
-            "node_id": text(s.node_ids[lp.col_node[delivery]]),
+            "node_id": text(node_ids[lp.col_node[delivery]]),
             "commodity": text(commodity),
             "kind": strings(kind.tolist()) if len(kind) else kind,
             "price": listed(price),
@@ -749,6 +804,6 @@ def extract_results(
         paths=paths,
         transit=_transit_table(s, path_columns, f, paths["volume"].dtype),
         costs=_cost_table(s, f),
-        prices=_price_table(s),
+        prices=s.model.prices.copy(),
         warnings=lp.warnings,
     )
