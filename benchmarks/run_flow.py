@@ -4,12 +4,15 @@ Run on demand (not a test):
 
     .venv/bin/pip install linopy pypsa      # the peers (not corridor dependencies)
     .venv/bin/python benchmarks/run_flow.py [--quick] [--out docs/benchmarks.md]
-    .venv/bin/python benchmarks/run_flow.py --end-to-end [--before OLD/src] [--out FILE]
+    .venv/bin/python benchmarks/run_flow.py --end-to-end [--before [LABEL=]OLD/src ...] [--out FILE]
+    .venv/bin/python benchmarks/run_flow.py --end-to-end --shipped-only \
+        --before 65fbd25=/tmp/old65/src --into docs/benchmarks.md
 
 ``--end-to-end`` times ``corridor.solve`` with its results on the shipped network (load once,
 solve once, then the median of 20 solves; ``--before`` also times the package in OLD/src,
 e.g. ``git archive 86d5703 src | tar -x -C OLD``) and on the synthetic networks against
-linopy and PyPSA (see peers.py for what each one's time includes).
+linopy and PyPSA (see peers.py for what each one's time includes). ``--shipped-only`` times
+the shipped network alone, in alternating rounds, and ``--into`` puts that section in a file.
 
 Every measurement runs in a fresh process (peak memory = that process's max RSS, including the
 Python interpreter and imports) and is the median of --repeat runs. Instances are seeded.
@@ -153,11 +156,30 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--end-to-end", action="store_true", help="corridor.solve with results")
-    parser.add_argument("--before", type=Path, default=None, help="src folder of an older corridor")
+    parser.add_argument(
+        "--before",
+        action="append",
+        default=[],
+        metavar="[LABEL=]SRC",
+        help="src folder of an older corridor (repeatable), e.g. 65fbd25=/tmp/old65/src",
+    )
+    parser.add_argument(
+        "--shipped-only", action="store_true", help="only the shipped network (with --end-to-end)"
+    )
+    parser.add_argument(
+        "--into", type=Path, default=None, help="replace that section of this markdown file"
+    )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
+    befores = dict(_labelled(b) for b in args.before)
+    if args.end_to_end and args.shipped_only:
+        section = shipped_section(befores, rounds=1 if args.quick else 5)
+        if args.into:
+            _replace_section(args.into, section)
+        print(section)
+        return
     if args.end_to_end:
-        section = end_to_end(args.quick, repeat, args.before)
+        section = end_to_end(args.quick, repeat, befores)
         if args.out:
             args.out.write_text(section, encoding="utf-8")
         print(section)
@@ -209,11 +231,79 @@ def main() -> None:
     print(report)
 
 
-def end_to_end(quick: bool, repeat: int, before: Path | None) -> str:
+def _labelled(before: str) -> tuple[str, Path]:
+    """``LABEL=SRC`` (or ``SRC``, labelled ``before``) as (label, path)."""
+    label, _, path = before.rpartition("=")
+    return (label or "before", Path(path))
+
+
+SHIPPED_TITLE = "## corridor end to end on the shipped network"
+
+
+def shipped_section(befores: dict[str, Path], rounds: int = 5) -> str:
+    """The shipped-network section: each code timed by :func:`measure_shipped` in ``rounds``
+    alternating rounds (so that all share the machine's state); the median of the medians."""
+    codes: dict[str, Path | None] = {"after (this checkout)": None, **befores}
+    runs: dict[str, list[dict[str, float | str]]] = {name: [] for name in codes}
+    for _ in range(rounds):
+        for name, src in codes.items():
+            runs[name].append(measure_shipped(src))
+            print(f"{name}: {float(runs[name][-1]['median']) * 1000:.1f} ms", flush=True)
+
+    def mid(name: str, key: str) -> float:
+        return statistics.median(float(m[key]) for m in runs[name]) * 1000
+
+    after = mid("after (this checkout)", "median")
+    lines = [
+        SHIPPED_TITLE,
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, {platform.system()} "
+        f"{platform.release()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"run {time.strftime('%Y-%m-%d')}.",
+        "",
+        "`corridor.solve(net, year=2024)` with all its results on the shipped network, loaded "
+        "once; one warm-up solve, then 20 solves (each code in a fresh process, "
+        f"{rounds} alternating rounds; the median of the rounds' medians). HiGHS is the time "
+        "of its two stages within a solve.",
+        "",
+        "| code | median | fastest | of which HiGHS | HiGHS share | median / after |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in codes:
+        median, highs = mid(name, "median"), mid(name, "highs")
+        fastest = min(float(m["min"]) for m in runs[name]) * 1000
+        lines.append(
+            f"| {name} | {median:.1f} ms | {fastest:.1f} ms | {highs:.1f} ms "
+            f"| {highs / median:.0%} | {median / after:.1f}× |"
+        )
+    command = " ".join(f"--before {n}={p}" for n, p in befores.items())
+    lines += [
+        "",
+        "Command: `.venv/bin/python benchmarks/run_flow.py --end-to-end --shipped-only "
+        f"{command} --into docs/benchmarks.md` (an older corridor's src: e.g. "
+        "`git archive 65fbd25 src | tar -x -C /tmp/old65`).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _replace_section(path: Path, section: str) -> None:
+    """Put ``section`` in place of the markdown section of its title in ``path`` (or at the
+    end)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(SHIPPED_TITLE)
+    if start < 0:
+        path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+        return
+    end = text.find("\n## ", start + len(SHIPPED_TITLE))
+    rest = text[end + 1 :] if end >= 0 else ""
+    path.write_text(text[:start] + section + ("\n" + rest if rest else ""), encoding="utf-8")
+
+
+def end_to_end(quick: bool, repeat: int, befores: dict[str, Path]) -> str:
     """Time corridor end to end on the shipped network and on the synthetic ones."""
     shipped = {"after": measure_shipped()}
-    if before is not None:
-        shipped["before"] = measure_shipped(before)
+    for label, src in befores.items():
+        shipped[label] = measure_shipped(src)
     for name, m in shipped.items():
         print(f"shipped {name}: median {float(m['median']) * 1000:.1f} ms", flush=True)
     sizes = [250, 2500] if quick else [250, 2500, 25000]
@@ -257,9 +347,9 @@ def render_end_to_end(
             f"| {name} | {float(m['first']) * 1000:.1f} ms | {float(m['median']) * 1000:.1f} ms "
             f"| {float(m['min']) * 1000:.1f} ms | {float(m['highs']) * 1000:.1f} ms |"
         )
-    if "before" in shipped:
-        ratio = float(shipped["before"]["median"]) / float(shipped["after"]["median"])
-        lines += ["", f"Median before / after: {ratio:.1f}×."]
+    for name in [n for n in shipped if n != "after"]:
+        ratio = float(shipped[name]["median"]) / float(shipped["after"]["median"])
+        lines += ["", f"Median {name} / after: {ratio:.1f}×."]
     lines += [
         "",
         "Synthetic networks (benchmarks/synthetic.py, as above), each cell a fresh process, "
