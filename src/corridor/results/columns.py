@@ -74,8 +74,20 @@ def frame(columns: dict[str, Any]) -> pd.DataFrame:
         return pd.DataFrame(columns)  # pandas aligns or says what is wrong
     arrays = [v.copy() if isinstance(v, np.ndarray | ExtensionArray) else v for v in values]
     names = _names(tuple(columns)).view()  # a view: a caller may rename it
-    table: pd.DataFrame = from_arrays(arrays, columns=names, index=same)
+    stored = all(_as_stored_in_block(v) for v in arrays)  # nothing for pandas to convert
+    table: pd.DataFrame = from_arrays(
+        arrays, columns=names, index=same, verify_integrity=not stored
+    )
     return table
+
+
+def _as_stored_in_block(value: object) -> bool:
+    """Whether pandas keeps ``value`` as it is (numbers, booleans, an extension array)."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biuf"
+    return isinstance(value, ExtensionArray) and not isinstance(
+        value, pd.arrays.NumpyExtensionArray
+    )
 
 
 def _is_column(value: object) -> bool:
