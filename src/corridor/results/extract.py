@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from corridor.dataset.network import Network, canonical_units, commodity_factors, derived
 from corridor.optimize.build import CAPACITY, LinearProgram
@@ -233,6 +234,52 @@ class Results:
 
 
 @dataclass(frozen=True)
+class _Columns:
+    """Positions (``at``) and the id columns of a set of LP columns or arcs: each id array
+    with whether it holds text (then a table's column of any rows of it is text)."""
+
+    at: np.ndarray
+    ids: dict[str, np.ndarray]
+    is_text: dict[str, bool]
+
+    @classmethod
+    def of(cls, at: np.ndarray, ids: dict[str, np.ndarray]) -> _Columns:
+        is_text = {k: infer_dtype(v, skipna=True) == "string" for k, v in ids.items()}
+        return cls(at, ids, is_text)
+
+    def column(self, name: str, rows: np.ndarray) -> Any:
+        """The rows of an id column, as a table's column of them."""
+        values = self.ids[name][rows]
+        return strings(values) if self.is_text[name] else values
+
+
+def _x_columns(lp: LinearProgram, node_ids: np.ndarray, layer_agreement: np.ndarray) -> _Columns:
+    """The flow columns (block x): their ids by column, positions in the LP's columns."""
+    cols = np.flatnonzero(lp.col_block == "x")
+    arc, layer, code = lp.col_arc[cols], lp.col_layer[cols], lp.col_commodity[cols]
+    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    ids = {
+        "link_id": lp.net.link_ids[lp.arc_link[arc]],
+        "from_node": node_ids[tail[arc]],
+        "to_node": node_ids[head[arc]],
+        "commodity": np.asarray(lp.net.commodities, dtype=object)[code],
+        "agreement_id": layer_agreement[layer],
+    }
+    return _Columns.of(cols, ids)
+
+
+def _arc_columns(lp: LinearProgram, node_ids: np.ndarray) -> _Columns:
+    """The arcs: their link and end node ids, by arc."""
+    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    ids = {
+        "link_id": lp.net.link_ids[lp.arc_link],
+        "from_node": node_ids[tail],
+        "to_node": node_ids[head],
+    }
+    return _Columns.of(np.arange(len(lp.arc_link)), ids)
+
+
+@dataclass(frozen=True)
 class _ModelData:
     """What the tables read from an LP alone, not from its solution."""
 
@@ -243,6 +290,8 @@ class _ModelData:
     delivery: np.ndarray  # columns of deliveries to demand and to world markets
     blocks: dict[str, tuple[np.ndarray, Any, Any, Any]]  # s, d, m: columns, node, commodity, unit
     prices: pd.DataFrame
+    x: _Columns  # the flow columns
+    arcs: _Columns
 
     @classmethod
     def of(cls, lp: LinearProgram, data: _NetworkData) -> _ModelData:
@@ -258,14 +307,17 @@ class _ModelData:
             names = commodities[lp.col_commodity[mask]]
             node = text(node_ids[lp.col_node[mask]])
             blocks[block] = (mask, node, text(names), data.units(names))
+        layer_agreement = layer_column("agreement_id")
         return cls(
             node_ids=node_ids,
             commodities=commodities,
             layer_commodity=layer_column("commodity"),
-            layer_agreement=layer_column("agreement_id"),
+            layer_agreement=layer_agreement,
             delivery=delivery,
             blocks=blocks,
             prices=_price_table(lp, data, node_ids, commodities, delivery),
+            x=_x_columns(lp, node_ids, layer_agreement),
+            arcs=_arc_columns(lp, node_ids),
         )
 
 
@@ -347,44 +399,39 @@ class _FlowRows:
 
 def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
     """Every (arc, layer) column with flow: the flows table and the same rows as arrays."""
-    lp = s.lp
-    cols = np.flatnonzero(lp.col_block == "x")
-    arc, layer, code = lp.col_arc[cols], lp.col_layer[cols], lp.col_commodity[cols]
-    link = lp.arc_link[arc]
-    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    lp, x = s.lp, s.model.x
+    cols = x.at
     flow = s.x[cols]
     keep = np.flatnonzero(flow > _TOL)
+    cols_kept = cols[keep]
+    arc, layer, code = lp.col_arc[cols_kept], lp.col_layer[cols_kept], lp.col_commodity[cols_kept]
+    link = lp.arc_link[arc]
     efficiency = lp.net.link_efficiency[link]
     tariff = lp.net.tariff[link, code]
-    ids = {
-        "link_id": lp.net.link_ids[link],
-        "from_node": s.node_ids[tail[arc]],
-        "to_node": s.node_ids[head[arc]],
-        "commodity": s.commodities[code],
-        "agreement_id": s.layer_agreement[layer],
-    }
+    ids = {name: values[keep] for name, values in x.ids.items()}
+    flow = flow[keep]
     table = frame(
         {
-            **{name: text(ids[name], keep) for name in ("link_id", "from_node", "to_node")},
-            "reverse": lp.arc_reverse[arc][keep],
-            **{name: text(ids[name], keep) for name in ("commodity", "agreement_id")},
-            "flow": flow[keep],
-            "delivered": (flow * efficiency)[keep],
-            "tariff_usd_per_unit": tariff[keep],
-            "unit": s.data.units(ids["commodity"][keep]),
+            **{name: x.column(name, keep) for name in ("link_id", "from_node", "to_node")},
+            "reverse": lp.arc_reverse[arc],
+            **{name: x.column(name, keep) for name in ("commodity", "agreement_id")},
+            "flow": flow,
+            "delivered": flow * efficiency,
+            "tariff_usd_per_unit": tariff,
+            "unit": s.data.units(ids["commodity"]),
         }
     )
     rows = _FlowRows(
-        arc=arc[keep],
-        layer=layer[keep],
-        code=code[keep],
-        link_id=ids["link_id"][keep],
-        from_node=ids["from_node"][keep],
-        to_node=ids["to_node"][keep],
-        flow=flow[keep],
-        efficiency=efficiency[keep],
-        unit_cost=lp.c[cols][keep],
-        tariff=tariff[keep],
+        arc=arc,
+        layer=layer,
+        code=code,
+        link_id=ids["link_id"],
+        from_node=ids["from_node"],
+        to_node=ids["to_node"],
+        flow=flow,
+        efficiency=efficiency,
+        unit_cost=lp.c[cols_kept],
+        tariff=tariff,
     )
     return table, rows
 
@@ -466,7 +513,7 @@ def _link_table(s: _Solved, use: _ArcUse, sol: Solution, f: _FlowRows) -> pd.Dat
     shadow[unpriced & binding] = np.nan
     shadow[~binding & ~np.isnan(capacity)] = 0.0
     keep = np.flatnonzero((np.nan_to_num(used) > _TOL) | ~np.isnan(capacity))
-    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    arcs = s.model.arcs
     per_unit_of = np.array(  # an arc with a capacity has the unit of its capacity
         ["" if np.isnan(c) else f"USD/yr per {u}" for c, u in zip(capacity, use.unit, strict=True)],
         dtype=object,
@@ -474,10 +521,10 @@ def _link_table(s: _Solved, use: _ArcUse, sol: Solution, f: _FlowRows) -> pd.Dat
     utilisation = np.divide(used, capacity, out=np.full(n, np.nan), where=capacity > 0)
     return frame(
         {
-            "link_id": text(lp.net.link_ids[lp.arc_link], keep),
+            "link_id": arcs.column("link_id", keep),
             "name": s.data.link_names.take(lp.arc_link[keep]),
-            "from_node": text(s.node_ids[tail], keep),
-            "to_node": text(s.node_ids[head], keep),
+            "from_node": arcs.column("from_node", keep),
+            "to_node": arcs.column("to_node", keep),
             "reverse": lp.arc_reverse[keep],
             "capacity": capacity[keep],
             "used": used[keep],
