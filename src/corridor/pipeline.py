@@ -165,7 +165,8 @@ def _input_hash(network: Network) -> str:
 
 
 def _rules_dict(rules: RouteRules) -> dict[str, list[str]]:
-    return {k: sorted(v) for k, v in dataclasses.asdict(rules).items()}
+    """Each rule's values, sorted (the fields of RouteRules are sets of ids)."""
+    return {f.name: sorted(getattr(rules, f.name)) for f in dataclasses.fields(rules)}
 
 
 def _provenance(network: Network, options: SolveOptions) -> dict[str, Any]:
