@@ -4,6 +4,15 @@ Run on demand (not a test):
 
     .venv/bin/pip install linopy pypsa      # the peers (not corridor dependencies)
     .venv/bin/python benchmarks/run_flow.py [--quick] [--out docs/benchmarks.md]
+    .venv/bin/python benchmarks/run_flow.py --end-to-end [--before [LABEL=]OLD/src ...] [--out FILE]
+    .venv/bin/python benchmarks/run_flow.py --end-to-end --shipped-only \
+        --before 65fbd25=/tmp/old65/src --into docs/benchmarks.md
+
+``--end-to-end`` times ``corridor.solve`` with its results on the shipped network (load once,
+solve once, then the median of 20 solves; ``--before`` also times the package in OLD/src,
+e.g. ``git archive 86d5703 src | tar -x -C OLD``) and on the synthetic networks against
+linopy and PyPSA (see peers.py for what each one's time includes). ``--shipped-only`` times
+the shipped network alone, in alternating rounds, and ``--into`` puts that section in a file.
 
 Every measurement runs in a fresh process (peak memory = that process's max RSS, including the
 Python interpreter and imports) and is the median of --repeat runs. Instances are seeded.
@@ -13,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -22,6 +32,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"  # the corridor of this checkout, before any installed copy
+
+
+def _env(src: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
+    }
+
+
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {here!r})
@@ -58,7 +78,42 @@ print(json.dumps({{"result": [float(r) for r in result],
 """
 
 
-_FOURTH = {"warm": "cold_objective", "corridor": "compile"}  # a run's 4th result, by tool
+_FOURTH = {  # a run's 4th result, by tool
+    "warm": "cold_objective",
+    "corridor": "compile",
+    "corridor_end_to_end": "again",
+}
+
+SHIPPED = """
+import json, statistics, time, warnings
+warnings.simplefilter("ignore")
+import corridor
+net = corridor.load()
+first = time.perf_counter(); corridor.solve(net, year=2024); first = time.perf_counter() - first
+times, highs = [], []
+for _ in range({repeat}):
+    t0 = time.perf_counter()
+    results = corridor.solve(net, year=2024)
+    times.append(time.perf_counter() - t0)
+    highs.append(results.solve_seconds)
+print(json.dumps({{"median": statistics.median(times), "min": min(times), "first": first,
+                  "highs": statistics.median(highs), "where": corridor.__file__}}))
+"""
+
+
+def measure_shipped(src: Path | None = None, repeat: int = 20) -> dict[str, float | str]:
+    """``corridor.solve(net, year=2024)`` on the loaded shipped network, in a fresh process
+    (with the package in ``src`` if given): the first solve and the median of ``repeat``."""
+    env = _env(src or SRC)
+    out = subprocess.run(
+        [sys.executable, "-c", SHIPPED.format(repeat=repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    result: dict[str, float | str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def measure(
@@ -72,6 +127,7 @@ def measure(
             text=True,
             timeout=timeout,
             check=True,
+            env=_env(SRC),
         )
     except (subprocess.TimeoutExpired, subprocess.CalledProcessError) as err:
         print(f"  {tool} n={n} k={k}: failed ({type(err).__name__})", file=sys.stderr)
@@ -99,8 +155,35 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller grid, one repeat")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--end-to-end", action="store_true", help="corridor.solve with results")
+    parser.add_argument(
+        "--before",
+        action="append",
+        default=[],
+        metavar="[LABEL=]SRC",
+        help="src folder of an older corridor (repeatable), e.g. 65fbd25=/tmp/old65/src",
+    )
+    parser.add_argument(
+        "--shipped-only", action="store_true", help="only the shipped network (with --end-to-end)"
+    )
+    parser.add_argument(
+        "--into", type=Path, default=None, help="replace that section of this markdown file"
+    )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
+    befores = dict(_labelled(b) for b in args.before)
+    if args.end_to_end and args.shipped_only:
+        section = shipped_section(befores, rounds=1 if args.quick else 5)
+        if args.into:
+            _replace_section(args.into, section)
+        print(section)
+        return
+    if args.end_to_end:
+        section = end_to_end(args.quick, repeat, befores)
+        if args.out:
+            args.out.write_text(section, encoding="utf-8")
+        print(section)
+        return
     sizes = [250, 2500] if args.quick else [250, 2500, 25000]
     peers_by_size = {250: ["linopy", "pypsa"], 2500: ["linopy", "pypsa"], 25000: []}
     rows = []
@@ -146,6 +229,164 @@ def main() -> None:
     if args.out:
         args.out.write_text(report, encoding="utf-8")
     print(report)
+
+
+def _labelled(before: str) -> tuple[str, Path]:
+    """``LABEL=SRC`` (or ``SRC``, labelled ``before``) as (label, path)."""
+    label, _, path = before.rpartition("=")
+    return (label or "before", Path(path))
+
+
+SHIPPED_TITLE = "## corridor end to end on the shipped network"
+
+
+def shipped_section(befores: dict[str, Path], rounds: int = 5) -> str:
+    """The shipped-network section: each code timed by :func:`measure_shipped` in ``rounds``
+    alternating rounds (so that all share the machine's state); the median of the medians."""
+    codes: dict[str, Path | None] = {"after (this checkout)": None, **befores}
+    runs: dict[str, list[dict[str, float | str]]] = {name: [] for name in codes}
+    for _ in range(rounds):
+        for name, src in codes.items():
+            runs[name].append(measure_shipped(src))
+            print(f"{name}: {float(runs[name][-1]['median']) * 1000:.1f} ms", flush=True)
+
+    def mid(name: str, key: str) -> float:
+        return statistics.median(float(m[key]) for m in runs[name]) * 1000
+
+    after = mid("after (this checkout)", "median")
+    lines = [
+        SHIPPED_TITLE,
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, {platform.system()} "
+        f"{platform.release()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"run {time.strftime('%Y-%m-%d')}.",
+        "",
+        "`corridor.solve(net, year=2024)` with all its results on the shipped network, loaded "
+        "once; one warm-up solve, then 20 solves (each code in a fresh process, "
+        f"{rounds} alternating rounds; the median of the rounds' medians). HiGHS is the time "
+        "of its two stages within a solve.",
+        "",
+        "| code | median | fastest | of which HiGHS | HiGHS share | median / after |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in codes:
+        median, highs = mid(name, "median"), mid(name, "highs")
+        fastest = min(float(m["min"]) for m in runs[name]) * 1000
+        lines.append(
+            f"| {name} | {median:.1f} ms | {fastest:.1f} ms | {highs:.1f} ms "
+            f"| {highs / median:.0%} | {median / after:.1f}× |"
+        )
+    command = " ".join(f"--before {n}={p}" for n, p in befores.items())
+    lines += [
+        "",
+        "Command: `.venv/bin/python benchmarks/run_flow.py --end-to-end --shipped-only "
+        f"{command} --into docs/benchmarks.md` (an older corridor's src: e.g. "
+        "`git archive 65fbd25 src | tar -x -C /tmp/old65`).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _replace_section(path: Path, section: str) -> None:
+    """Put ``section`` in place of the markdown section of its title in ``path`` (or at the
+    end)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(SHIPPED_TITLE)
+    if start < 0:
+        path.write_text(text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+        return
+    end = text.find("\n## ", start + len(SHIPPED_TITLE))
+    rest = text[end + 1 :] if end >= 0 else ""
+    path.write_text(text[:start] + section + ("\n" + rest if rest else ""), encoding="utf-8")
+
+
+def end_to_end(quick: bool, repeat: int, befores: dict[str, Path]) -> str:
+    """Time corridor end to end on the shipped network and on the synthetic ones."""
+    shipped = {"after": measure_shipped()}
+    for label, src in befores.items():
+        shipped[label] = measure_shipped(src)
+    for name, m in shipped.items():
+        print(f"shipped {name}: median {float(m['median']) * 1000:.1f} ms", flush=True)
+    sizes = [250, 2500] if quick else [250, 2500, 25000]
+    rows = []
+    for n in sizes:
+        for k in (1, 3) if quick else (1, 3, 10):
+            entry: dict[str, object] = {"n": n, "k": k}
+            tools = ["floor", "corridor_end_to_end"]
+            if n <= 2500:  # the peers at up to 10,000 links; PyPSA at up to 3 commodities
+                tools += ["linopy", "pypsa"] if k <= 3 else ["linopy"]
+            for tool in tools:
+                reps = 1 if tool == "pypsa" or n == 25000 else repeat
+                m = median_of(tool, n, k, reps)
+                entry[tool] = m
+                if m:
+                    print(f"n={n} k={k} {tool}: {m['a'] + m['b']:.3f} s", flush=True)
+            rows.append(entry)
+    return render_end_to_end(shipped, rows, repeat)
+
+
+def render_end_to_end(
+    shipped: dict[str, dict[str, float | str]], rows: list[dict[str, object]], repeat: int
+) -> str:
+    """The end-to-end section of docs/benchmarks.md."""
+    lines = [
+        "## corridor end to end (`corridor.solve` with its results)",
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, {platform.system()} "
+        f"{platform.release()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"run {time.strftime('%Y-%m-%d')}.",
+        "",
+        "Shipped network, `corridor.solve(net, year=2024)` on a network loaded once: the first "
+        "solve (it compiles the network and hashes its tables), then the median and the "
+        "fastest of 20 solves, and the HiGHS time (both stages) within a solve:",
+        "",
+        "| code | first solve | median | fastest | of which HiGHS |",
+        "|---|---|---|---|---|",
+    ]
+    for name, m in shipped.items():
+        lines.append(
+            f"| {name} | {float(m['first']) * 1000:.1f} ms | {float(m['median']) * 1000:.1f} ms "
+            f"| {float(m['min']) * 1000:.1f} ms | {float(m['highs']) * 1000:.1f} ms |"
+        )
+    for name in [n for n in shipped if n != "after"]:
+        ratio = float(shipped[name]["median"]) / float(shipped["after"]["median"])
+        lines += ["", f"Median {name} / after: {ratio:.1f}×."]
+    lines += [
+        "",
+        "Synthetic networks (benchmarks/synthetic.py, as above), each cell a fresh process, "
+        f"the median of {repeat} runs (PyPSA and 100,000 links: one run). What each column "
+        "includes:",
+        "",
+        "- **highspy floor**: `passModel` + HiGHS on matrices corridor built (nothing else).",
+        "- **corridor**: `corridor.solve` on a network just made (compiling it to arrays, the "
+        "input hash, the build, HiGHS, the solution checks and every results table: flows, "
+        "links, unmet with reasons, paths, transit, costs, prices), as corridor's own time + "
+        "HiGHS; **again**: a second `corridor.solve` of that network, end to end.",
+        '- **linopy**: the model from arrays, then `Model.solve(io_api="direct")` (highspy, no '
+        "LP file; linopy reads the solution back).",
+        "- **PyPSA**: buses, links, generators and loads added to a `Network`, "
+        "`n.optimize.create_model()` plus the shared-capacity constraint, then "
+        '`model.solve(io_api="direct")`: `n.optimize()` without writing the solution and '
+        "duals back and without its post-processing.",
+        "",
+        "| links | K | highspy floor | corridor | again | linopy | PyPSA "
+        "| corridor / floor | linopy / corridor | PyPSA / corridor | same objective |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        f, c = r.get("floor"), r.get("corridor_end_to_end")
+        lp_, pp = r.get("linopy"), r.get("pypsa")
+        tot = lambda m: m["a"] + m["b"] if m else None  # noqa: E731
+        ratio = lambda a, b: f"{a / b:.1f}×" if a and b else "—"  # noqa: E731
+        found = [m["objective"] for m in (c, lp_, pp) if m]  # type: ignore[index]
+        same = all(abs(o - found[0]) <= 1e-6 * max(1.0, abs(found[0])) for o in found)
+        again = f"{c['again']:.3f} s" if c else "—"  # type: ignore[index]
+        lines.append(
+            f"| ~{r['n'] * 4:,} | {r['k']} | {_fmt(f)} | {_fmt(c)} | {again} "  # type: ignore[operator, arg-type]
+            f"| {_fmt(lp_)} | {_fmt(pp)} | {ratio(tot(c), tot(f))} "  # type: ignore[arg-type]
+            f"| {ratio(tot(lp_), tot(c))} | {ratio(tot(pp), tot(c))} "  # type: ignore[arg-type]
+            f"| {'yes' if same else 'no'} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _fmt(m: dict[str, float] | None) -> str:

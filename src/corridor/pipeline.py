@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corridor.dataset.network import Network, derived
-from corridor.optimize.build import build_model
+import numpy as np
+
+from corridor.dataset.network import Network, derived, derived_for
+from corridor.optimize.build import LinearProgram, build_model
 from corridor.optimize.check import check_solution
 from corridor.optimize.solve import FlowModel
 from corridor.options import RouteRules, SolveOptions
@@ -94,10 +96,49 @@ def run(
         )
     if rules is not None:
         opts = dataclasses.replace(opts, rules=opts.rules.merged(rules))
-    model = FlowModel(
-        build_model(network, opts), method=opts.method, time_limit_s=opts.time_limit_s
-    )
+    model = FlowModel(_model(network, opts), method=opts.method, time_limit_s=opts.time_limit_s)
     return Run(network, opts, solve_model(network, model, opts), applied)
+
+
+_MODELS_KEPT = 4  # LPs kept per network (the options solved last)
+
+
+def _model_key(options: SolveOptions) -> Hashable | None:
+    """What the LP of a network depends on in ``options`` (None: values that do not hash)."""
+    key = (
+        options.year,
+        options.rules,
+        frozenset(options.commodity_rules.items()),
+        frozenset(options.unmet_penalty.items()),
+        options.agreement_weight,
+        options.market_weight,
+        options.distance_cost,
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _model(network: Network, options: SolveOptions) -> LinearProgram:
+    """The LP of ``network`` under ``options``, built once per network and options and kept
+    read-only (solvers and results only read it; a warm re-solve changes its own copies)."""
+    key = _model_key(options)
+    if key is None:
+        return build_model(network, options)
+    return derived_for(
+        network, "linear_program", key, lambda n: _read_only(build_model(n, options)), _MODELS_KEPT
+    )
+
+
+def _read_only(lp: LinearProgram) -> LinearProgram:
+    """``lp`` with every array made read-only, so that sharing it is safe."""
+    arrays = [getattr(lp, f.name) for f in dataclasses.fields(lp)]
+    for array in [*arrays, lp.a.data, lp.a.indices, lp.a.indptr]:
+        if isinstance(array, np.ndarray):
+            array.setflags(write=False)
+    return lp
 
 
 def _applied(
@@ -124,7 +165,8 @@ def _input_hash(network: Network) -> str:
 
 
 def _rules_dict(rules: RouteRules) -> dict[str, list[str]]:
-    return {k: sorted(v) for k, v in dataclasses.asdict(rules).items()}
+    """Each rule's values, sorted (the fields of RouteRules are sets of ids)."""
+    return {f.name: sorted(getattr(rules, f.name)) for f in dataclasses.fields(rules)}
 
 
 def _provenance(network: Network, options: SolveOptions) -> dict[str, Any]:

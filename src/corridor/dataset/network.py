@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar, cast
@@ -30,6 +30,7 @@ __all__ = [
     "commodity_factors",
     "conversion_factor",
     "derived",
+    "derived_for",
     "from_frames",
     "load",
 ]
@@ -78,20 +79,36 @@ class Network:
         return f"Network({counts}; from {self.path})"
 
 
-_DERIVED: dict[tuple[int, str], object] = {}
+_DERIVED: dict[tuple[int, Hashable], object] = {}
 
 
-def derived(network: Network, key: str, make: Callable[[Network], T]) -> T:
+def derived(network: Network, key: Hashable, make: Callable[[Network], T]) -> T:
     """``make(network)``, computed once per network object and kept while the network lives.
 
     Networks are immutable by contract (change one with :meth:`Network.replace`, which makes a
     new object), so what is derived from one stays true; nothing is stored on the network itself.
+    ``make`` must not keep the network alive (hold its tables, not the network).
     """
     slot = (id(network), key)
     if slot not in _DERIVED:
         _DERIVED[slot] = make(network)
         weakref.finalize(network, _DERIVED.pop, slot, None)
     return cast(T, _DERIVED[slot])
+
+
+def derived_for(
+    network: Network, key: Hashable, arg: Hashable, make: Callable[[Network], T], keep: int = 16
+) -> T:
+    """``make(network)`` for one ``arg`` (a year, a set of rules), as :func:`derived`; the
+    ``keep`` arguments used last are kept per network and key."""
+    memo: dict[Hashable, object] = derived(network, key, lambda _: {})
+    if arg in memo:
+        memo[arg] = memo.pop(arg)  # now the last used
+    else:
+        memo[arg] = make(network)
+        while len(memo) > keep:
+            memo.pop(next(iter(memo)))
+    return cast(T, memo[arg])
 
 
 def canonical_units(commodities: pd.DataFrame) -> dict[str, str]:

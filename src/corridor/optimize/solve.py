@@ -45,10 +45,17 @@ def _stdout_silenced() -> Iterator[None]:
             os.close(saved)
 
 
+_BANNER = {"shown": False}  # HiGHS prints its banner when the process's first instance is made
+
+
 def new_highs() -> highspy.Highs:
-    """A silent HiGHS instance."""
-    with _stdout_silenced():
+    """A silent HiGHS instance (stdout is silenced while the first one is made)."""
+    if _BANNER["shown"]:
         highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    else:
+        with _stdout_silenced():
+            highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        _BANNER["shown"] = True
     highs.setOptionValue("output_flag", False)
     return highs
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from corridor.dataset.network import Network
 from corridor.optimize.build import LinearProgram
@@ -59,7 +57,7 @@ class LayerSearch:
         self.room = room  # capacity left on each arc (inf where none)
         self.flow = flow  # the layer's flow on each arc
         self._positions = positions  # of each node id (by default, built when first needed)
-        self._graphs: dict[tuple[bool, bool], csr_matrix] = {}
+        self._graphs: dict[tuple[bool, bool], tuple[np.ndarray, np.ndarray]] = {}
         self._reached_from: dict[tuple[bool, bool, bytes], np.ndarray] = {}
 
     @classmethod
@@ -96,9 +94,9 @@ class LayerSearch:
         found = [self._positions.get(n, -1) for n in node_ids]
         return np.asarray([i for i in found if i >= 0], dtype=np.int64)
 
-    def _graph(self, full: bool, ruled: bool) -> csr_matrix:
-        """The residual network, with the saturated arcs the rules allow (``full``) and the
-        arcs the rules close (``ruled``) opened."""
+    def _graph(self, full: bool, ruled: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The residual network as (tail, head) arrays, with the saturated arcs the rules
+        allow (``full``) and the arcs the rules close (``ruled``) opened."""
         if (full, ruled) not in self._graphs:
             forward = self.allowed & (self.room > _TOL)
             if full:
@@ -110,27 +108,24 @@ class LayerSearch:
             back = self.flow > _TOL  # flow already sent can be rerouted
             tail = np.concatenate([self.tail[forward], self.head[back]])
             head = np.concatenate([self.head[forward], self.tail[back]])
-            n = len(self.lp.nodes)
-            order = np.argsort(tail, kind="stable")
-            starts = np.concatenate([[0], np.cumsum(np.bincount(tail, minlength=n))])
-            self._graphs[(full, ruled)] = csr_matrix(
-                (np.ones(len(tail)), head[order], starts), shape=(n, n)
-            )
+            self._graphs[(full, ruled)] = (tail, head)
         return self._graphs[(full, ruled)]
 
     def _reached(
         self, starts: np.ndarray, *, full: bool = False, ruled: bool = False
     ) -> np.ndarray:
-        """Nodes any of ``starts`` reaches (see :meth:`_graph`)."""
+        """Nodes any of ``starts`` reaches (see :meth:`_graph`), breadth first."""
         starts = np.unique(starts)
         key = (full, ruled, starts.tobytes())
         if key not in self._reached_from:
-            if len(starts):
-                graph = self._graph(full, ruled)
-                steps = dijkstra(graph, indices=starts, unweighted=True, min_only=True)
-                self._reached_from[key] = np.isfinite(steps)
-            else:
-                self._reached_from[key] = np.zeros(len(self.lp.nodes), dtype=bool)
+            reached = np.zeros(len(self.lp.nodes), dtype=bool)
+            reached[starts] = True
+            tail, head = self._graph(full, ruled) if len(starts) else (starts, starts)
+            step = reached[tail] & ~reached[head]
+            while step.any():
+                reached[head[step]] = True
+                step = reached[tail] & ~reached[head]
+            self._reached_from[key] = reached
         return self._reached_from[key]
 
     def reaches(

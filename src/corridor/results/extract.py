@@ -12,6 +12,7 @@ factors to tonnes) is computed once per network (:class:`PerNetwork`).
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
@@ -22,12 +23,13 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from corridor.dataset.network import Network, canonical_units, commodity_factors
+from corridor.dataset.network import Network, canonical_units, commodity_factors, derived
 from corridor.optimize.build import CAPACITY, LinearProgram
 from corridor.optimize.solve import Solution
 from corridor.options import SolveOptions
+from corridor.results.columns import TEXT, as_stored, frame, listed, strings, text
 from corridor.results.diagnose import LayerSearch, shortfall_reason
-from corridor.results.paths import decompose_paths
+from corridor.results.paths import path_rows, paths_frame
 from corridor.routing.arcs import arc_ends
 from corridor.units import convert
 
@@ -38,7 +40,6 @@ T = TypeVar("T")
 _TOL = 1e-7
 _MASS = "Mt/yr"
 _DELIVERY = ("d", "m")  # column blocks of deliveries to demand and to world markets
-_TEXT = pd.StringDtype(na_value=np.nan)  # what pandas makes of a column of str (and NaN)
 
 
 def per_unit(unit: object) -> str:
@@ -49,21 +50,18 @@ def per_unit(unit: object) -> str:
 class PerNetwork(Generic[T]):
     """A value derived from a network, computed once per :class:`Network` object.
 
-    A Network is immutable (a change returns a new Network) but unhashable (its fields are
-    DataFrames), so values are held by the network's identity, outside the network; an entry is
-    dropped when its network is garbage-collected, so an id is never reused while it is here.
+    Held by :func:`corridor.dataset.network.derived` (by the network's identity, outside the
+    network, dropped when the network is garbage-collected); each PerNetwork has its own key.
     """
+
+    _made = itertools.count()
 
     def __init__(self, compute: Callable[[Network], T]) -> None:
         self._compute = compute
-        self._values: dict[int, T] = {}
+        self._key = ("PerNetwork", getattr(compute, "__qualname__", ""), next(self._made))
 
     def __call__(self, network: Network) -> T:
-        key = id(network)
-        if key not in self._values:
-            self._values[key] = self._compute(network)
-            weakref.finalize(network, self._values.pop, key, None)
-        return self._values[key]
+        return derived(network, self._key, self._compute)
 
 
 class _NetworkData:
@@ -106,7 +104,12 @@ class _NetworkData:
 
     def column(self, commodities: Iterable[Any]) -> pd.Series:
         """The canonical unit of each commodity (NaN where it has none), as text."""
-        return pd.Series([self.canonical.get(c) for c in commodities], dtype=_TEXT)
+        return pd.Series(self.units(commodities), dtype=TEXT)
+
+    def units(self, commodities: Iterable[Any]) -> Any:
+        """The canonical unit of each commodity (NaN where it has none), as a text array."""
+        canonical = self.canonical
+        return strings([canonical.get(c) for c in commodities])
 
     def to_mass(self, commodity: str) -> float:
         """Mt/yr per canonical unit of ``commodity`` (NaN where no factor converts it)."""
@@ -231,6 +234,106 @@ class Results:
 
 
 @dataclass(frozen=True)
+class _Columns:
+    """Positions (``at``) and the id columns of a set of LP columns or arcs: each id array
+    with whether it holds text (then a table's column of any rows of it is text)."""
+
+    at: np.ndarray
+    ids: dict[str, np.ndarray]
+    is_text: dict[str, bool]
+
+    @classmethod
+    def of(cls, at: np.ndarray, ids: dict[str, np.ndarray]) -> _Columns:
+        is_text = {k: infer_dtype(v, skipna=True) == "string" for k, v in ids.items()}
+        return cls(at, ids, is_text)
+
+    def column(self, name: str, rows: np.ndarray) -> Any:
+        """The rows of an id column, as a table's column of them."""
+        values = self.ids[name][rows]
+        return strings(values) if self.is_text[name] else values
+
+
+def _x_columns(lp: LinearProgram, node_ids: np.ndarray, layer_agreement: np.ndarray) -> _Columns:
+    """The flow columns (block x): their ids by column, positions in the LP's columns."""
+    cols = np.flatnonzero(lp.col_block == "x")
+    arc, layer, code = lp.col_arc[cols], lp.col_layer[cols], lp.col_commodity[cols]
+    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    ids = {
+        "link_id": lp.net.link_ids[lp.arc_link[arc]],
+        "from_node": node_ids[tail[arc]],
+        "to_node": node_ids[head[arc]],
+        "commodity": np.asarray(lp.net.commodities, dtype=object)[code],
+        "agreement_id": layer_agreement[layer],
+    }
+    return _Columns.of(cols, ids)
+
+
+def _arc_columns(lp: LinearProgram, node_ids: np.ndarray) -> _Columns:
+    """The arcs: their link and end node ids, by arc."""
+    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    ids = {
+        "link_id": lp.net.link_ids[lp.arc_link],
+        "from_node": node_ids[tail],
+        "to_node": node_ids[head],
+    }
+    return _Columns.of(np.arange(len(lp.arc_link)), ids)
+
+
+@dataclass(frozen=True)
+class _ModelData:
+    """What the tables read from an LP alone, not from its solution."""
+
+    node_ids: np.ndarray  # by node position, as objects
+    commodities: np.ndarray  # by commodity position, as objects
+    layer_commodity: np.ndarray  # by layer, as the values of lp.layers["commodity"]
+    layer_agreement: np.ndarray  # by layer, as the values of lp.layers["agreement_id"]
+    delivery: np.ndarray  # columns of deliveries to demand and to world markets
+    blocks: dict[str, tuple[np.ndarray, Any, Any, Any]]  # s, d, m: columns, node, commodity, unit
+    prices: pd.DataFrame
+    x: _Columns  # the flow columns
+    arcs: _Columns
+
+    @classmethod
+    def of(cls, lp: LinearProgram, data: _NetworkData) -> _ModelData:
+        def layer_column(name: str) -> np.ndarray:
+            return as_stored([getattr(x, name) for x in lp.layer_list])
+
+        node_ids = np.asarray(lp.nodes.tolist(), dtype=object)
+        commodities = np.asarray(lp.net.commodities, dtype=object)
+        delivery = np.isin(lp.col_block, _DELIVERY)
+        blocks = {}
+        for block in ("s", "d", "m"):
+            mask = lp.col_block == block
+            names = commodities[lp.col_commodity[mask]]
+            node = text(node_ids[lp.col_node[mask]])
+            blocks[block] = (mask, node, text(names), data.units(names))
+        layer_agreement = layer_column("agreement_id")
+        return cls(
+            node_ids=node_ids,
+            commodities=commodities,
+            layer_commodity=layer_column("commodity"),
+            layer_agreement=layer_agreement,
+            delivery=delivery,
+            blocks=blocks,
+            prices=_price_table(lp, data, node_ids, commodities, delivery),
+            x=_x_columns(lp, node_ids, layer_agreement),
+            arcs=_arc_columns(lp, node_ids),
+        )
+
+
+def _model_data(network: Network, lp: LinearProgram, data: _NetworkData) -> _ModelData:
+    """The LP's :class:`_ModelData`, made once per LP whose arrays are read-only (the LPs the
+    pipeline keeps per network and options), else for this extraction only."""
+    if lp.c.flags.writeable:
+        return _ModelData.of(lp, data)
+    made: dict[int, _ModelData] = derived(network, "results_model_data", lambda _: {})
+    if id(lp) not in made:
+        made[id(lp)] = _ModelData.of(lp, data)
+        weakref.finalize(lp, made.pop, id(lp), None)
+    return made[id(lp)]
+
+
+@dataclass(frozen=True)
 class _Solved:
     """A solved LP and what several tables read from it, computed once."""
 
@@ -238,39 +341,32 @@ class _Solved:
     lp: LinearProgram
     x: np.ndarray  # the flows, with |x| < 1e-9 set to 0
     data: _NetworkData
-    node_ids: np.ndarray  # by node position, as objects
-    commodities: np.ndarray  # by commodity position, as objects
-    layer_commodity: np.ndarray  # by layer, as the values of lp.layers["commodity"]
-    layer_agreement: np.ndarray  # by layer, as the values of lp.layers["agreement_id"]
-    delivery: np.ndarray  # columns of deliveries to demand and to world markets
+    model: _ModelData
 
     @classmethod
     def of(cls, network: Network, lp: LinearProgram, x: np.ndarray) -> _Solved:
-        def layer_column(name: str) -> np.ndarray:
-            # None becomes NaN, as in lp.layers, where the column also holds text
-            values: np.ndarray = pd.Series([getattr(x, name) for x in lp.layer_list]).to_numpy()
-            return values
+        data = _network_data(network)
+        return cls(network, lp, x, data, _model_data(network, lp, data))
 
-        return cls(
-            network=network,
-            lp=lp,
-            x=x,
-            data=_network_data(network),
-            node_ids=np.asarray(lp.nodes.tolist(), dtype=object),
-            commodities=np.asarray(lp.net.commodities, dtype=object),
-            layer_commodity=layer_column("commodity"),
-            layer_agreement=layer_column("agreement_id"),
-            delivery=np.isin(lp.col_block, _DELIVERY),
-        )
+    @property
+    def node_ids(self) -> np.ndarray:
+        return self.model.node_ids
 
+    @property
+    def commodities(self) -> np.ndarray:
+        return self.model.commodities
 
-def _text(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> Any:
-    """``values[rows]`` as a column of the dtype pandas gives a column of all ``values``: text
-    where they hold text (and NaN), else objects (a table filtered after it is made keeps the
-    dtypes it was made with)."""
-    if infer_dtype(values, skipna=True) == "string":
-        return pd.array(values[rows], dtype=_TEXT)
-    return values[rows]
+    @property
+    def layer_commodity(self) -> np.ndarray:
+        return self.model.layer_commodity
+
+    @property
+    def layer_agreement(self) -> np.ndarray:
+        return self.model.layer_agreement
+
+    @property
+    def delivery(self) -> np.ndarray:
+        return self.model.delivery
 
 
 @dataclass(frozen=True)
@@ -303,44 +399,39 @@ class _FlowRows:
 
 def _flow_rows(s: _Solved) -> tuple[pd.DataFrame, _FlowRows]:
     """Every (arc, layer) column with flow: the flows table and the same rows as arrays."""
-    lp = s.lp
-    cols = np.flatnonzero(lp.col_block == "x")
-    arc, layer, code = lp.col_arc[cols], lp.col_layer[cols], lp.col_commodity[cols]
-    link = lp.arc_link[arc]
-    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    lp, x = s.lp, s.model.x
+    cols = x.at
     flow = s.x[cols]
     keep = np.flatnonzero(flow > _TOL)
+    cols_kept = cols[keep]
+    arc, layer, code = lp.col_arc[cols_kept], lp.col_layer[cols_kept], lp.col_commodity[cols_kept]
+    link = lp.arc_link[arc]
     efficiency = lp.net.link_efficiency[link]
     tariff = lp.net.tariff[link, code]
-    text = {
-        "link_id": lp.net.link_ids[link],
-        "from_node": s.node_ids[tail[arc]],
-        "to_node": s.node_ids[head[arc]],
-        "commodity": s.commodities[code],
-        "agreement_id": s.layer_agreement[layer],
-    }
-    table = pd.DataFrame(
+    ids = {name: values[keep] for name, values in x.ids.items()}
+    flow = flow[keep]
+    table = frame(
         {
-            **{name: _text(text[name], keep) for name in ("link_id", "from_node", "to_node")},
-            "reverse": lp.arc_reverse[arc][keep],
-            **{name: _text(text[name], keep) for name in ("commodity", "agreement_id")},
-            "flow": flow[keep],
-            "delivered": (flow * efficiency)[keep],
-            "tariff_usd_per_unit": tariff[keep],
-            "unit": s.data.column(text["commodity"][keep]).array,
+            **{name: x.column(name, keep) for name in ("link_id", "from_node", "to_node")},
+            "reverse": lp.arc_reverse[arc],
+            **{name: x.column(name, keep) for name in ("commodity", "agreement_id")},
+            "flow": flow,
+            "delivered": flow * efficiency,
+            "tariff_usd_per_unit": tariff,
+            "unit": s.data.units(ids["commodity"]),
         }
     )
     rows = _FlowRows(
-        arc=arc[keep],
-        layer=layer[keep],
-        code=code[keep],
-        link_id=text["link_id"][keep],
-        from_node=text["from_node"][keep],
-        to_node=text["to_node"][keep],
-        flow=flow[keep],
-        efficiency=efficiency[keep],
-        unit_cost=lp.c[cols][keep],
-        tariff=tariff[keep],
+        arc=arc,
+        layer=layer,
+        code=code,
+        link_id=ids["link_id"],
+        from_node=ids["from_node"],
+        to_node=ids["to_node"],
+        flow=flow,
+        efficiency=efficiency,
+        unit_cost=lp.c[cols_kept],
+        tariff=tariff,
     )
     return table, rows
 
@@ -422,26 +513,26 @@ def _link_table(s: _Solved, use: _ArcUse, sol: Solution, f: _FlowRows) -> pd.Dat
     shadow[unpriced & binding] = np.nan
     shadow[~binding & ~np.isnan(capacity)] = 0.0
     keep = np.flatnonzero((np.nan_to_num(used) > _TOL) | ~np.isnan(capacity))
-    tail, head = arc_ends(lp.net, lp.arc_link, lp.arc_reverse)
+    arcs = s.model.arcs
     per_unit_of = np.array(  # an arc with a capacity has the unit of its capacity
         ["" if np.isnan(c) else f"USD/yr per {u}" for c, u in zip(capacity, use.unit, strict=True)],
         dtype=object,
     )
     utilisation = np.divide(used, capacity, out=np.full(n, np.nan), where=capacity > 0)
-    return pd.DataFrame(
+    return frame(
         {
-            "link_id": _text(lp.net.link_ids[lp.arc_link], keep),
+            "link_id": arcs.column("link_id", keep),
             "name": s.data.link_names.take(lp.arc_link[keep]),
-            "from_node": _text(s.node_ids[tail], keep),
-            "to_node": _text(s.node_ids[head], keep),
+            "from_node": arcs.column("from_node", keep),
+            "to_node": arcs.column("to_node", keep),
             "reverse": lp.arc_reverse[keep],
             "capacity": capacity[keep],
             "used": used[keep],
-            "unit": _text(use.unit, keep),
+            "unit": text(use.unit, keep),
             "utilisation": utilisation[keep],
             "binding": binding[keep],
             "shadow_price": shadow[keep],
-            "shadow_price_unit": _text(per_unit_of, keep),
+            "shadow_price_unit": text(per_unit_of, keep),
         }
     )
 
@@ -468,9 +559,8 @@ def _node_columns(
     bound less the solved value where that exceeds ``tolerance`` * (1 + bound), else 0."""
     bound, solved, left = values
     lp = s.lp
-    mask = lp.col_block == block
-    commodity = s.commodities[lp.col_commodity[mask]]
-    columns: dict[str, Any] = {"node_id": s.node_ids[lp.col_node[mask]], "commodity": commodity}
+    mask, node_id, commodity, unit = s.model.blocks[block]
+    columns: dict[str, Any] = {"node_id": node_id, "commodity": commodity}
     if bound is not None:
         columns[bound] = lp.col_value[mask]
     columns[solved] = s.x[mask]
@@ -478,7 +568,7 @@ def _node_columns(
         rest = lp.col_value[mask] - s.x[mask]
         rest = np.where(rest < 0, 0.0, rest)
         columns[left] = np.where(rest < tolerance * (1 + lp.col_value[mask]), 0.0, rest)
-    columns["unit"] = s.data.column(commodity).array
+    columns["unit"] = unit
     return columns
 
 
@@ -510,14 +600,14 @@ class _Searches:
 
 
 def _unmet_reasons(
-    unmet: dict[str, Any], supply: pd.DataFrame, s: _Solved, searches: _Searches
+    unmet: dict[str, Any], supply: dict[str, Any], s: _Solved, searches: _Searches
 ) -> list[str]:
-    """What limits each unmet demand, in words."""
+    """What limits each unmet demand, in words (``unmet``, ``supply``: the tables' columns)."""
     lp = s.lp
     layer_of = {x.commodity: j for j, x in enumerate(lp.layer_list) if x.kind == "commodity"}
-    s_commodity = supply["commodity"].to_numpy(dtype=object)
-    s_node = supply["node_id"].to_numpy(dtype=object)
-    s_unused = supply["unused"].to_numpy()
+    s_commodity = np.asarray(supply["commodity"], dtype=object)
+    s_node = np.asarray(supply["node_id"], dtype=object)
+    s_unused = np.asarray(supply["unused"])
     reasons = []
     for node, commodity, short in zip(
         unmet["node_id"].tolist(),
@@ -582,16 +672,13 @@ def _agreement_row(
 
 
 def _agreement_table(
-    s: _Solved, paths: pd.DataFrame, f: _FlowRows, searches: _Searches
+    s: _Solved, paths: dict[str, list[Any]], f: _FlowRows, searches: _Searches
 ) -> pd.DataFrame:
-    """One row per agreement valid in the year (see :class:`Results`)."""
+    """One row per agreement valid in the year (see :class:`Results`); ``paths``: the paths'
+    columns."""
     by_layer: dict[int, list[tuple[Any, Any, Any]]] = defaultdict(list)
     for layer, nodes, links, countries in zip(
-        paths["layer"].tolist(),
-        paths["nodes"].tolist(),
-        paths["links"].tolist(),
-        paths["countries"].tolist(),
-        strict=True,
+        paths["layer"], paths["nodes"], paths["links"], paths["countries"], strict=True
     ):
         by_layer[int(layer)].append((nodes, links, countries))
     paid = f.flow * f.tariff
@@ -602,28 +689,29 @@ def _agreement_table(
         row = _agreement_row(s, col, by_layer.get(layer, []), own, searches)
         for name, value in row.items():
             table[name].append(value)
-    return pd.DataFrame(table if table["agreement_id"] else [], columns=_AGREEMENT_COLUMNS)
+    if not table["agreement_id"]:
+        return pd.DataFrame([], columns=_AGREEMENT_COLUMNS)
+    return frame({name: listed(values) for name, values in table.items()})
 
 
-def _paths(s: _Solved, f: _FlowRows) -> pd.DataFrame:
-    return decompose_paths(
-        f.columns(),
-        s.data.node_country,
-        s.data.link_countries,
-        layer_columns={"commodity": s.layer_commodity, "agreement_id": s.layer_agreement},
-    )
+def _paths(s: _Solved, f: _FlowRows) -> tuple[pd.DataFrame, dict[str, list[Any]]]:
+    """The paths table, and its columns as lists (with each path's commodity)."""
+    rows = path_rows(f.columns(), s.data.node_country, s.data.link_countries)
+    layers = {"commodity": s.layer_commodity, "agreement_id": s.layer_agreement}
+    table = paths_frame(rows, layer_columns=layers)
+    return table, {**rows, "commodity": [s.layer_commodity[j] for j in rows["layer"]]}
 
 
-def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFrame:
-    """Volume through each transit country and its share of known tariff revenue."""
+def _transit_table(
+    s: _Solved, paths: dict[str, list[Any]], f: _FlowRows, volume_dtype: Any
+) -> pd.DataFrame:
+    """Volume through each transit country and its share of known tariff revenue
+    (``paths``: the paths' columns; ``volume_dtype``: that of the paths table's volume)."""
     keys: list[tuple[str, str]] = []
     volume: list[float] = []
     usd: list[float] = []
     for countries, commodity, v in zip(
-        paths["countries"].tolist(),
-        paths["commodity"].tolist(),
-        paths["volume"].tolist(),
-        strict=True,
+        paths["countries"], paths["commodity"], paths["volume"], strict=True
     ):
         for country in countries[1:-1]:
             keys.append((country, commodity))
@@ -652,18 +740,18 @@ def _transit_table(s: _Solved, paths: pd.DataFrame, f: _FlowRows) -> pd.DataFram
             {
                 "country": pd.Series(dtype=object),
                 "commodity": pd.Series(dtype=object),
-                "volume": pd.Series(dtype=paths["volume"].dtype),
-                "unit": pd.Series(dtype=_TEXT),
+                "volume": pd.Series(dtype=volume_dtype),
+                "unit": pd.Series(dtype=TEXT),
                 "tariff_revenue_usd": pd.Series(dtype=float),
             }
         )
-    return pd.DataFrame(
+    return frame(
         {
-            "country": [k[0] for k in order],
-            "commodity": [k[1] for k in order],
-            "volume": [crossing[k] for k in order],
-            "unit": s.data.column(k[1] for k in order).array,
-            "tariff_revenue_usd": [revenue[k] for k in order],
+            "country": listed([k[0] for k in order]),
+            "commodity": listed([k[1] for k in order]),
+            "volume": listed([crossing[k] for k in order]),
+            "unit": s.data.units(k[1] for k in order),
+            "tariff_revenue_usd": listed([revenue[k] for k in order]),
         }
     )
 
@@ -687,32 +775,39 @@ def _cost_table(s: _Solved, f: _FlowRows) -> pd.DataFrame:
         "tariffs paid (known tariffs)": [tariffs.get(c, 0.0) for c in range(len(names))],
         "distance tie-break (not a cost)": [distance.get(c, 0.0) for c in range(len(names))],
     }
-    return pd.DataFrame(
+    n = len(names) * len(items)
+    return frame(
         {
-            "item": [item for item in items for _ in names],
-            "commodity": names * len(items),
-            "value": [v for values in items.values() for v in values],
-            "unit": "USD/yr",
+            "item": listed([item for item in items for _ in names]),
+            "commodity": listed(names * len(items)),
+            "value": listed([v for values in items.values() for v in values]),
+            "unit": listed(["USD/yr"] * n) if n else "USD/yr",
         }
     )
 
 
-def _price_table(s: _Solved) -> pd.DataFrame:
+def _price_table(
+    lp: LinearProgram,
+    data: _NetworkData,
+    node_ids: np.ndarray,
+    commodities: np.ndarray,
+    delivery: np.ndarray,
+) -> pd.DataFrame:
     """The price each delivery is valued at, with the row it comes from."""
-    lp, delivery = s.lp, s.delivery
-    commodity = s.commodities[lp.col_commodity[delivery]]
+    commodity = commodities[lp.col_commodity[delivery]]
     source = lp.col_price_id[delivery]
-    price, price_unit = s.data.given_prices(source)
-    canonical = s.data.canonical
-    return pd.DataFrame(
+    price, price_unit = data.given_prices(source)
+    canonical = data.canonical
+    kind = np.where(lp.col_block[delivery] == "d", "demand", "world market")
+    return frame(
         {
-            "node_id": s.node_ids[lp.col_node[delivery]],
-            "commodity": commodity,
-            "kind": np.where(lp.col_block[delivery] == "d", "demand", "world market"),
-            "price": price,
+            "node_id": text(node_ids[lp.col_node[delivery]]),
+            "commodity": text(commodity),
+            "kind": strings(kind.tolist()) if len(kind) else kind,
+            "price": listed(price),
             "price_unit": price_unit,
             "usd_per_unit": lp.col_price[delivery],
-            "unit": [f"USD per {per_unit(canonical.get(c))}" for c in commodity],
+            "unit": listed([f"USD per {per_unit(canonical.get(c))}" for c in commodity]),
             # the row ids as joining them with the price rows left them: text or NaN
             "price_id": pd.Series(
                 [v if isinstance(v, str) else np.nan for v in source], dtype=object
@@ -737,11 +832,11 @@ def extract_results(
     col_upper = lp.col_upper if col_upper is None else col_upper
     flows, f = _flow_rows(s)
     use = _arc_use(s, row_upper, f)
-    supply = pd.DataFrame(_node_columns(s, "s", ("available", "used", "unused")))
+    supply = _node_columns(s, "s", ("available", "used", "unused"))
     unmet = _node_columns(s, "d", ("demand", "delivered", "unmet"), tolerance=1e-6)
     searches = _Searches(s, _room(lp, use, col_upper))
-    unmet["limited_by"] = _unmet_reasons(unmet, supply, s, searches)
-    paths = _paths(s, f)
+    unmet["limited_by"] = listed(_unmet_reasons(unmet, supply, s, searches))
+    paths, path_columns = _paths(s, f)
     return Results(
         year=lp.year,
         status=sol.status,
@@ -749,13 +844,13 @@ def extract_results(
         solve_seconds=sol.seconds,
         flows=flows,
         links=_link_table(s, use, sol, f),
-        unmet=pd.DataFrame(unmet),
-        markets=pd.DataFrame(_node_columns(s, "m", (None, "delivered", None))),
-        supply=supply,
-        agreements=_agreement_table(s, paths, f, searches),
+        unmet=frame(unmet),
+        markets=frame(_node_columns(s, "m", (None, "delivered", None))),
+        supply=frame(supply),
+        agreements=_agreement_table(s, path_columns, f, searches),
         paths=paths,
-        transit=_transit_table(s, paths, f),
+        transit=_transit_table(s, path_columns, f, paths["volume"].dtype),
         costs=_cost_table(s, f),
-        prices=_price_table(s),
+        prices=s.model.prices.copy(),
         warnings=lp.warnings,
     )

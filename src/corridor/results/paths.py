@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["decompose_paths", "end_to_end"]
+from corridor.results.columns import frame, text
+
+__all__ = ["decompose_paths", "end_to_end", "path_rows", "paths_frame"]
 
 _MAX_PATHS = 10_000  # per layer
 _COLUMNS = ["layer", "path", "nodes", "links", "volume", "delivered", "countries", "unit_cost"]
@@ -128,6 +130,16 @@ def decompose_paths(
         delivered (after losses), countries (tuple, in order), unit_cost, and the
         ``layer_columns``.
     """
+    return paths_frame(path_rows(flows, node_country, link_countries, tolerance), layer_columns)
+
+
+def path_rows(
+    flows: pd.DataFrame | Mapping[str, Any],
+    node_country: pd.Series | Mapping[str, Any],
+    link_countries: pd.Series | Mapping[str, Any] | None = None,
+    tolerance: float = 1e-7,
+) -> dict[str, list[Any]]:
+    """The columns of :func:`decompose_paths` (without the layer columns), as lists."""
     layer = np.asarray(flows["layer"])
     link_id, tail, head = (_column(flows, c) for c in ("link_id", "from_node", "to_node"))
     flow, efficiency, cost = (_column(flows, c) for c in ("flow", "efficiency", "unit_cost"))
@@ -153,6 +165,13 @@ def decompose_paths(
             out["delivered"].append(delivered)
             out["countries"].append(tuple(dict.fromkeys(countries)))
             out["unit_cost"].append(float(sum(cost[i] for i in path)))
+    return out
+
+
+def paths_frame(
+    out: dict[str, list[Any]], layer_columns: Mapping[str, np.ndarray] | None = None
+) -> pd.DataFrame:
+    """The paths table of :func:`path_rows`'s columns and the ``layer_columns``."""
     extra = dict(layer_columns or {})
     if not out["layer"]:
         paths = pd.DataFrame([], columns=_COLUMNS)
@@ -160,7 +179,23 @@ def decompose_paths(
             paths[name] = values[np.zeros(0, dtype=int)]
         return paths
     at = np.asarray(out["layer"], dtype=int)
-    return pd.DataFrame({**out, **{name: values[at] for name, values in extra.items()}})
+    columns = {name: _typed(name, values) for name, values in out.items()}
+    return frame({**columns, **{name: text(values[at]) for name, values in extra.items()}})
+
+
+def _typed(name: str, values: list[Any]) -> Any:
+    """A column of the paths table as the array pandas makes of the list (ints, tuples or
+    floats); a list of anything else is left to pandas."""
+    if name in ("nodes", "links", "countries"):
+        cells = np.empty(len(values), dtype=object)
+        for i, cell in enumerate(values):
+            cells[i] = cell
+        return cells
+    if all(type(v) is int for v in values):
+        return np.array(values, dtype=np.int64)
+    if all(isinstance(v, float) for v in values):
+        return np.array(values, dtype=float)
+    return values
 
 
 def _layer_paths(arcs: _Layer, tolerance: float) -> list[tuple[str, list[int], float, float]]:

@@ -9,6 +9,7 @@ changed copy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -99,6 +100,11 @@ class CompiledNetwork:
     price_usd: np.ndarray  # USD per canonical unit (NaN where the unit cannot be converted)
     demand_ids: np.ndarray
 
+    @cached_property
+    def node_position(self) -> dict[str, int]:
+        """Each node id's position in ``nodes``."""
+        return {node: i for i, node in enumerate(self.nodes.tolist())}
+
 
 def commodity_positions(c: CompiledNetwork, commodities: list[str]) -> np.ndarray:
     """Position of each commodity in ``c.commodities`` (-1 where no link carries it)."""
@@ -108,9 +114,8 @@ def commodity_positions(c: CompiledNetwork, commodities: list[str]) -> np.ndarra
 
 def node_positions(c: CompiledNetwork, node_ids: list[str]) -> np.ndarray:
     """Position of each node id in ``c.nodes`` (-1 where unknown)."""
-    if not node_ids:
-        return np.zeros(0, dtype=np.int64)
-    return np.asarray(c.nodes.get_indexer(node_ids), dtype=np.int64)
+    where = c.node_position
+    return np.array([where.get(node, -1) for node in node_ids], dtype=np.int64)
 
 
 def great_circle_km(

@@ -16,7 +16,7 @@ from typing import Final
 
 import pycountry
 
-from corridor.dataset.network import Network
+from corridor.dataset.network import Network, derived
 from corridor.errors import OptionError
 from corridor.options import RouteRules, SolveOptions
 
@@ -53,32 +53,44 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
     return f" (did you mean {' or '.join(repr(by_fold[c]) for c in close)}?)" if close else ""
 
 
+def _countries(network: Network) -> frozenset[str]:
+    nodes = network.nodes["country"].dropna().astype(str)
+    crossed = {str(c) for cs in network.links["countries"] for c in cs}
+    return frozenset(set(nodes) | crossed)
+
+
+def _group_members(network: Network) -> dict[str, frozenset[str]]:
+    countries = _countries(network)
+    return {
+        str(gid): frozenset(part["country"].dropna().astype(str)) & countries
+        for gid, part in network.groups.groupby("group_id")
+    }
+
+
+def _link_ids(network: Network) -> frozenset[str]:
+    return frozenset(str(i) for i in network.links.index)
+
+
 @dataclass(frozen=True)
 class DatasetNames:
     """The countries, groups and links a dataset has, for checking what a user typed."""
 
     network: Network
 
-    @cached_property
+    @property
     def countries(self) -> frozenset[str]:
         """ISO codes of every node's country and every country a link crosses."""
-        nodes = self.network.nodes["country"].dropna().astype(str)
-        crossed = {str(c) for cs in self.network.links["countries"] for c in cs}
-        return frozenset(set(nodes) | crossed)
+        return derived(self.network, "dataset_countries", _countries)
 
-    @cached_property
+    @property
     def groups(self) -> dict[str, frozenset[str]]:
         """Each group id with its member and observer countries that the dataset has."""
-        g = self.network.groups
-        return {
-            str(gid): frozenset(part["country"].dropna().astype(str)) & self.countries
-            for gid, part in g.groupby("group_id")
-        }
+        return dict(derived(self.network, "dataset_groups", _group_members))
 
-    @cached_property
+    @property
     def links(self) -> frozenset[str]:
         """Link ids."""
-        return frozenset(str(i) for i in self.network.links.index)
+        return derived(self.network, "dataset_links", _link_ids)
 
     @cached_property
     def country_names(self) -> dict[str, str]:
@@ -247,7 +259,11 @@ def _rule_problems(names: DatasetNames, rules: RouteRules, where: str) -> list[s
 
 
 def year_coverage(network: Network) -> dict[str, frozenset[int]]:
-    """The years each year-dependent table has rows for."""
+    """The years each year-dependent table has rows for (found once per network)."""
+    return dict(derived(network, "year_coverage", _year_coverage))
+
+
+def _year_coverage(network: Network) -> dict[str, frozenset[int]]:
     return {
         table: frozenset(int(y) for y in getattr(network, table)["year"].dropna())
         for table in ("supply", "demand")
@@ -294,7 +310,7 @@ def check_options(network: Network, options: SolveOptions) -> tuple[str, ...]:
     """
     names = DatasetNames(network)
     problems = _rule_problems(names, options.rules, "rules")
-    commodities = set(network.commodities.index)
+    commodities = set(network.commodities.index) if options.commodity_rules else set()
     for commodity, rules in options.commodity_rules.items():
         if commodity not in commodities:
             problems.append(

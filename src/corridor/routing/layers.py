@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corridor.dataset.network import Network
+from corridor.dataset.network import Network, derived
 from corridor.options import RouteRules
 from corridor.routing.compiled import CompiledNetwork, commodity_positions, valid_in
 
@@ -30,8 +30,17 @@ class Layer:
 
 def group_countries(network: Network, groups: frozenset[str]) -> frozenset[str]:
     """Countries that are members or observers of any of ``groups``."""
+    members = derived(network, "group_countries", _members)
+    return frozenset().union(*(members.get(g, frozenset()) for g in groups))
+
+
+def _members(network: Network) -> dict[object, frozenset[str]]:
+    """Each group id's member and observer countries."""
     g = network.groups
-    return frozenset(g.loc[g["group_id"].isin(groups), "country"].dropna().astype(str))
+    return {
+        gid: frozenset(part.dropna().astype(str))
+        for gid, part in g["country"].groupby(g["group_id"], sort=False)
+    }
 
 
 def agreement_rules(row: pd.Series) -> RouteRules:
@@ -41,6 +50,36 @@ def agreement_rules(row: pd.Series) -> RouteRules:
         only_groups=frozenset(row["only_groups"]),
         avoid_links=frozenset(row["avoid_links"]),
         require_links=frozenset(row["require_links"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Agreements:
+    """The agreements table as plain values, read once per network."""
+
+    start: np.ndarray
+    end: np.ndarray
+    ids: list[str]
+    commodity: list[object]
+    origin: list[str]
+    destinations: list[tuple[str, ...]]
+    min_volume: list[float]
+    max_volume: list[float]
+    rules: list[RouteRules]
+
+
+def _agreements(network: Network) -> _Agreements:
+    a = network.agreements
+    return _Agreements(
+        start=a["start_year"].to_numpy(dtype=float, na_value=np.nan),
+        end=a["end_year"].to_numpy(dtype=float, na_value=np.nan),
+        ids=[str(i) for i in a.index.tolist()],
+        commodity=a["commodity"].tolist(),
+        origin=[str(o) for o in a["origin"].tolist()],
+        destinations=[tuple(d) for d in a["destinations"].tolist()],
+        min_volume=[float(v) for v in a["min_volume_canonical"].tolist()],
+        max_volume=[float(v) for v in a["max_volume_canonical"].tolist()],
+        rules=[agreement_rules(row) for _, row in a.iterrows()],
     )
 
 
@@ -59,24 +98,23 @@ def build_layers(
         Layer("commodity", commodity, rules.for_commodity(commodity, scoped))
         for commodity in c.commodities
     ]
-    a = network.agreements
-    if a.empty:
+    if network.agreements.empty:
         return tuple(layers)
-    start = a["start_year"].to_numpy(dtype=float, na_value=np.nan)
-    end = a["end_year"].to_numpy(dtype=float, na_value=np.nan)
-    for agreement_id, row in a[valid_in(start, end, year)].iterrows():
-        if row["commodity"] not in c.commodities:
+    a = derived(network, "agreement_layers", _agreements)
+    for i in np.flatnonzero(valid_in(a.start, a.end, year)).tolist():
+        if a.commodity[i] not in c.commodities:
             continue
+        commodity = str(a.commodity[i])
         layers.append(
             Layer(
                 "agreement",
-                str(row["commodity"]),
-                rules.for_commodity(str(row["commodity"]), scoped).merged(agreement_rules(row)),
-                str(agreement_id),
-                str(row["origin"]),
-                tuple(row["destinations"]),
-                float(row["min_volume_canonical"]),
-                float(row["max_volume_canonical"]),
+                commodity,
+                rules.for_commodity(commodity, scoped).merged(a.rules[i]),
+                a.ids[i],
+                a.origin[i],
+                a.destinations[i],
+                a.min_volume[i],
+                a.max_volume[i],
             )
         )
     return tuple(layers)
@@ -106,19 +144,35 @@ def allowed_arcs(
     """Boolean (arcs x layers) matrix: which arcs (given by their link) each layer may use."""
     commodity_col = commodity_positions(c, [x.commodity for x in layers])
     allowed: np.ndarray = c.carries[arc_link][:, commodity_col] & (commodity_col >= 0)
+    crosses = c.crosses[arc_link]
+    open_under: dict[RouteRules, np.ndarray] = {}
     for j, layer in enumerate(layers):
         rules = layer.rules
         if rules.empty:
             continue
-        country_index = pd.Index(c.countries)
-        crosses = c.crosses[arc_link]
-        if rules.avoid_countries:
-            hit = country_index.get_indexer(sorted(rules.avoid_countries))
-            allowed[:, j] &= ~crosses[:, hit[hit >= 0]].any(axis=1)
-        if rules.only_groups:
-            members = group_countries(network, rules.only_groups)
-            outside = ~country_index.isin(sorted(members))
-            allowed[:, j] &= ~crosses[:, outside].any(axis=1)
-        if rules.avoid_links:
-            allowed[:, j] &= ~np.isin(c.link_ids[arc_link], sorted(rules.avoid_links))
+        if rules not in open_under:
+            open_under[rules] = _open_under(network, c, arc_link, crosses, rules)
+        allowed[:, j] &= open_under[rules]
     return allowed
+
+
+def _open_under(
+    network: Network,
+    c: CompiledNetwork,
+    arc_link: np.ndarray,
+    crosses: np.ndarray,
+    rules: RouteRules,
+) -> np.ndarray:
+    """Which arcs ``rules`` leave open (``crosses``: the countries each arc crosses)."""
+    position = {country: i for i, country in enumerate(c.countries)}
+    keep = np.ones(len(arc_link), dtype=bool)
+    if rules.avoid_countries:
+        hit = [position[x] for x in sorted(rules.avoid_countries) if x in position]
+        keep &= ~crosses[:, hit].any(axis=1)
+    if rules.only_groups:
+        members = group_countries(network, rules.only_groups)
+        outside = np.array([country not in members for country in c.countries], dtype=bool)
+        keep &= ~crosses[:, outside].any(axis=1)
+    if rules.avoid_links:
+        keep &= ~np.isin(c.link_ids[arc_link], sorted(rules.avoid_links))
+    return keep
