@@ -52,7 +52,7 @@ def run_corridor_end_to_end(inst: Instance) -> tuple[float, float, float, float]
     The objective is the priority stage's: distance plus P * unmet.
     """
     import corridor
-    from corridor.optimize import SolveOptions
+    from corridor.options import SolveOptions
 
     net = to_network(inst)
     opts = SolveOptions(year=2024, unmet_penalty=PENALTIES)

@@ -51,7 +51,8 @@ import peers
 inst = make_instance({n}, {k}, seed={seed})
 tool, method = {tool!r}, {method!r}
 if tool == "warm":
-    from corridor.optimize import FlowModel, SolveOptions, build_model
+    from corridor.optimize import FlowModel, build_model
+    from corridor.options import SolveOptions
     from synthetic import to_network
     import numpy as np
     net = to_network(inst)
