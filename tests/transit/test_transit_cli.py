@@ -38,6 +38,8 @@ def test_skim_on_the_shipped_data(tmp_path: Path) -> None:
     bad = run("transit", "skim", "--from", "C_NOWHERE", "--to", "C_DUISBURG")
     assert bad.returncode == 2 and "unknown origin node 'C_NOWHERE'" in bad.stderr
     assert "Traceback" not in bad.stdout + bad.stderr
+    typo = run("transit", "skim", "--from", "C_XIAN", "--to", "C_DUSIBURG")
+    assert typo.returncode == 2 and "(did you mean 'C_DUISBURG'?)" in " ".join(typo.stderr.split())
 
 
 def test_simulate_writes_tables_summary_and_charts(tmp_path: Path) -> None:

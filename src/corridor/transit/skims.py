@@ -17,6 +17,7 @@ The same route rules as the flow engine apply.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from dataclasses import dataclass
 
@@ -197,7 +198,11 @@ def skim(
     """
     for name, node in (("origin", origin), ("destination", destination)):
         if node not in network.nodes.index:
-            raise SkimError(f"unknown {name} node {node!r}; see `corridor data show` for node ids")
+            close = difflib.get_close_matches(node, [str(i) for i in network.nodes.index], n=2)
+            guess = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+            raise SkimError(
+                f"unknown {name} node {node!r}{guess}; see `corridor data show` for node ids"
+            )
     rules = rules or RouteRules()
     times = TransitLookup(network)
     arcs = _arcs(network, year, rules, commodity, times)
