@@ -59,6 +59,7 @@ class Network:
     groups: pd.DataFrame
     transit: pd.DataFrame
     prices: pd.DataFrame
+    observations: pd.DataFrame
     sources: pd.DataFrame
     provenance: pd.DataFrame
     path: Path | None = None

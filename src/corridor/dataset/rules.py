@@ -267,10 +267,10 @@ def check_units(t: Tables, rows: Rows | None = None) -> list[Issue]:
     issues += _unit_issues(
         links, "links", ["capacity"], "capacity_unit", links["commodities"], "link_id", compatible
     )
-    for name in ("supply", "demand"):
-        frame = _checked(t, name, rows)
+    for name in ("supply", "demand", "observations"):
+        frame, id_col = _checked(t, name, rows), str(TABLES[name].id_column)
         issues += _unit_issues(
-            frame, name, ["value"], "unit", _as_lists(frame["commodity"]), f"{name}_id", compatible
+            frame, name, ["value"], "unit", _as_lists(frame["commodity"]), id_col, compatible
         )
     agreements = _checked(t, "agreements", rows)
     issues += _unit_issues(
@@ -703,7 +703,7 @@ def _quantity_dimensions(t: Tables, commodity: str) -> set[str]:
         )
         if commodity in carried and not np.isnan(capacity)
     ]
-    for name in ("supply", "demand", "agreements"):
+    for name in ("supply", "demand", "agreements", "observations"):
         frame = t[name]
         found = zip(frame["commodity"].tolist(), frame["unit"].tolist(), strict=True)
         units += [unit for c, unit in found if isinstance(c, str) and c == commodity]
@@ -862,6 +862,69 @@ def check_transit(t: Tables, rows: Rows | None = None) -> list[Issue]:
     return issues
 
 
+_PERIOD = r"(\d{4})-(0[1-9]|1[0-2])/(\d{4})-(0[1-9]|1[0-2])"
+
+
+def _bad_periods(obs: pd.DataFrame) -> pd.Series:
+    """Which observations give a period that is not ``YYYY-MM/YYYY-MM`` inside their year."""
+    parts = obs["period"].astype("string").str.fullmatch(_PERIOD)
+    found = obs["period"].astype("string").str.extract(_PERIOD)
+    year = obs["year"].astype("string")
+    inside = (found[0] == year) & (found[2] == year) & (found[1] <= found[3])
+    return (obs["period"].notna() & ~(parts.fillna(False) & inside.fillna(False))).astype(bool)
+
+
+def _not_carried(t: Tables, obs: pd.DataFrame) -> pd.Series:
+    """Which link observations name a commodity their link does not carry."""
+    carried = dict(zip(t["links"]["link_id"], t["links"]["commodities"], strict=True))
+    return pd.Series(
+        [
+            isinstance(target, str) and target in carried and commodity not in carried[target]
+            for target, commodity in zip(obs["target"], obs["commodity"], strict=True)
+        ],
+        index=obs.index,
+        dtype=bool,
+    )
+
+
+def check_observations(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """An observation's period lies inside its year; its link carries its commodity."""
+    obs, issues = _checked(t, "observations", rows), []
+    if obs.empty:
+        return issues
+    for mask, code, column, message, hint in (
+        (
+            _bad_periods(obs),
+            "bad-period",
+            "period",
+            "give a period that is not YYYY-MM/YYYY-MM inside their year",
+            "write the months covered, e.g. 2024-01/2024-07, or leave it empty for the whole year",
+        ),
+        (
+            _not_carried(t, obs),
+            "commodity-not-carried",
+            "commodity",
+            "name a commodity their link does not carry",
+            "use a commodity listed in the link's commodities in links.csv",
+        ),
+    ):
+        if mask.any():
+            issues.append(
+                make_issue(
+                    code,
+                    ERROR,
+                    "observations",
+                    f"{mask.sum()} observation(s) {message}",
+                    hint,
+                    column=column,
+                    rows=_lines(obs.index[mask]),
+                    ids=obs.loc[mask, "obs_id"],
+                    values=obs.loc[mask, column].astype(str),
+                )
+            )
+    return issues
+
+
 RULES: tuple[Rule, ...] = (
     check_duplicate_ids,
     check_references,
@@ -877,6 +940,7 @@ RULES: tuple[Rule, ...] = (
     check_conversion_ranges,
     check_sources,
     check_transit,
+    check_observations,
 )
 
 
@@ -901,6 +965,7 @@ _QUANTITIES = (
     | _columns("supply", "value", "unit", "commodity")
     | _columns("demand", "value", "unit", "commodity")
     | _columns("agreements", "min_volume", "max_volume", "unit", "commodity")
+    | _columns("observations", "value", "unit", "commodity")
 )
 _SOURCED = frozenset(
     f"{name}.{column}"
@@ -932,6 +997,7 @@ RULE_INPUTS: Mapping[Rule, frozenset[str]] = {
     check_conversion_ranges: _columns("conversions", "factor", "low", "high"),
     check_sources: _columns("sources", "url"),
     check_transit: _columns("transit", "*"),
+    check_observations: _columns("observations", "period", "year", "target", "commodity"),
 }
 
 #: The columns of other rows that a rule looks up to check a row. When an edit changes them in
@@ -944,4 +1010,5 @@ RULE_LOOKUPS: Mapping[Rule, frozenset[str]] = {
     | _columns("links", "commodities", "from_node", "to_node", "bidirectional")
     | _columns("supply", "commodity", "node_id"),
     check_conversions: _columns("conversions", "commodity", "from_unit", "to_unit"),
+    check_observations: _columns("links", "link_id", "commodities"),
 }

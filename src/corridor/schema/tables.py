@@ -14,6 +14,7 @@ from corridor.schema.vocabulary import (
     LINK_STATUSES,
     MODES,
     NODE_KINDS,
+    OBSERVATION_KINDS,
     PRICE_UNITS,
     QUANTITY_UNITS,
     SOURCED_TABLES,
@@ -475,6 +476,61 @@ PRICES = TableSpec(
     ),
 )
 
+OBSERVATIONS = TableSpec(
+    "observations",
+    "What the corridor actually carried: published figures the model is checked against.",
+    "obs_id",
+    (
+        Column("obs_id", "str", "Unique id, `O_` prefix.", required=True),
+        Column(
+            "kind",
+            "str",
+            "What was measured (link_throughput: the flow on a link, all directions).",
+            required=True,
+            allowed=OBSERVATION_KINDS,
+        ),
+        Column("target", "str", "The link measured.", required=True, references="links.link_id"),
+        Column(
+            "commodity", "str", "Commodity.", required=True, references="commodities.commodity_id"
+        ),
+        Column(
+            "year",
+            "int",
+            "Year the figure is for.",
+            required=True,
+            minimum=FIRST_YEAR,
+            maximum=LAST_YEAR,
+        ),
+        Column(
+            "period",
+            "str",
+            "Months covered, `YYYY-MM/YYYY-MM` (empty: the whole calendar year).",
+        ),
+        Column(
+            "value",
+            "float",
+            "The figure as published (for a period: its total, never annualised).",
+            required=True,
+            unit="@unit",
+            minimum=0,
+            sourced=True,
+        ),
+        Column("unit", "str", "Unit of `value`.", required=True, allowed=QUANTITY_UNITS),
+        STATUS_COLUMN,
+        Column("confidence", "str", "H, M or L.", required=True, allowed=CONFIDENCES),
+        Column("sources", "list", "Sources.", required=True, references="sources.source_id"),
+        Column("note", "str", "Free text."),
+    ),
+    required_file=False,
+    notes=(
+        "A figure for part of a year keeps its `period` and its own total in `value`; "
+        "`corridor backtest` reports it but never compares it with an annual model value.",
+        "`unit` is annual (Mt/yr, bcm/yr, million bbl/yr): a period's total is written in the "
+        "annual unit of the same quantity (6.53 bcm in January-July is `6.53`, `bcm/yr`).",
+        "Every `value` has a provenance row like the other sourced tables.",
+    ),
+)
+
 TABLES: Final[dict[str, TableSpec]] = {
     t.name: t
     for t in (
@@ -489,6 +545,7 @@ TABLES: Final[dict[str, TableSpec]] = {
         GROUPS,
         TRANSIT,
         PRICES,
+        OBSERVATIONS,
         PROVENANCE,
     )
 }

@@ -30,7 +30,18 @@ TARIFF_UNITS: Final = ("USD/bbl", "USD/t", "USD/1000m3", "USD/TEU", "USD/t-km")
 #: Units of what a delivered unit is worth (prices, freight rates).
 PRICE_UNITS: Final = ("USD/bbl", "USD/t", "USD/1000m3", "USD/MMBtu", "USD/TEU", "USD/FEU")
 CONVERSION_UNITS: Final = ("t", "bbl", "TEU", "m3", "MMBtu")
-SOURCED_TABLES: Final = ("nodes", "links", "supply", "demand", "agreements", "transit", "prices")
+SOURCED_TABLES: Final = (
+    "nodes",
+    "links",
+    "supply",
+    "demand",
+    "agreements",
+    "transit",
+    "prices",
+    "observations",
+)
+#: What an observation measures (see docs/backtest.md for how the model side is read).
+OBSERVATION_KINDS: Final = ("link_throughput",)
 #: What a transit parameter measures, and the canonical units it may be given in.
 TRANSIT_COMPONENTS: Final[dict[str, tuple[str, ...]]] = {
     "speed": ("km/h",),  # line-haul commercial speed of a mode (in a country)
