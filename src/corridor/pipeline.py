@@ -18,20 +18,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from corridor.dataset.network import Network, derived, derived_for
+from corridor.errors import OptionError
 from corridor.optimize.build import LinearProgram, build_model
 from corridor.optimize.check import check_solution
 from corridor.optimize.solve import FlowModel
 from corridor.options import RouteRules, SolveOptions
 from corridor.results import Results, extract_results
-from corridor.routing.inputs import resolve_rules
+from corridor.results.backtest import BACKTEST_COLUMNS, compare_observations, observation_years
+from corridor.routing.inputs import check_year, resolve_rules
 from corridor.version import __version__
 
 if TYPE_CHECKING:
     from corridor.scenario import AppliedScenario, Scenario
 
-__all__ = ["Run", "run", "solve", "solve_model", "solve_scenario"]
+__all__ = ["Run", "backtest", "backtest_years", "run", "solve", "solve_model", "solve_scenario"]
 
 
 @dataclass(frozen=True)
@@ -246,3 +249,54 @@ def solve(
 def solve_scenario(applied: AppliedScenario) -> Results:
     """Optimise the flows of an applied scenario (:func:`run` with it)."""
     return run(applied.network, applied).results
+
+
+def backtest_years(
+    network: Network, years: Iterable[int] | None = None, *, label: str = "year"
+) -> list[int]:
+    """The years to backtest: those given (each checked like ``solve --year`` and required
+    to have observations), or every observed year the dataset can solve.
+
+    Raises
+    ------
+    OptionError
+        If a year has no supply or demand, or no observation.
+    """
+    observed = observation_years(network)
+    if years is None:
+        return [y for y in observed if _solvable(network, y)]
+    chosen = sorted(set(years))
+    for year in chosen:
+        check_year(network, year, label=label)
+        if year not in observed:
+            have = ", ".join(map(str, observed)) or "no year"
+            raise OptionError(
+                [f"{label} {year}: observations.csv has no figure for {year}; it covers {have}"]
+            )
+    return chosen
+
+
+def _solvable(network: Network, year: int) -> bool:
+    try:
+        check_year(network, year)
+    except OptionError:
+        return False
+    return True
+
+
+def backtest(
+    network: Network, years: Iterable[int] | None = None, options: SolveOptions | None = None
+) -> pd.DataFrame:
+    """Solve each year through :func:`run` and set every observation of it next to the model's
+    value (see :mod:`corridor.results.backtest`; default: every observed year that solves)."""
+    frames = [
+        compare_observations(network, run(network, options=_for_year(options, year)).results)
+        for year in backtest_years(network, years)
+    ]
+    if not frames:
+        return pd.DataFrame(columns=list(BACKTEST_COLUMNS))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _for_year(options: SolveOptions | None, year: int) -> SolveOptions:
+    return dataclasses.replace(options or SolveOptions(), year=year)

@@ -52,6 +52,11 @@ COMMANDS: Final = {
         "solve",
         "Optimise the flows of a year: routes, bottlenecks, unmet demand, agreements.",
     ),
+    "backtest": LazyCommand(
+        "corridor.cli.backtest_cmd",
+        "backtest",
+        "Check the model against observed flows: error and verdict per observation.",
+    ),
     "compare": LazyCommand(
         "corridor.cli.scenario_cmd",
         "compare",

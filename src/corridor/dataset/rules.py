@@ -889,7 +889,8 @@ def _not_carried(t: Tables, obs: pd.DataFrame) -> pd.Series:
 
 def check_observations(t: Tables, rows: Rows | None = None) -> list[Issue]:
     """An observation's period lies inside its year; its link carries its commodity."""
-    obs, issues = _checked(t, "observations", rows), []
+    obs = _checked(t, "observations", rows)
+    issues: list[Issue] = []
     if obs.empty:
         return issues
     for mask, code, column, message, hint in (
