@@ -52,11 +52,6 @@ COMMANDS: Final = {
         "solve",
         "Optimise the flows of a year: routes, bottlenecks, unmet demand, agreements.",
     ),
-    "backtest": LazyCommand(
-        "corridor.cli.backtest_cmd",
-        "backtest",
-        "Check the model against observed flows: error and verdict per observation.",
-    ),
     "compare": LazyCommand(
         "corridor.cli.scenario_cmd",
         "compare",
@@ -66,6 +61,11 @@ COMMANDS: Final = {
         "corridor.cli.report_cmd",
         "report",
         "Write a self-contained HTML report: flow map, Sankey, bottlenecks, agreements, sources.",
+    ),
+    "backtest": LazyCommand(
+        "corridor.cli.backtest_cmd",
+        "backtest",
+        "Check the model against observed flows: error and verdict per observation.",
     ),
     "data": LazyCommand("corridor.cli.data_cmd", "app", "Look at a dataset and export it."),
     "transit": LazyCommand(

@@ -18,7 +18,7 @@ import pycountry
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from corridor.dataset.issues import ERROR, WARNING, Issue, make_issue
+from corridor.dataset.issues import ERROR, WARNING, Issue, Severity, make_issue
 from corridor.geo.basemap import country_distances_km
 from corridor.schema import TABLES
 from corridor.schema.vocabulary import SOURCED_TABLES, TRANSIT_COMPONENTS
@@ -887,42 +887,45 @@ def _not_carried(t: Tables, obs: pd.DataFrame) -> pd.Series:
     )
 
 
+def _observation_issue(
+    obs: pd.DataFrame, mask: pd.Series, code: str, severity: Severity, column: str, text: str
+) -> Issue:
+    """One issue for the observations ``mask`` selects (``text``: what is wrong | the hint)."""
+    message, hint = text.split(" | ")
+    return make_issue(
+        code,
+        severity,
+        "observations",
+        f"{mask.sum()} observation(s) {message}",
+        hint,
+        column=column,
+        rows=_lines(obs.index[mask]),
+        ids=obs.loc[mask, "obs_id"],
+        values=obs.loc[mask, column].astype(str),
+    )
+
+
 def check_observations(t: Tables, rows: Rows | None = None) -> list[Issue]:
-    """An observation's period lies inside its year; its link carries its commodity."""
+    """An observation's period lies inside its year (an error); its link carries its commodity
+    (a warning: a scenario may change what a link carries, not what it carried)."""
     obs = _checked(t, "observations", rows)
-    issues: list[Issue] = []
     if obs.empty:
-        return issues
-    for mask, code, column, message, hint in (
-        (
-            _bad_periods(obs),
-            "bad-period",
-            "period",
-            "give a period that is not YYYY-MM/YYYY-MM inside their year",
-            "write the months covered, e.g. 2024-01/2024-07, or leave it empty for the whole year",
-        ),
-        (
-            _not_carried(t, obs),
-            "commodity-not-carried",
-            "commodity",
-            "name a commodity their link does not carry",
-            "use a commodity listed in the link's commodities in links.csv",
-        ),
-    ):
-        if mask.any():
-            issues.append(
-                make_issue(
-                    code,
-                    ERROR,
-                    "observations",
-                    f"{mask.sum()} observation(s) {message}",
-                    hint,
-                    column=column,
-                    rows=_lines(obs.index[mask]),
-                    ids=obs.loc[mask, "obs_id"],
-                    values=obs.loc[mask, column].astype(str),
-                )
-            )
+        return []
+    issues = []
+    bad_period, not_carried = _bad_periods(obs), _not_carried(t, obs)
+    if bad_period.any():
+        text = (
+            "give a period that is not YYYY-MM/YYYY-MM inside their year | write the months "
+            "covered, e.g. 2024-01/2024-07, or leave it empty for the whole year"
+        )
+        issues.append(_observation_issue(obs, bad_period, "bad-period", ERROR, "period", text))
+    if not_carried.any():
+        text = (
+            "name a commodity their link does not carry | use a commodity listed in the link's "
+            "commodities in links.csv"
+        )
+        code = "commodity-not-carried"
+        issues.append(_observation_issue(obs, not_carried, code, WARNING, "commodity", text))
     return issues
 
 
