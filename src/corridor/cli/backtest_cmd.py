@@ -36,16 +36,15 @@ def _short_verdict(verdict: str) -> str:
 
 
 def _shown(table: pd.DataFrame) -> pd.DataFrame:
-    """The backtest table as the terminal shows it: quantities with their units."""
+    """The backtest table as the terminal shows it: observed, model and error in the unit
+    beside them."""
     return pd.DataFrame(
         {
             "item": table["obs_id"],
-            "observed": [
-                quantity_with_unit(v, u)
-                for v, u in zip(table["observed"], table["unit"], strict=True)
-            ],
+            "observed": table["observed"].map(_number),
             "model": table["model"].map(_number),
             "error": table["error"].map(_number),
+            "unit": table["unit"],
             "error %": table["error_percent"].map(_percent),
             "verdict": table["verdict"].map(_short_verdict),
         }

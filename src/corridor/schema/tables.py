@@ -509,7 +509,7 @@ OBSERVATIONS = TableSpec(
         Column(
             "value",
             "float",
-            "The figure as published (for a period: its total, never annualised).",
+            "The figure (for a period: the average rate over its months, never a year's total).",
             required=True,
             unit="@unit",
             minimum=0,
@@ -523,10 +523,11 @@ OBSERVATIONS = TableSpec(
     ),
     required_file=False,
     notes=(
-        "A figure for part of a year keeps its `period` and its own total in `value`; "
-        "`corridor backtest` reports it but never compares it with an annual model value.",
-        "`unit` is annual (Mt/yr, bcm/yr, million bbl/yr): a period's total is written in the "
-        "annual unit of the same quantity (6.53 bcm in January-July is `6.53`, `bcm/yr`).",
+        "A figure for part of a year keeps its `period`; `corridor backtest` lists it but never "
+        "compares it with an annual model value.",
+        "`unit` is a rate (Mt/yr, bcm/yr, million bbl/yr): a period's published total divided "
+        "by its length in years (6.53 bcm in January-July is `11.19`, `bcm/yr`); write the "
+        "published total in `note`.",
         "Every `value` has a provenance row like the other sourced tables.",
     ),
 )
