@@ -54,3 +54,14 @@ def test_the_readme_python_example_runs() -> None:
     namespace: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["closed"].links.set_index("link_id").loc["L_CPC", "capacity"] == 0
+
+
+def test_dataset_page_counts_match_the_shipped_tables() -> None:
+    from tests.conftest import shipped_network
+
+    page = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
+    tables = shipped_network().tables
+    stated = {m[0]: int(m[1]) for m in re.findall(r"^\| (\w+) \| (\d+) \|", page, flags=re.M)}
+    stated = {name: rows for name, rows in stated.items() if name in tables}
+    assert len(stated) >= 10, sorted(stated)
+    assert stated == {name: len(tables[name]) for name in stated}, "update docs/dataset.md"
