@@ -19,7 +19,7 @@ from corridor.pipeline import backtest, run
 from corridor.results.backtest import TOLERANCE_PERCENT, backtest_summary
 from corridor.units import convert
 from tests.cli.runner import run as run_cli
-from tests.conftest import edit_csv
+from tests.conftest import edit_csv, shipped_network
 
 Frame = pd.DataFrame
 HEADER = "obs_id,kind,target,commodity,year,period,value,unit,status,confidence,sources,note\n"
@@ -185,3 +185,26 @@ def test_cli_writes_its_folder_atomically(observed: Path, tmp_path: Path) -> Non
 def test_cli_refuses_an_output_inside_the_dataset(observed: Path) -> None:
     result = run_cli("backtest", "--data", str(observed), "-o", str(observed / "out"))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_scenario_is_checked_against_the_record_of_its_year() -> None:
+    net = shipped_network()
+    base = backtest(net, [2023]).set_index("obs_id")["model"]
+    closed = backtest(net, scenario="cpc-closed").set_index("obs_id")
+    assert set(closed["year"]) == {2023}
+    assert closed.loc["O_CPC_2023", "model"] == pytest.approx(0, abs=1e-6)
+    assert closed.loc["O_CPC_2023", "verdict"] == "outside"
+    assert closed.loc["O_BTC_2023", "model"] >= base["O_BTC_2023"] - 1e-6  # closing CPC never lowers BTC
+
+
+def test_cli_scenario_backtest_and_its_refusals() -> None:
+    done = run_cli("backtest", "--scenario", "baseline-2023", columns=80)
+    assert done.returncode == 0, done.stderr
+    assert "of scenario baseline-2023 (2023)" in " ".join(done.stdout.split())
+    both = run_cli("backtest", "--scenario", "baseline-2023", "--year", "2023")
+    assert both.returncode == 2 and "sets its own year" in both.stderr
+    later = run_cli("backtest", "--scenario", "middle-corridor-2030")
+    assert later.returncode == 2 and "observations.csv has no figure for 2030" in " ".join(
+        later.stderr.split()
+    )
+    assert "Traceback" not in done.stderr + both.stderr + later.stderr

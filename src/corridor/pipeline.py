@@ -285,10 +285,21 @@ def _solvable(network: Network, year: int) -> bool:
 
 
 def backtest(
-    network: Network, years: Iterable[int] | None = None, options: SolveOptions | None = None
+    network: Network,
+    years: Iterable[int] | None = None,
+    options: SolveOptions | None = None,
+    *,
+    scenario: AppliedScenario | Scenario | str | Path | None = None,
 ) -> pd.DataFrame:
     """Solve each year through :func:`run` and set every observation of it next to the model's
-    value (see :mod:`corridor.results.backtest`; default: every observed year that solves)."""
+    value (see :mod:`corridor.results.backtest`; default: every observed year that solves).
+    With ``scenario`` (which sets its own year) the scenario's solve is checked instead."""
+    applied = _applied(scenario, network)
+    if applied is not None:
+        label = f"scenario {applied.name}: year"
+        backtest_years(applied.network, [applied.options.year], label=label)
+        done = run(network, applied, options)
+        return compare_observations(done.network, done.results)
     frames = [
         compare_observations(network, run(network, options=_for_year(options, year)).results)
         for year in backtest_years(network, years)

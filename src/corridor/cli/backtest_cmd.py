@@ -12,12 +12,13 @@ import typer
 
 from corridor.cli.console import DataOption, check_not_an_input, out_console, output_folder
 from corridor.cli.tables import rich_table
-from corridor.dataset.network import load
+from corridor.dataset.network import Network, load
 from corridor.formats import format_quantity, quantity_with_unit
 from corridor.io.atomic import atomic_write_dir
 from corridor.pipeline import backtest as run_backtest
 from corridor.pipeline import backtest_years
 from corridor.results.backtest import TOLERANCE_PERCENT, backtest_summary
+from corridor.scenario import apply_scenario
 
 
 def _number(value: float) -> str:
@@ -111,6 +112,21 @@ def _write(table: pd.DataFrame, summary: dict[str, Any], out: Path) -> None:
     atomic_write_dir(out, write, option="--out")
 
 
+def _scenario_backtest(
+    network: Network, scenario: str, year: list[int] | None, out: Path | None, data: Path | None
+) -> tuple[pd.DataFrame, str]:
+    """The backtest of one scenario's solve, and how the title names it."""
+    if year:
+        raise typer.BadParameter(
+            "a scenario sets its own year; drop --year or change `year:` in the scenario",
+            param_hint="--year",
+        )
+    applied = apply_scenario(scenario, network)
+    check_not_an_input(out, data, [(scenario, applied.scenario.lineage)])
+    table = run_backtest(network, scenario=applied)
+    return table, f"of scenario {applied.name} ({applied.options.year})"
+
+
 def backtest(
     year: Annotated[
         list[int] | None,
@@ -131,18 +147,28 @@ def backtest(
             callback=output_folder,
         ),
     ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="Check a scenario's solve (it sets its own year): name or YAML file.",
+        ),
+    ] = None,
     data: DataOption = None,
 ) -> None:
     """Check the model against observed flows: error and verdict per observation."""
     network = load(data)
-    check_not_an_input(out, data)
-    years = backtest_years(network, year or None, label="--year")
-    table = run_backtest(network, years)
+    if scenario is not None:
+        table, shown = _scenario_backtest(network, scenario, year, out, data)
+    else:
+        check_not_an_input(out, data)
+        years = backtest_years(network, year or None, label="--year")
+        table, shown = run_backtest(network, years), ", ".join(map(str, years))
     summary = backtest_summary(table)
     if as_json:
         typer.echo(json.dumps({"backtest": _records(table), "summary": summary}, indent=2))
     else:
-        shown = ", ".join(map(str, years))
         title = f"Backtest {shown}: the model (in the observed unit) and the record"
         out_console.print(
             rich_table(
