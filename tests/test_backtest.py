@@ -194,7 +194,9 @@ def test_a_scenario_is_checked_against_the_record_of_its_year() -> None:
     assert set(closed["year"]) == {2023}
     assert closed.loc["O_CPC_2023", "model"] == pytest.approx(0, abs=1e-6)
     assert closed.loc["O_CPC_2023", "verdict"] == "outside"
-    assert closed.loc["O_BTC_2023", "model"] >= base["O_BTC_2023"] - 1e-6  # closing CPC never lowers BTC
+    assert (
+        closed.loc["O_BTC_2023", "model"] >= base["O_BTC_2023"] - 1e-6
+    )  # closing CPC never lowers BTC
 
 
 def test_cli_scenario_backtest_and_its_refusals() -> None:

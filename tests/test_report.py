@@ -544,3 +544,16 @@ def test_bottleneck_chart_labels_are_usd_not_penalties(written: Written) -> None
     labels = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert any("USD 398 million/yr per bcm/yr" in label for label in labels)
     assert not any("e+" in label for label in labels)
+
+
+def test_each_run_sets_the_model_against_the_record_of_its_year(written: Written) -> None:
+    html = written.html.read_text(encoding="utf-8")
+    assert "Model against the record (within ±10 %)" in html
+    for obs_id, run in (("O_CPC_2024", "baseline-2024"), ("O_CPC_2023", "no-cpc-2023")):
+        assert f"<code>{obs_id}</code>" in html
+        (source,) = written.runs[0].network.observations.loc[obs_id, "sources"]
+        assert f'href="#src-{run}-{source}"' in html and f'id="src-{run}-{source}"' in html
+    # CPC closed all 2023: the model carries nothing against the 63.47 Mt/yr CPC loaded
+    row = re.search(r"<code>O_CPC_2023</code>.*?</tr>", html, flags=re.S)
+    assert row and "63.47" in row.group(0)
+    assert "-100.0 %" in row.group(0) and "outside" in row.group(0)

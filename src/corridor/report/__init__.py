@@ -29,9 +29,11 @@ from corridor.report.region import basemap_to_json, clip_basemap, region_bounds
 from corridor.report.run import ReportRun
 from corridor.report.static import write_figures
 from corridor.report.tables import (
+    RECORD_TITLE,
     agreements_table,
     bottlenecks_table,
     costs_table,
+    record_table,
     transit_table,
     unmet_table,
 )
@@ -60,6 +62,7 @@ def _section(
         "Agreements and their routes": agreements_table(res, index, run.name),
         "Transit by country": transit_table(res),
         "Value and costs (USD/yr)": costs_table(res),
+        RECORD_TITLE: record_table(run.network, res, index, run.name),
     }
     return RunSection(
         run.name,

@@ -305,6 +305,9 @@ def shown_rows(network: Network, results: Results) -> dict[str, list[str]]:
         "supply": [str(i) for i in network.supply.index[network.supply["year"] == year]],
         "demand": [str(i) for i in network.demand.index[network.demand["year"] == year]],
         "agreements": [str(i) for i in results.agreements["agreement_id"]],
+        "observations": [
+            str(i) for i in network.observations.index[network.observations["year"] == year]
+        ],
     }
 
 

@@ -12,13 +12,16 @@ import pandas as pd
 from corridor.dataset.network import Network
 from corridor.report.data import SourceIndex, worth_text
 from corridor.results import Results
+from corridor.results.backtest import TOLERANCE_PERCENT, compare_observations
 
 __all__ = [
+    "RECORD_TITLE",
     "agreements_table",
     "bottlenecks_table",
     "comparison_tables",
     "costs_table",
     "format_number",
+    "record_table",
     "transit_table",
     "unmet_table",
 ]
@@ -175,6 +178,34 @@ def transit_table(results: Results) -> str:
     ]
     headers = ("country", "commodity", "volume", "unit", "tariff revenue (USD/yr)")
     return _table(headers, rows, {2, 4})
+
+
+def record_table(network: Network, results: Results, sources: SourceIndex, run: str) -> str:
+    """Each observation of the year (observations.csv) next to the model's value, in the
+    observed unit, with the error and whether it is within the backtest's tolerance."""
+    table = compare_observations(network, results)
+    if table.empty:
+        return '<p class="empty">observations.csv has no figure for this year.</p>'
+    rows = [
+        (
+            f"<code>{_text(r.obs_id)}</code>",
+            f"<code>{_text(r.target)}</code>",
+            format_number(r.observed),
+            format_number(r.model),
+            format_number(r.error),
+            _text(r.unit),
+            "–" if _missing(r.error_percent) else f"{r.error_percent:+.1f} %",
+            _text(r.verdict),
+            _source_refs(sources.of("observations", str(r.obs_id)), run),
+        )
+        for r in table.itertuples()
+    ]
+    headers = ("item", "link", "observed", "model", "error", "unit", "error", "verdict", "sources")
+    return _table(headers, rows, {2, 3, 4, 6})
+
+
+#: The title of :func:`record_table` in the report.
+RECORD_TITLE = f"Model against the record (within ±{TOLERANCE_PERCENT:g} %)"
 
 
 def costs_table(results: Results) -> str:
