@@ -557,3 +557,12 @@ def test_each_run_sets_the_model_against_the_record_of_its_year(written: Written
     row = re.search(r"<code>O_CPC_2023</code>.*?</tr>", html, flags=re.S)
     assert row and "63.47" in row.group(0)
     assert "-100.0 %" in row.group(0) and "outside" in row.group(0)
+
+
+def test_the_record_chart_puts_one_dot_per_compared_item(written: Written) -> None:
+    html = written.html.read_text(encoding="utf-8")
+    charts = re.findall(r'<svg class="record".*?</svg>', html, flags=re.S)
+    assert len(charts) == 2  # one per run
+    dots = re.findall(r"<title>(O_\w+): model ([\d.]+) % of observed</title>", charts[1])
+    assert ("O_CPC_2023", "0.0") in dots  # CPC closed in the second run
+    assert {d for d, _ in dots} == {"O_BTC_2023", "O_CPC_2023"}

@@ -162,8 +162,8 @@ def _sources(run: RunSection) -> str:
             f"<cite>{escape(str(s['title']))}</cite>{date}.{link}</li>"
         )
     return (
-        f"<p class=note>{len(items)} sources behind the links, nodes, supply, demand and "
-        f'agreements shown.</p><ol class="sources">{"".join(items)}</ol>'
+        f"<p class=note>{len(items)} sources behind the links, nodes, supply, demand, "
+        f'observations and agreements shown.</p><ol class="sources">{"".join(items)}</ol>'
     )
 
 

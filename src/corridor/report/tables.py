@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from corridor.dataset.network import Network
@@ -21,6 +22,7 @@ __all__ = [
     "comparison_tables",
     "costs_table",
     "format_number",
+    "record_chart",
     "record_table",
     "transit_table",
     "unmet_table",
@@ -200,8 +202,59 @@ def record_table(network: Network, results: Results, sources: SourceIndex, run: 
         )
         for r in table.itertuples()
     ]
-    headers = ("item", "link", "observed", "model", "error", "unit", "error", "verdict", "sources")
-    return _table(headers, rows, {2, 3, 4, 6})
+    headers = (
+        "item",
+        "link",
+        "observed",
+        "model",
+        "error",
+        "unit",
+        "error %",
+        "verdict",
+        "sources",
+    )
+    return record_chart(table) + _table(headers, rows, {2, 3, 4, 6})
+
+
+def record_chart(table: pd.DataFrame) -> str:
+    """One dot per compared observation: the model as a percentage of the observed figure,
+    against the tolerance band around 100 % (an SVG; '' when nothing is compared)."""
+    shown = table[table["verdict"].isin(["within", "outside"])]
+    if shown.empty:
+        return ""
+    ratio = (100.0 * shown["model"] / shown["observed"]).to_numpy()
+    top = max(150.0, float(np.ceil(ratio.max() / 50.0) * 50.0))
+    left, width, row = 110, 400, 22
+    height = row * len(shown) + 44
+
+    def x(percent: float) -> float:
+        return left + width * percent / top
+
+    low, high = 100.0 - TOLERANCE_PERCENT, 100.0 + TOLERANCE_PERCENT
+    parts = [
+        f'<rect class="rec-band" x="{x(low):.1f}" y="4" width="{x(high) - x(low):.1f}"'
+        f' height="{height - 34}"/>',
+        f'<line class="rec-line" x1="{x(100):.1f}" x2="{x(100):.1f}" y1="4" y2="{height - 30}"/>',
+    ]
+    for i, (obs_id, value) in enumerate(zip(shown["obs_id"], ratio, strict=True)):
+        y = 4 + row * i + row / 2
+        parts.append(
+            f'<text class="rec-label" x="{left - 6}" y="{y + 4:.1f}">{_text(obs_id)}</text>'
+        )
+        parts.append(
+            f'<circle class="rec-dot" cx="{x(value):.1f}" cy="{y:.1f}" r="5">'
+            f"<title>{_text(obs_id)}: model {value:.1f} % of observed</title></circle>"
+        )
+    for tick in np.arange(0.0, top + 1.0, 50.0):
+        parts.append(
+            f'<text class="rec-tick" x="{x(tick):.1f}" y="{height - 14}">{tick:.0f} %</text>'
+        )
+    caption = f"model as % of the observed figure (band: ±{TOLERANCE_PERCENT:g} %)"
+    parts.append(f'<text class="rec-caption" x="{left}" y="{height - 4}">{escape(caption)}</text>')
+    return (
+        f'<svg class="record" viewBox="0 0 {left + width + 20} {height}" role="img"'
+        f' aria-label="{escape(caption)}">{"".join(parts)}</svg>'
+    )
 
 
 #: The title of :func:`record_table` in the report.
