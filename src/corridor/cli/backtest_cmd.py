@@ -10,7 +10,13 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from corridor.cli.console import DataOption, check_not_an_input, out_console, output_folder
+from corridor.cli.console import (
+    DataOption,
+    check_not_an_input,
+    out_console,
+    output_folder,
+    refuse_year_with_scenario,
+)
 from corridor.cli.tables import rich_table
 from corridor.dataset.network import Network, load
 from corridor.formats import format_quantity, quantity_with_unit
@@ -18,7 +24,6 @@ from corridor.io.atomic import atomic_write_dir
 from corridor.pipeline import backtest as run_backtest
 from corridor.pipeline import backtest_years
 from corridor.results.backtest import TOLERANCE_PERCENT, backtest_summary
-from corridor.scenario import apply_scenario
 
 
 def _number(value: float) -> str:
@@ -116,11 +121,9 @@ def _scenario_backtest(
     network: Network, scenario: str, year: list[int] | None, out: Path | None, data: Path | None
 ) -> tuple[pd.DataFrame, str]:
     """The backtest of one scenario's solve, and how the title names it."""
-    if year:
-        raise typer.BadParameter(
-            "a scenario sets its own year; drop --year or change `year:` in the scenario",
-            param_hint="--year",
-        )
+    from corridor.scenario import apply_scenario  # pydantic: only for a scenario
+
+    refuse_year_with_scenario(year)
     applied = apply_scenario(scenario, network)
     check_not_an_input(out, data, [(scenario, applied.scenario.lineage)])
     table = run_backtest(network, scenario=applied)

@@ -133,3 +133,12 @@ def route_rules(
 def comma_list(text: str | None) -> list[str]:
     """The items of a comma-separated option value (``RU, CN`` -> ``['RU', 'CN']``)."""
     return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def refuse_year_with_scenario(year: object) -> None:
+    """A scenario sets its own year: ``--year`` beside ``--scenario`` is a usage error."""
+    if year is not None:
+        raise typer.BadParameter(
+            "a scenario sets its own year; drop --year or change `year:` in the scenario",
+            param_hint="--year",
+        )

@@ -14,6 +14,7 @@ from corridor.cli.console import (
     check_not_an_input,
     out_console,
     output_folder,
+    refuse_year_with_scenario,
     route_rules,
 )
 from corridor.cli.tables import rich_table
@@ -236,11 +237,7 @@ def solve(
     network = load(data)
     applied = None
     if scenario is not None:
-        if year is not None:
-            raise typer.BadParameter(
-                "a scenario sets its own year; drop --year or change `year:` in the scenario",
-                param_hint="--year",
-            )
+        refuse_year_with_scenario(year)
         applied = apply_scenario(scenario, network)  # checked before anything is solved
         out_console.print(f"scenario [bold]{applied.name}[/]: {applied.scenario.spec.title}")
         check_not_an_input(out, data, [(scenario, applied.scenario.lineage)])

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from corridor.commodities import CANONICAL_BY_DIMENSION
 from corridor.dataset.network import Network, canonical_units, commodity_factors, derived
 from corridor.optimize.build import CAPACITY, LinearProgram
 from corridor.optimize.solve import Solution
@@ -31,14 +32,14 @@ from corridor.results.columns import TEXT, as_stored, frame, listed, strings, te
 from corridor.results.diagnose import LayerSearch, shortfall_reason
 from corridor.results.paths import path_rows, paths_frame
 from corridor.routing.arcs import arc_ends
-from corridor.units import convert
+from corridor.units import MASS, convert
 
 __all__ = ["PerNetwork", "Results", "extract_results", "per_unit"]
 
 T = TypeVar("T")
 
 _TOL = 1e-7
-_MASS = "Mt/yr"
+_MASS = CANONICAL_BY_DIMENSION[MASS]  # uncapped links with mixed units show tonnes
 _DELIVERY = ("d", "m")  # column blocks of deliveries to demand and to world markets
 
 
