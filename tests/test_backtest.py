@@ -62,6 +62,7 @@ BREAKS = [
     (_set(2, "period", "2023-01/2024-06"), "bad-period", "period", 4),
     (_set(2, "period", "first half"), "bad-period", "period", 4),
     (_set(0, "kind", "port_loadings"), "not-allowed", "kind", 2),
+    (_set(0, "kind", "terminal_loading"), "unknown-node", "target", 2),  # L_AB is not a node
     (_set(0, "status", "guess"), "not-allowed", "status", 2),
     (_set(0, "value", "7"), "provenance-mismatch", "value", None),
 ]
@@ -91,6 +92,18 @@ def test_a_figure_without_provenance_is_unsourced(observed: Path) -> None:
     edit_csv(observed, "provenance", lambda f: f[f["row_id"] != "O_BC"])
     report, _ = validate_dataset(observed)
     assert "unsourced-figure" in report.codes()
+
+
+def test_a_terminal_loading_is_what_leaves_the_network_at_its_node(observed: Path) -> None:
+    edit_csv(observed, "observations", _set(0, "kind", "terminal_loading"))
+    edit_csv(observed, "observations", _set(0, "target", "M_C"))
+    network = corridor.load(observed)
+    table = backtest(network, [2023]).set_index("obs_id")
+    unmet = run(network, options=SolveOptions(year=2023)).results.unmet
+    served = float(unmet.loc[unmet["node_id"] == "M_C", "delivered"].sum())
+    assert served > 0
+    assert table.at["O_AB", "kind"] == "terminal_loading"
+    assert table.at["O_AB", "model"] == pytest.approx(served)
 
 
 def test_a_commodity_the_link_does_not_carry_is_a_warning(observed: Path) -> None:

@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import breadth_first_order
 from corridor.dataset.issues import ERROR, WARNING, Issue, Severity, make_issue
 from corridor.geo.basemap import country_distances_km
 from corridor.schema import TABLES
-from corridor.schema.vocabulary import SOURCED_TABLES, TRANSIT_COMPONENTS
+from corridor.schema.vocabulary import OBSERVATION_TARGETS, SOURCED_TABLES, TRANSIT_COMPONENTS
 from corridor.units import TRANSIT_CANONICAL, UNITS
 
 __all__ = ["ROW_KEYS", "RULES", "RULE_INPUTS", "RULE_LOOKUPS", "Rows", "Rule", "Tables"]
@@ -874,13 +874,38 @@ def _bad_periods(obs: pd.DataFrame) -> pd.Series:
     return (obs["period"].notna() & ~(parts.fillna(False) & inside.fillna(False))).astype(bool)
 
 
-def _not_carried(t: Tables, obs: pd.DataFrame) -> pd.Series:
-    """Which link observations name a commodity their link does not carry."""
+def _targets(t: Tables, obs: pd.DataFrame) -> tuple[pd.Series, dict[str, tuple[str, ...]]]:
+    """Each observation's target table by its kind, and what each link or node carries."""
+    table = obs["kind"].map(OBSERVATION_TARGETS)
     carried = dict(zip(t["links"]["link_id"], t["links"]["commodities"], strict=True))
+    carried |= dict(zip(t["nodes"]["node_id"], t["nodes"]["commodities"], strict=True))
+    return table, carried
+
+
+def _unknown_targets(t: Tables, obs: pd.DataFrame) -> pd.Series:
+    """Which observations name a target that is not a link (or node) of the dataset."""
+    table = obs["kind"].map(OBSERVATION_TARGETS)
+    known = {name: set(t[name][f"{name[:-1]}_id"].astype(str)) for name in ("links", "nodes")}
     return pd.Series(
         [
-            isinstance(target, str) and target in carried and commodity not in carried[target]
-            for target, commodity in zip(obs["target"], obs["commodity"], strict=True)
+            isinstance(where, str) and isinstance(target, str) and target not in known[where]
+            for where, target in zip(table, obs["target"], strict=True)
+        ],
+        index=obs.index,
+        dtype=bool,
+    )
+
+
+def _not_carried(t: Tables, obs: pd.DataFrame) -> pd.Series:
+    """Which observations name a commodity their link or node does not carry."""
+    table, carried = _targets(t, obs)
+    return pd.Series(
+        [
+            isinstance(where, str)
+            and target in carried
+            and isinstance(carried[target], (list, tuple))
+            and commodity not in carried[target]
+            for where, target, commodity in zip(table, obs["target"], obs["commodity"], strict=True)
         ],
         index=obs.index,
         dtype=bool,
@@ -906,13 +931,25 @@ def _observation_issue(
 
 
 def check_observations(t: Tables, rows: Rows | None = None) -> list[Issue]:
-    """An observation's period lies inside its year (an error); its link carries its commodity
-    (a warning: a scenario may change what a link carries, not what it carried)."""
+    """An observation's target is a link (or node, by its kind) of the dataset and its period
+    lies inside its year (errors); its target carries its commodity (a warning: a scenario may
+    change what a link carries, not what it carried)."""
     obs = _checked(t, "observations", rows)
     if obs.empty:
         return []
     issues = []
     bad_period, not_carried = _bad_periods(obs), _not_carried(t, obs)
+    unknown = _unknown_targets(t, obs)
+    for where in ("links", "nodes"):
+        mask = unknown & (obs["kind"].map(OBSERVATION_TARGETS) == where)
+        if mask.any():
+            kinds = ", ".join(k for k, v in OBSERVATION_TARGETS.items() if v == where)
+            text = (
+                f"name a target that is not in {where}.csv | a {kinds} observation measures a "
+                f"{where[:-1]}: use an existing {where[:-1]}_id from {where}.csv"
+            )
+            code = "unknown-link" if where == "links" else "unknown-node"
+            issues.append(_observation_issue(obs, mask, code, ERROR, "target", text))
     if bad_period.any():
         text = (
             "give a period that is not YYYY-MM/YYYY-MM inside their year | write the months "
@@ -921,8 +958,8 @@ def check_observations(t: Tables, rows: Rows | None = None) -> list[Issue]:
         issues.append(_observation_issue(obs, bad_period, "bad-period", ERROR, "period", text))
     if not_carried.any():
         text = (
-            "name a commodity their link does not carry | use a commodity listed in the link's "
-            "commodities in links.csv"
+            "name a commodity their link or node does not carry | use a commodity listed in the "
+            "target's commodities in links.csv or nodes.csv"
         )
         code = "commodity-not-carried"
         issues.append(_observation_issue(obs, not_carried, code, WARNING, "commodity", text))
@@ -1001,7 +1038,7 @@ RULE_INPUTS: Mapping[Rule, frozenset[str]] = {
     check_conversion_ranges: _columns("conversions", "factor", "low", "high"),
     check_sources: _columns("sources", "url"),
     check_transit: _columns("transit", "*"),
-    check_observations: _columns("observations", "period", "year", "target", "commodity"),
+    check_observations: _columns("observations", "period", "year", "kind", "target", "commodity"),
 }
 
 #: The columns of other rows that a rule looks up to check a row. When an edit changes them in
@@ -1014,5 +1051,6 @@ RULE_LOOKUPS: Mapping[Rule, frozenset[str]] = {
     | _columns("links", "commodities", "from_node", "to_node", "bidirectional")
     | _columns("supply", "commodity", "node_id"),
     check_conversions: _columns("conversions", "commodity", "from_unit", "to_unit"),
-    check_observations: _columns("links", "link_id", "commodities"),
+    check_observations: _columns("links", "link_id", "commodities")
+    | _columns("nodes", "node_id", "commodities"),
 }

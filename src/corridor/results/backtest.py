@@ -6,6 +6,9 @@ How the model side is read, per kind of observation (docs/backtest.md):
   :attr:`Results.links` (use in the capacity's unit) when the link carries only the observed
   commodity, else from :attr:`Results.flows` for that commodity; converted to the
   observation's unit with the dataset's conversion factors.
+- ``terminal_loading``: what leaves the network at the target node (its world-market deliveries
+  and the demand it is served, from :attr:`Results.markets` and :attr:`Results.unmet`), in the
+  commodity's unit, converted likewise.
 
 A figure for part of a year (a ``period``) is listed but never compared: the model is annual
 and the figure is never annualised.
@@ -90,11 +93,31 @@ def link_throughput(
     if found is None:
         return 0.0
     value, given = found
+    return _converted(network, value, given, commodity, unit)
+
+
+def _converted(network: Network, value: float, given: str, commodity: str, unit: str) -> float:
+    """``value`` of ``commodity`` from ``given`` into ``unit`` (NaN when no factor converts it)."""
     try:
         factors = commodity_factors(network.conversions, network.commodities, commodity)
         return float(convert(value, given, unit, **factors))
     except (UnitError, ValueError):
         return math.nan
+
+
+def terminal_loading(
+    network: Network, results: Results, node: str, commodity: str, unit: str
+) -> float:
+    """What leaves the network at ``node`` (world-market deliveries and demand served) of
+    ``commodity``, in ``unit`` (0 when nothing arrives there)."""
+    total, given = 0.0, None
+    for frame in (results.markets, results.unmet):
+        rows = frame[(frame["node_id"] == node) & (frame["commodity"] == commodity)]
+        total += float(rows["delivered"].sum())
+        given = given or next(iter(rows["unit"].dropna()), None)
+    if given is None:
+        return 0.0
+    return _converted(network, total, str(given), commodity, unit)
 
 
 def _verdict(error_percent: float, period: object) -> str:
@@ -112,6 +135,8 @@ def _model_value(network: Network, results: Results, row: Any) -> float:
         return math.nan
     if row.kind == "link_throughput":
         return link_throughput(network, results, row.target, row.commodity, row.unit)
+    if row.kind == "terminal_loading":
+        return terminal_loading(network, results, row.target, row.commodity, row.unit)
     return math.nan
 
 

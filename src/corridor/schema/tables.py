@@ -485,11 +485,17 @@ OBSERVATIONS = TableSpec(
         Column(
             "kind",
             "str",
-            "What was measured (link_throughput: the flow on a link, all directions).",
+            "What was measured (link_throughput: the flow on a link, all directions; "
+            "terminal_loading: what leaves the network at a node, such as a terminal's loadings).",
             required=True,
             allowed=OBSERVATION_KINDS,
         ),
-        Column("target", "str", "The link measured.", required=True, references="links.link_id"),
+        Column(
+            "target",
+            "str",
+            "The link (link_throughput) or node (terminal_loading) measured.",
+            required=True,
+        ),
         Column(
             "commodity", "str", "Commodity.", required=True, references="commodities.commodity_id"
         ),

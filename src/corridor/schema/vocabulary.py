@@ -41,7 +41,9 @@ SOURCED_TABLES: Final = (
     "observations",
 )
 #: What an observation measures (see docs/backtest.md for how the model side is read).
-OBSERVATION_KINDS: Final = ("link_throughput",)
+OBSERVATION_KINDS: Final = ("link_throughput", "terminal_loading")
+#: The table an observation's target is in, by kind.
+OBSERVATION_TARGETS: Final = {"link_throughput": "links", "terminal_loading": "nodes"}
 #: What a transit parameter measures, and the canonical units it may be given in.
 TRANSIT_COMPONENTS: Final[dict[str, tuple[str, ...]]] = {
     "speed": ("km/h",),  # line-haul commercial speed of a mode (in a country)
