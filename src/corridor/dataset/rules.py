@@ -966,6 +966,49 @@ def check_observations(t: Tables, rows: Rows | None = None) -> list[Issue]:
     return issues
 
 
+def supply_gaps(supply: pd.DataFrame) -> dict[tuple[str, str], tuple[int, ...]]:
+    """The years between a node's first and last supply row of a commodity that have no row
+    (a series 2023, 2025 skips 2024), keyed by (node, commodity)."""
+    frame = supply.dropna(subset=["node_id", "commodity", "year"])
+    gaps = {}
+    for (node, commodity), years in frame.groupby(["node_id", "commodity"])["year"]:
+        have = {int(y) for y in years}
+        missing = tuple(y for y in range(min(have), max(have)) if y not in have)
+        if missing:
+            gaps[(str(node), str(commodity))] = missing
+    return gaps
+
+
+def check_supply_years(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """A supply series that skips a year is a warning: that year the node supplies nothing."""
+    supply = t["supply"]
+    if supply.empty or (rows is not None and not rows.get("supply")):
+        return []
+    gaps = supply_gaps(supply)
+    if not gaps:
+        return []
+    keys = list(zip(supply["node_id"], supply["commodity"], strict=True))
+    hit = pd.Series([k in gaps for k in keys], index=supply.index, dtype=bool)
+    said = "; ".join(
+        f"{node} {commodity}: {', '.join(map(str, years))}"
+        for (node, commodity), years in sorted(gaps.items())
+    )
+    return [
+        make_issue(
+            "supply-year-missing",
+            WARNING,
+            "supply",
+            f"{len(gaps)} supply series skip a year, in which the node supplies nothing ({said})",
+            "add a row for each missing year: 0 where nothing was supplied, or the last "
+            "figure carried forward with a provenance note that says so where none is found",
+            column="year",
+            rows=_lines(supply.index[hit]),
+            ids=sorted({node for node, _ in gaps}),
+            values=sorted({y for years in gaps.values() for y in years}),
+        )
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     check_duplicate_ids,
     check_references,
@@ -982,6 +1025,7 @@ RULES: tuple[Rule, ...] = (
     check_sources,
     check_transit,
     check_observations,
+    check_supply_years,
 )
 
 
@@ -1039,6 +1083,7 @@ RULE_INPUTS: Mapping[Rule, frozenset[str]] = {
     check_sources: _columns("sources", "url"),
     check_transit: _columns("transit", "*"),
     check_observations: _columns("observations", "period", "year", "kind", "target", "commodity"),
+    check_supply_years: _columns("supply", "node_id", "commodity", "year"),
 }
 
 #: The columns of other rows that a rule looks up to check a row. When an edit changes them in

@@ -17,6 +17,7 @@ from typing import Final
 import pycountry
 
 from corridor.dataset.network import Network, derived
+from corridor.dataset.rules import supply_gaps
 from corridor.errors import OptionError
 from corridor.options import RouteRules, SolveOptions
 
@@ -288,11 +289,23 @@ def check_year(network: Network, year: object, *, label: str = "year") -> tuple[
             [f"{label} {year}: no supply or demand in the dataset is for {year}; {have}"]
         )
     verb = {"supply": "supplied", "demand": "demanded"}
-    return tuple(
+    missing = tuple(
         f"{table}.csv has no rows for {year} (only for {_years(years)}): nothing is "
         f"{verb[table]} in {year}"
         for table, years in coverage.items()
         if year not in years
+    )
+    return missing + supply_gap_warnings(network, year)
+
+
+def supply_gap_warnings(network: Network, year: int) -> tuple[str, ...]:
+    """A warning for each supply series that has rows before and after ``year`` but none for it."""
+    gaps = derived(network, "supply_gaps", lambda n: supply_gaps(n.supply))
+    return tuple(
+        f"supply.csv has {commodity} rows for {node} before and after {year} but none for "
+        f"{year}: {node} supplies no {commodity} in {year}"
+        for (node, commodity), years in sorted(gaps.items())
+        if year in years
     )
 
 
