@@ -218,3 +218,40 @@ def test_demand_prices_decide_who_is_served(tmp_path: Path) -> None:
     unmet = r.unmet.set_index("node_id")["unmet"]
     assert unmet["N2"] == pytest.approx(0) and unmet["N3"] == pytest.approx(5)
     assert r.links.set_index("link_id").loc["L0", "shadow_price"] == pytest.approx(5e7)
+
+
+def test_a_lossy_link_downstream_does_not_excuse_the_required_link(tmp_path: Path) -> None:
+    """All of an agreement's volume crosses its required link when nothing upstream of that
+    link loses gas: a lossy link elsewhere in the layer (here after the destination) does not
+    let part of it take a shorter way round."""
+    from tests.optimize.builders import dataset_tables, write_tables
+
+    agreement = {
+        "agreement_id": "A_X",
+        "name": "deal",
+        "parties": "a;b",
+        "commodity": "crude_oil",
+        "origin": "N0",
+        "destinations": "N2",
+        "max_volume": 2,
+        "unit": "Mt/yr",
+        "start_year": 2024,
+        "status": "in_force",
+        "require_links": "L0",
+    }
+    links = [
+        (0, 1, 10, 100, "crude_oil"),  # L0, required
+        (1, 2, 10, 100, "crude_oil"),  # L1
+        (0, 2, 10, 10, "crude_oil"),  # L2, the short way round
+        (2, 3, 10, 10, "crude_oil"),  # L3, loses half, after the destination
+    ]
+    tables = dataset_tables(
+        4, links, [(0, "crude_oil", 5)], [(2, "crude_oil", 2), (3, "crude_oil", 1)],
+        agreements=[agreement],
+    )
+    tables["links"]["loss_fraction"] = ["", "", "", 0.5]
+    net = write_tables(tmp_path, tables)
+    r = solve(net, options=OPTS)
+    on_required = r.flows[(r.flows["agreement_id"] == "A_X") & (r.flows["link_id"] == "L0")]
+    assert on_required["flow"].sum() == pytest.approx(2)
+    assert r.agreements.set_index("agreement_id").at["A_X", "delivered"] == pytest.approx(2)

@@ -20,6 +20,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.sparse.csgraph import breadth_first_order
 
 from corridor.commodities import OTHER, facts
 from corridor.dataset.network import Network
@@ -177,6 +178,30 @@ def _own_prices(
     return usd, ids
 
 
+def _upstream_efficiency(
+    tail: np.ndarray,
+    head: np.ndarray,
+    eff: np.ndarray,
+    in_layer: np.ndarray,
+    on_link: np.ndarray,
+    n_nodes: int,
+) -> float:
+    """The smallest efficiency among a layer's arcs that can lead to the arcs ``on_link``
+    (1 when none loses anything): what at least reaches the link of what left the origin."""
+    cols = np.flatnonzero(in_layer)
+    if not len(on_link) or not len(cols):
+        return 1.0
+    back = sparse.csr_matrix(
+        (np.ones(len(cols)), (head[cols], tail[cols])), shape=(n_nodes, n_nodes)
+    )
+    reach = np.zeros(n_nodes, dtype=bool)
+    for start in np.unique(tail[on_link]):
+        found = breadth_first_order(back, int(start), directed=True, return_predecessors=False)
+        reach[found] = True
+    upstream = cols[reach[head[cols]]]
+    return float(eff[upstream].min()) if len(upstream) else 1.0
+
+
 def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     """Build the LP of ``network`` for ``options.year`` under ``options.rules``.
 
@@ -288,16 +313,17 @@ def build_model(network: Network, options: SolveOptions) -> LinearProgram:
     k_vals = net.weight[x_link, x_code][in_cap]
 
     # --- required links of agreements: flow through the link >= eta_min * agreement volume ----
-    # (eta_min, the smallest efficiency the layer may meet, allows for losses upstream of the
-    # link; exact when a route has at most one lossy link, as in the shipped data)
+    # (eta_min, the smallest efficiency of the arcs that can lead to the link, allows for losses
+    # upstream of it; exact when a route has at most one lossy link, as in the shipped data)
     req_rows, req_cols, req_vals, req_layer, req_link = [], [], [], [], []
     n_rows = n_balance + len(capped)
     x_link_id = net.link_ids[x_link]
+    x_tail, x_head = arc_tail[arc_idx], arc_head[arc_idx]
     for gi, (j, layer) in enumerate(zip(g_layer, g, strict=True)):
         in_layer = layer_idx == j
-        eta_min = float(eff[in_layer].min()) if in_layer.any() else 1.0
         for link in sorted(layer.rules.require_links):
             on_link = np.flatnonzero(in_layer & (x_link_id == link))
+            eta_min = _upstream_efficiency(x_tail, x_head, eff, in_layer, on_link, n_nodes)
             req_rows += [np.full(len(on_link) + 1, n_rows)]
             req_cols += [np.append(on_link, offset["v"] + gi)]
             req_vals += [np.append(np.ones(len(on_link)), -eta_min)]
