@@ -11,7 +11,7 @@ from corridor.options import SolveOptions
 from corridor.pipeline import solve_model
 from tests.conftest import shipped_network
 
-KZ_FIELDS = {"F_TENGIZ", "F_KASHAGAN", "F_KARACH"}
+KZ_FIELDS = {"F_TENGIZ", "F_KASHAGAN", "F_KARACH", "F_KZ_OTHER"}
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +20,15 @@ def net() -> corridor.Network:
 
 
 def test_a_kmg_socar_2024_fits_in_btc_next_to_azerbaijani_crude(net: corridor.Network) -> None:
-    # 2024: ACG supplies 16 Mt (bp). Sangachal's only running outlet is BTC (Supsa and
-    # Novorossiysk are suspended), so all of it enters BTC. The March 2024 deal adds 2.2 Mt
-    # (KazTransOil). BTC = 50 Mt/yr (SOCAR). Used 16 + 2.2 = 18.2; room 50 - 18.2 = 31.8 Mt/yr.
+    # 2024 supply into Sangachal, whose only running outlet is BTC (Supsa and Novorossiysk
+    # stopped in 2022): ACG 16.8, Shah Deniz condensate 4.2, SOCAR's exports 2.8, Absheron
+    # condensate 0.6 (Energy Ministry), Turkmen crude 3.849 (2023's, carried forward), and the
+    # March 2024 deal's 2.2 Mt of Tengiz crude (KazTransOil). BTC = 50 Mt/yr (SOCAR).
+    # Used 16.8 + 4.2 + 2.8 + 0.6 + 3.849 + 2.2 = 30.449; room 50 - 30.449 = 19.551 Mt/yr.
     r = corridor.solve(net, year=2024)
     btc = r.links.set_index("link_id").loc["L_BTC"]
-    assert btc["used"] == pytest.approx(18.2)
-    assert btc["capacity"] - btc["used"] == pytest.approx(31.8)
+    assert btc["used"] == pytest.approx(30.449)
+    assert btc["capacity"] - btc["used"] == pytest.approx(19.551)
     deal = r.agreements.set_index("agreement_id").loc["A_KMG_SOCAR_2024"]
     assert deal["delivered"] == pytest.approx(2.2) and deal["shortfall"] == pytest.approx(0)
     assert "L_BTC" in deal["links"] and "RU" not in deal["countries"].split(";")
@@ -34,11 +36,13 @@ def test_a_kmg_socar_2024_fits_in_btc_next_to_azerbaijani_crude(net: corridor.Ne
 
 
 def test_b_with_cpc_closed_kazakh_crude_reaching_markets(net: corridor.Network) -> None:
-    # 2023 supply: Tengiz 28.517 + Kashagan 17.9 + Karachaganak 9.62 = 56.037 Mt.
-    # CPC closed (warm re-solve). Outlets left: Atyrau-Samara 8.6 (proxy capacity), Aktau oil
-    # berths 7.5 (to Makhachkala 1.984, BTC and Batumi), Kazakhstan-China 20 Mt/yr shared with
-    # 9.989 Mt of Russian transit entering at Atasu -> 10.011 for Kazakh crude.
-    # Total 8.6 + 7.5 + 10.011 = 26.111 Mt; 56.037 - 26.111 = 29.926 Mt stays unused.
+    # 2023 Kazakh supply: Tengiz 28.52 + Kashagan 17.898 + Karachaganak 9.619 (CPC intake, and
+    # Tengiz's Aktau shipments) + the other fields 14.463 = 70.5 Mt, the country's exports.
+    # With CPC open all of it reaches a market. CPC closed (warm re-solve): Atyrau-Samara 8.6
+    # (the transit schedule), the Aktau oil berths 7.5 (Makhachkala 1.984, BTC 1.5, the rest by
+    # rail to Batumi) and Kenkiyak-Atyrau 6 Mt/yr towards China (the Kazakhstan-China pipeline's
+    # 20 Mt/yr has room beside 9.979 Mt of Russian transit). 8.6 + 7.5 + 6 = 22.1 Mt reach
+    # markets; 70.5 - 22.1 = 48.4 Mt stay unused. Russian crude entering CPC in Russia still loads.
     opts = SolveOptions(year=2023)
     model = FlowModel(build_model(net, opts))
     before = solve_model(net, model, opts)
@@ -49,16 +53,18 @@ def test_b_with_cpc_closed_kazakh_crude_reaching_markets(net: corridor.Network) 
         p = res.paths[(res.paths["commodity"] == "crude_oil")]
         return float(p.loc[p["nodes"].map(lambda n: n[0] in KZ_FIELDS), "volume"].sum())
 
-    assert kazakh_to_markets(before) == pytest.approx(56.037)
-    assert kazakh_to_markets(after) == pytest.approx(26.111)
+    assert kazakh_to_markets(before) == pytest.approx(70.5)
+    assert kazakh_to_markets(after) == pytest.approx(22.1)
     unused = after.supply[after.supply["node_id"].isin(KZ_FIELDS)]["unused"].sum()
-    assert unused == pytest.approx(29.926)
+    assert unused == pytest.approx(48.4)
     binding = set(after.binding["link_id"])
-    assert {"L_ATY_SAM", "L_AKTAU_BERTHS", "L_KCP_EAST"} <= binding
+    assert {"L_ATY_SAM", "L_AKTAU_BERTHS", "L_KEN_ATASU"} <= binding
     ends = after.paths[after.paths["nodes"].map(lambda n: n[0] in KZ_FIELDS)]["nodes"].map(
         lambda n: n[-1]
     )
-    assert {"C_SAMARA", "R_DUSHANZI", "T_CEYHAN", "P_MAKHACHKALA"} <= set(ends)
+    assert {"C_SAMARA", "R_DUSHANZI", "T_CEYHAN", "P_MAKHACHKALA", "T_BATUMI_OIL"} <= set(ends)
+    loaded = after.markets.set_index(["node_id", "commodity"]).loc[("T_CPC", "crude_oil")]
+    assert loaded["delivered"] == pytest.approx(7.474)
     # the same answer from a cold rebuild with the rule "avoid link L_CPC"
     cold = corridor.solve(
         net,
@@ -70,32 +76,39 @@ def test_b_with_cpc_closed_kazakh_crude_reaching_markets(net: corridor.Network) 
 
 
 def test_c_azerbaijan_gas_commitments_and_one_more_bcm_to_europe(net: corridor.Network) -> None:
-    # 2024 demand: Georgia 2.4 (own offtake), Türkiye 9.9, Bulgaria 1.0, rest of Europe 11.53.
-    # SCP delivers 23.4 x (1 - 5% Georgian transit gas) = 22.23 bcm at the Turkish border.
-    # TANAP phase 1 and TAP carry 10 bcm/yr, so Europe beyond Bulgaria gets 10: 1.53 short.
+    # 2024 demand: Georgia 2.4 (own offtake), Türkiye 53.5 (consumption) of which Russia
+    # 21.572, Iran 7.043, LNG 12.107 and Sakarya 2.3 supply 43.022, leaving 10.478 for
+    # Azerbaijan; Bulgaria 1.0; the rest of Europe 11.9. SCP (23.4 bcm/yr) has room for
+    # 10.478 + 1.0 + 11.9 = 23.378, but TANAP phase 0 (17.1, what it carried in 2022) and TAP
+    # (11.5) bind: Europe beyond Bulgaria gets 11.5, 0.4 short, and the Shah Deniz 2 allocation
+    # to Türkiye gets 17.1 - 11.5 = 5.6 of its 6 over TANAP (the Energy Ministry: 5.6 in 2024).
     r = corridor.solve(net, year=2024)
     unmet = r.unmet.set_index("node_id")["unmet"]
     assert unmet["J_GARDABANI"] == pytest.approx(0)
     assert unmet["M_TR_GAS"] == pytest.approx(0)
     assert unmet["J_STARAZAGORA"] == pytest.approx(0)
-    assert unmet["M_MELENDUGNO"] == pytest.approx(1.53)
-    assert set(r.binding["link_id"]) & {"L_TANAP_1", "L_TAP_A", "L_TAP_B", "L_TAP_C"}
-    # One more bcm/yr to Europe: demand 12.53. With TANAP phase 1 and TAP unbounded, SCP binds:
-    # 22.23 - 9.9 - 1.0 = 11.33 reaches Italy, still 1.2 short; SCP would need
-    # (9.9 + 1.0 + 12.53) / 0.95 = 24.663 bcm/yr, i.e. 1.263 more than its 23.4.
+    assert unmet["M_MELENDUGNO"] == pytest.approx(0.4)
+    assert set(r.binding["link_id"]) & {"L_TANAP_0", "L_TAP_A", "L_TAP_B", "L_TAP_C"}
+    sd2 = r.agreements.set_index("agreement_id").loc["A_SD2_TR"]
+    assert sd2["delivered"] == pytest.approx(5.6)
+    assert sd2["blocked_by"] == "capacity of L_TANAP_0, which the agreement must use"
+    # One more bcm/yr to Europe: demand 12.9. With TANAP and TAP unbounded, SCP binds:
+    # 23.4 - 10.478 - 1.0 = 11.922 reaches Italy, 0.978 short; SCP would need
+    # 10.478 + 1.0 + 12.9 = 24.378 bcm/yr, i.e. 0.978 more than its 23.4.
     demand = net.demand.copy()
     demand.loc["DEM_EU_GAS_2024", "value_canonical"] += 1.0
     links = net.links.copy()
-    links.loc[["L_TANAP_1", "L_TAP_A", "L_TAP_B", "L_TAP_C"], "capacity_canonical"] = 1e6
+    pipes = ["L_TANAP_0", "L_TANAP_1", "L_TAP_A", "L_TAP_B", "L_TAP_C"]
+    links.loc[pipes, "capacity_canonical"] = 1e6
     more = corridor.solve(net.replace(demand=demand, links=links), year=2024)
-    assert more.unmet.set_index("node_id").loc["M_MELENDUGNO", "unmet"] == pytest.approx(1.2)
+    assert more.unmet.set_index("node_id").loc["M_MELENDUGNO", "unmet"] == pytest.approx(0.978)
     assert "L_SCP" in set(more.binding["link_id"])
-    links.loc["L_SCP", "capacity_canonical"] = 23.4 + (9.9 + 1.0 + 12.53) / 0.95 - 23.4
+    links.loc["L_SCP", "capacity_canonical"] = 10.478 + 1.0 + 12.9
     enough = corridor.solve(net.replace(demand=demand, links=links), year=2024)
     assert enough.unmet.set_index("node_id").loc["M_MELENDUGNO", "unmet"] == pytest.approx(0)
     # Nakhchivan needs 280 mcm/yr (SOCAR: 260-300). In 2024 it comes through Iran, which keeps
     # ~20%: 0.28 / 0.8 = 0.35 bcm leaves Azerbaijan at Astara. From 2025 the Iğdır pipeline
-    # (0.73 bcm/yr) also serves it, so even avoiding Iran it is met.
+    # (0.73 bcm/yr; first gas 5 March 2025) also serves it, so even avoiding Iran it is met.
     assert unmet["C_NAKHCHIVAN"] == pytest.approx(0)
     via_iran = r.paths[r.paths["nodes"].map(lambda n: n[-1] == "C_NAKHCHIVAN")]
     assert via_iran["volume"].sum() == pytest.approx(0.35)

@@ -533,7 +533,7 @@ def test_tooltip_gives_capacity_use_and_worth_with_units(browser: Browser) -> No
     page = browser.page
     page.locator('#map g.link-group[data-id="L_BTC"] path.link-hit').hover(force=True)
     text = page.locator("#tooltip").inner_text()
-    assert "18.2 Mt/yr (36 %)" in text and "nothing more: the capacity does not bind" in text
+    assert "30.45 Mt/yr (61 %)" in text and "nothing more: the capacity does not bind" in text
     page.mouse.move(2, 2)
 
 
@@ -553,9 +553,9 @@ def test_each_run_sets_the_model_against_the_record_of_its_year(written: Written
         assert f"<code>{obs_id}</code>" in html
         (source,) = written.runs[0].network.observations.loc[obs_id, "sources"]
         assert f'href="#src-{run}-{source}"' in html and f'id="src-{run}-{source}"' in html
-    # CPC closed all 2023: the model carries nothing against the 63.47 Mt/yr CPC loaded
-    row = re.search(r"<code>O_CPC_2023</code>.*?</tr>", html, flags=re.S)
-    assert row and "63.47" in row.group(0)
+    # CPC closed all 2023: no Kazakh crude on L_CPC against the 56 Mt/yr on record
+    row = re.search(r"<code>O_CPC_KZ_2023</code>.*?</tr>", html, flags=re.S)
+    assert row and "56" in row.group(0)
     assert "-100.0 %" in row.group(0) and "outside" in row.group(0)
 
 
@@ -564,5 +564,7 @@ def test_the_record_chart_puts_one_dot_per_compared_item(written: Written) -> No
     charts = re.findall(r'<svg class="record".*?</svg>', html, flags=re.S)
     assert len(charts) == 2  # one per run
     dots = re.findall(r"<title>(O_\w+): model ([\d.]+) % of observed</title>", charts[1])
-    assert ("O_CPC_2023", "0.0") in dots  # CPC closed in the second run
-    assert {d for d, _ in dots} == {"O_BTC_2023", "O_CPC_2023"}
+    assert ("O_CPC_KZ_2023", "0.0") in dots  # CPC closed in the second run
+    observations = written.runs[0].network.observations
+    observed_2023 = observations.index[observations["year"] == 2023]
+    assert {d for d, _ in dots} == set(observed_2023)

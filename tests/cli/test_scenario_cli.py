@@ -19,7 +19,7 @@ def test_scenario_list_and_show() -> None:
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout
     assert "baseline-2024 -> eu-20bcm-2027 -> tanap-31" in out
-    assert "L_TANAP_1: capacity 10 bcm/yr -> 25 bcm/yr from 2027" in out
+    assert "L_TANAP_1: capacity 11.5 bcm/yr -> 26.5 bcm/yr from 2027" in out
     assert "https://www.azernews.az/oil_and_gas/204598.html" in out
 
 

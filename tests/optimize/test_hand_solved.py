@@ -246,7 +246,10 @@ def test_a_lossy_link_downstream_does_not_excuse_the_required_link(tmp_path: Pat
         (2, 3, 10, 10, "crude_oil"),  # L3, loses half, after the destination
     ]
     tables = dataset_tables(
-        4, links, [(0, "crude_oil", 5)], [(2, "crude_oil", 2), (3, "crude_oil", 1)],
+        4,
+        links,
+        [(0, "crude_oil", 5)],
+        [(2, "crude_oil", 2), (3, "crude_oil", 1)],
         agreements=[agreement],
     )
     tables["links"]["loss_fraction"] = ["", "", "", 0.5]
@@ -255,3 +258,30 @@ def test_a_lossy_link_downstream_does_not_excuse_the_required_link(tmp_path: Pat
     on_required = r.flows[(r.flows["agreement_id"] == "A_X") & (r.flows["link_id"] == "L0")]
     assert on_required["flow"].sum() == pytest.approx(2)
     assert r.agreements.set_index("agreement_id").at["A_X", "delivered"] == pytest.approx(2)
+
+
+def test_a_full_required_link_is_named_as_what_holds_the_agreement_back(tmp_path: Path) -> None:
+    agreement = {
+        "agreement_id": "A_X",
+        "name": "deal",
+        "parties": "a;b",
+        "commodity": "crude_oil",
+        "origin": "N0",
+        "destinations": "N2",
+        "max_volume": 2,
+        "unit": "Mt/yr",
+        "start_year": 2024,
+        "status": "in_force",
+        "require_links": "L0",
+    }
+    net = write_dataset(
+        tmp_path,
+        3,
+        [(0, 1, 1, 10, "crude_oil"), (1, 2, 10, 10, "crude_oil"), (0, 2, 10, 10, "crude_oil")],
+        [(0, "crude_oil", 5)],
+        [(2, "crude_oil", 5)],
+        agreements=[agreement],
+    )
+    a = solve(net, options=OPTS).agreements.set_index("agreement_id").loc["A_X"]
+    assert a["delivered"] == pytest.approx(1) and a["shortfall"] == pytest.approx(1)
+    assert a["blocked_by"] == "capacity of L0, which the agreement must use"

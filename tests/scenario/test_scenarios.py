@@ -297,7 +297,7 @@ def test_input_comparison_shows_what_each_scenario_changed() -> None:
     runs = [applied(n) for n in ("baseline-2024", "northern-closed-eu-freight", "tanap-31")]
     inputs = compare_inputs([(r.name, r.network, r.options) for r in runs])
     cell = inputs.set_index(["table", "row_id", "column"])
-    assert list(cell.loc[("links", "L_TANAP_1", "capacity")]) == ["10", "10", "25"]
+    assert list(cell.loc[("links", "L_TANAP_1", "capacity")]) == ["11.5", "11.5", "26.5"]
     assert list(cell.loc[("run", "", "year")]) == ["2024", "2024", "2027"]
     assert list(cell.loc[("run", "containers", "avoid_countries")]) == [
         "(absent)",
@@ -371,7 +371,7 @@ def test_tariffs_group_rules_new_agreements_and_quantity_changes(tmp_path: Path)
     net = run.network
     assert net.links.at["L_SCP", "tariff"] == 20
     eu = net.demand[(net.demand["node_id"] == "M_MELENDUGNO") & (net.demand["year"] == 2024)]
-    assert eu["value"].iloc[0] == pytest.approx(11.53 * 1.1)
+    assert eu["value"].iloc[0] == pytest.approx(11.9 * 1.1)
     acg = net.supply[
         (net.supply["node_id"] == "F_ACG")
         & (net.supply["year"] == 2024)
@@ -398,8 +398,9 @@ def test_an_addition_keeps_the_old_sources_and_shifts_the_range() -> None:
     run = apply_scenario("tap-plus-1.2", base())
     prov = run.network.provenance.set_index(["table", "row_id", "column"])
     row = prov.loc[("links", "L_TAP_A", "capacity")]
-    assert (row["value"], row["low"], row["high"]) == pytest.approx((11.2, 11.2, 13.2))
-    assert set(row["source_ids"]) == {"S_TREND_20240123", "S_MENAFN_1110347741"}
+    assert (row["value"], row["low"], row["high"]) == pytest.approx((12.7, 11.2, 12.7))
+    # the shipped row's sources (TAP AG's 2022 flow, its firm 10 and the +1.2) are kept
+    assert set(row["source_ids"]) == {"S_TREND_20230313", "S_ARGUMENTUM_TAP", "S_TREND_20240123"}
     new_total = (
         apply_scenario("tanap-31", base())
         .network.provenance.set_index(["table", "row_id", "column"])

@@ -162,17 +162,30 @@ def _rules_in_words(
     return "; ".join([f"route rules ({rules.describe()}) close {closed}", *inside])
 
 
+def _full_required_links(search: LayerSearch) -> str:
+    """The capacity of the layer's required links that have no room left ("" if none): a way
+    round them exists, but the agreement may not take it."""
+    rules = search.lp.layer_list[search.layer].rules
+    required = np.isin(search.lp.net.link_ids[search.lp.arc_link], sorted(rules.require_links))
+    full = required & search.allowed & (search.room <= 1e-9)
+    if not full.any():
+        return ""
+    links = sorted(set(search.lp.net.link_ids[search.lp.arc_link[full]]))
+    return f"capacity of {_named(links)}, which the agreement must use"
+
+
 def shortfall_reason(
     search: LayerSearch, network: Network, starts: Sequence[str], targets: Sequence[str]
 ) -> str:
     """What keeps volume available at ``starts`` from reaching ``targets``, in words.
 
-    Returns "" when a route with room exists (the shortfall then lies upstream: no volume left).
+    Returns "" when a route with room exists (the shortfall then lies upstream: no volume left),
+    unless a required link of the layer is full.
     """
     s, t = search.positions(starts), search.positions(targets)
     commodity = search.lp.layer_list[search.layer].commodity
     if search.reaches(s, t):
-        return ""
+        return _full_required_links(search)
     if not search.reaches(s, t, full=True, ruled=True):
         return f"no {commodity} link connects {_named(list(starts))} to {', '.join(targets)}"
     by_capacity = search.reaches(s, t, full=True)

@@ -601,14 +601,27 @@ class _Searches:
 
 
 def _unmet_reasons(
-    unmet: dict[str, Any], supply: dict[str, Any], s: _Solved, searches: _Searches
+    unmet: dict[str, Any],
+    supply: dict[str, Any],
+    markets: dict[str, Any],
+    s: _Solved,
+    searches: _Searches,
 ) -> list[str]:
-    """What limits each unmet demand, in words (``unmet``, ``supply``: the tables' columns)."""
+    """What limits each unmet demand, in words (``unmet``, ``supply``, ``markets``: the tables'
+    columns). The search starts from spare supply and from what world markets take, since a
+    demand comes first and would take that volume if a way to it were open."""
     lp = s.lp
     layer_of = {x.commodity: j for j, x in enumerate(lp.layer_list) if x.kind == "commodity"}
-    s_commodity = np.asarray(supply["commodity"], dtype=object)
-    s_node = np.asarray(supply["node_id"], dtype=object)
-    s_unused = np.asarray(supply["unused"])
+    s_commodity = np.concatenate(
+        [
+            np.asarray(supply["commodity"], dtype=object),
+            np.asarray(markets["commodity"], dtype=object),
+        ]
+    )
+    s_node = np.concatenate(
+        [np.asarray(supply["node_id"], dtype=object), np.asarray(markets["node_id"], dtype=object)]
+    )
+    s_unused = np.concatenate([np.asarray(supply["unused"]), np.asarray(markets["delivered"])])
     reasons = []
     for node, commodity, short in zip(
         unmet["node_id"].tolist(),
@@ -835,8 +848,9 @@ def extract_results(
     use = _arc_use(s, row_upper, f)
     supply = _node_columns(s, "s", ("available", "used", "unused"))
     unmet = _node_columns(s, "d", ("demand", "delivered", "unmet"), tolerance=1e-6)
+    markets = _node_columns(s, "m", (None, "delivered", None))
     searches = _Searches(s, _room(lp, use, col_upper))
-    unmet["limited_by"] = listed(_unmet_reasons(unmet, supply, s, searches))
+    unmet["limited_by"] = listed(_unmet_reasons(unmet, supply, markets, s, searches))
     paths, path_columns = _paths(s, f)
     return Results(
         year=lp.year,
@@ -846,7 +860,7 @@ def extract_results(
         flows=flows,
         links=_link_table(s, use, sol, f),
         unmet=frame(unmet),
-        markets=frame(_node_columns(s, "m", (None, "delivered", None))),
+        markets=frame(markets),
         supply=frame(supply),
         agreements=_agreement_table(s, path_columns, f, searches),
         paths=paths,
