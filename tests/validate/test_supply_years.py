@@ -1,5 +1,6 @@
 """A supply series that skips a year is never silently zero: `validate` warns and names the
-series and years, and a solve of the skipped year says which nodes supply nothing."""
+series and years, and a solve of the skipped year says which nodes supply nothing. A link
+shorter than the straight line between its ends is a warning too."""
 
 from __future__ import annotations
 
@@ -47,3 +48,19 @@ def test_a_solve_of_the_skipped_year_says_the_node_supplies_nothing(tiny_copy: P
     assert said and "supplies no crude_oil in 2024" in said[0]
     other = run(network, options=SolveOptions(year=2023)).results.warnings
     assert not [w for w in other if "supplies no" in w]
+
+
+def test_a_length_shorter_than_the_straight_line_is_a_warning(tiny_copy: Path) -> None:
+    # F_A (Baku) to T_B (Tbilisi) is about 450 km as the crow flies; L_AB says 500 km
+    report, _ = validate_dataset(tiny_copy)
+    assert "length-below-distance" not in {i.code for i in report.warnings}
+    path = tiny_copy / "links.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",500,", ",300,"), encoding="utf-8")
+    text = (tiny_copy / "provenance.csv").read_text(encoding="utf-8")
+    (tiny_copy / "provenance.csv").write_text(
+        text.replace("links,L_AB,length_km,500", "links,L_AB,length_km,300"), encoding="utf-8"
+    )
+    report, _ = validate_dataset(tiny_copy)
+    found = [i for i in report.warnings if i.code == "length-below-distance"]
+    assert len(found) == 1 and found[0].ids == ("L_AB",) and found[0].column == "length_km"
+    assert "L_AB 300 km < 4" in found[0].message and "links.csv" in found[0].where

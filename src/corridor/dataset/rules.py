@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from corridor.dataset.issues import ERROR, WARNING, Issue, Severity, make_issue
 from corridor.geo.basemap import country_distances_km
+from corridor.geo.distance import great_circle_km
 from corridor.schema import TABLES
 from corridor.schema.vocabulary import OBSERVATION_TARGETS, SOURCED_TABLES, TRANSIT_COMPONENTS
 from corridor.units import TRANSIT_CANONICAL, UNITS
@@ -966,6 +968,50 @@ def check_observations(t: Tables, rows: Rows | None = None) -> list[Issue]:
     return issues
 
 
+#: A length below this share of the straight line between a link's ends is reported.
+LENGTH_SHARE_OF_DISTANCE: Final = 0.95
+
+
+def check_lengths(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """A link's length is not shorter than the great-circle distance between its ends (a
+    warning: node positions are approximate, so 5 % is allowed)."""
+    links = _checked(t, "links", rows)
+    nodes = t["nodes"].drop_duplicates("node_id").set_index("node_id")
+    given = links.dropna(subset=["length_km"])
+    given = given[given["from_node"].isin(nodes.index) & given["to_node"].isin(nodes.index)]
+    if given.empty:
+        return []
+    a, b = nodes.loc[given["from_node"]], nodes.loc[given["to_node"]]
+    crow = great_circle_km(
+        a["lat"].to_numpy(float), a["lon"].to_numpy(float),
+        b["lat"].to_numpy(float), b["lon"].to_numpy(float),
+    )  # fmt: skip
+    short = given["length_km"].to_numpy(float) < LENGTH_SHARE_OF_DISTANCE * crow
+    if not short.any():
+        return []
+    said = ", ".join(
+        f"{link} {length:g} km < {km:.0f} km"
+        for link, length, km in zip(
+            given["link_id"][short], given["length_km"][short], crow[short], strict=True
+        )
+    )
+    return [
+        make_issue(
+            "length-below-distance",
+            WARNING,
+            "links",
+            f"{short.sum()} link length(s) are shorter than the straight line between their "
+            f"ends ({said})",
+            "check the length's source and the two nodes' positions; leave the length empty to "
+            "use the great-circle distance",
+            column="length_km",
+            rows=_lines(given.index[short]),
+            ids=given["link_id"][short],
+            values=given["length_km"][short].astype(str),
+        )
+    ]
+
+
 def supply_gaps(supply: pd.DataFrame) -> dict[tuple[str, str], tuple[int, ...]]:
     """The years between a node's first and last supply row of a commodity that have no row
     (a series 2023, 2025 skips 2024), keyed by (node, commodity)."""
@@ -1026,6 +1072,7 @@ RULES: tuple[Rule, ...] = (
     check_transit,
     check_observations,
     check_supply_years,
+    check_lengths,
 )
 
 
@@ -1084,6 +1131,7 @@ RULE_INPUTS: Mapping[Rule, frozenset[str]] = {
     check_transit: _columns("transit", "*"),
     check_observations: _columns("observations", "period", "year", "kind", "target", "commodity"),
     check_supply_years: _columns("supply", "node_id", "commodity", "year"),
+    check_lengths: _columns("links", "length_km", "from_node", "to_node"),
 }
 
 #: The columns of other rows that a rule looks up to check a row. When an edit changes them in
@@ -1098,4 +1146,5 @@ RULE_LOOKUPS: Mapping[Rule, frozenset[str]] = {
     check_conversions: _columns("conversions", "commodity", "from_unit", "to_unit"),
     check_observations: _columns("links", "link_id", "commodities")
     | _columns("nodes", "node_id", "commodities"),
+    check_lengths: _columns("nodes", "node_id", "lat", "lon"),
 }

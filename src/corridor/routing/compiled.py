@@ -22,6 +22,7 @@ from corridor.dataset.network import (
     conversion_factor,
     derived,
 )
+from corridor.geo.distance import great_circle_km
 from corridor.units import UNITS, convert
 
 __all__ = [
@@ -30,14 +31,12 @@ __all__ = [
     "commodity_positions",
     "compile_network",
     "compiled",
-    "great_circle_km",
     "incidence",
     "node_positions",
     "usd_per_canonical_unit",
     "valid_in",
 ]
 
-_EARTH_RADIUS_KM = 6371.0
 _FUTURE_STATUSES = ("under_construction", "planned", "proposed")
 _PRICE_BASE = {  # USD per ... -> (annual unit of that base, its size in that unit)
     "USD/bbl": ("bbl/yr", 1.0),
@@ -116,17 +115,6 @@ def node_positions(c: CompiledNetwork, node_ids: list[str]) -> np.ndarray:
     """Position of each node id in ``c.nodes`` (-1 where unknown)."""
     where = c.node_position
     return np.array([where.get(node, -1) for node in node_ids], dtype=np.int64)
-
-
-def great_circle_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    """Haversine distance in km."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi, dlmb = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    distance: np.ndarray = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-    return distance
 
 
 def valid_in(start: np.ndarray, end: np.ndarray, year: int) -> np.ndarray:
