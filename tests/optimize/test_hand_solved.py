@@ -285,3 +285,28 @@ def test_a_full_required_link_is_named_as_what_holds_the_agreement_back(tmp_path
     a = solve(net, options=OPTS).agreements.set_index("agreement_id").loc["A_X"]
     assert a["delivered"] == pytest.approx(1) and a["shortfall"] == pytest.approx(1)
     assert a["blocked_by"] == "capacity of L0, which the agreement must use"
+
+
+def test_an_agreement_whose_origin_has_no_supply_says_so(tmp_path: Path) -> None:
+    agreement = {
+        "agreement_id": "A_X",
+        "name": "deal",
+        "parties": "a;b",
+        "commodity": "crude_oil",
+        "origin": "N0",
+        "destinations": "N1",
+        "max_volume": 2,
+        "unit": "Mt/yr",
+        "status": "in_force",
+    }
+    net = write_dataset(
+        tmp_path,
+        3,
+        [(0, 1, 10, 10, "crude_oil"), (2, 1, 10, 10, "crude_oil")],
+        [(2, "crude_oil", 5)],
+        [(1, "crude_oil", 1)],
+        agreements=[agreement],
+    )
+    a = solve(net, options=OPTS).agreements.set_index("agreement_id").loc["A_X"]
+    assert a["shortfall"] == pytest.approx(2)
+    assert a["blocked_by"] == "no crude_oil supply at N0 in 2024"

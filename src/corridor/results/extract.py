@@ -653,6 +653,16 @@ _AGREEMENT_COLUMNS = [
 ]  # fmt: skip
 
 
+def _origin_short(s: _Solved, origin: str, commodity: str) -> str:
+    """Why an agreement with an open route is short: its origin's supply is all used, or the
+    year has none there."""
+    mask, node_id, node_commodity, _ = s.model.blocks["s"]
+    here = (np.asarray(node_id) == origin) & (np.asarray(node_commodity) == commodity)
+    if float(s.lp.col_value[mask][here].sum()) <= 0:
+        return f"no {commodity} supply at {origin} in {s.lp.year}"
+    return f"{commodity} available at {origin} (its supply is used)"
+
+
 def _agreement_row(
     s: _Solved, col: int, own_paths: list[tuple[Any, Any, Any]], paid: float, searches: _Searches
 ) -> dict[str, Any]:
@@ -664,9 +674,9 @@ def _agreement_row(
     blocked = ""
     if shortfall > 1e-6:
         layer = int(s.lp.col_layer[col])
-        blocked = searches.reason(layer, [str(meta.origin)], list(meta.destinations)) or (
-            f"{meta.commodity} available at {meta.origin} (its supply is used)"
-        )
+        blocked = searches.reason(
+            layer, [str(meta.origin)], list(meta.destinations)
+        ) or _origin_short(s, str(meta.origin), str(meta.commodity))
     return {
         "agreement_id": meta.agreement_id,
         "commodity": meta.commodity,
