@@ -146,3 +146,28 @@ def test_d_middle_corridor_freight_around_russia_and_china(net: corridor.Network
     assert s.loc[("J_MOYINTY", "general_freight"), "used"] == pytest.approx(3.2)
     assert s.loc[("C_XIAN", "general_freight"), "unused"] == pytest.approx(1.284)
     assert s.loc[("C_XIAN", "containers"), "unused"] == pytest.approx(56_500)
+
+
+def test_e_which_single_failure_strands_most(net: corridor.Network) -> None:
+    # 2024, each link and infrastructure node out for the year in turn (warm re-solves).
+    # Oil: everything Kazakh passes Atyrau: 27.9 + 17.898 + 9.619 + 14.463 = 69.88 Mt/yr.
+    # CPC carries 69.88 - 8.6 (Samara) - 1.984 (Makhachkala) - 1.2 (China) - 2.2 (BTC deal)
+    # = 55.896; without it Kenkiyak-Atyrau adds 6 - 1.2 = 4.8 towards China and the Aktau berths
+    # 7.5 - 1.984 - 2.2 = 3.316, so 55.896 - 4.8 - 3.316 = 47.78 Mt/yr are lost.
+    # Gas: SCP carries Türkiye's 10.478 + Bulgaria's 1.0 + Europe's 11.5 = 22.978 bcm/yr;
+    # Sangachal also feeds Georgia (2.4) and Nakhchivan through Iran (0.28): 25.658.
+    # Freight: the 3.2 Mt/yr of Kazakh freight all land at Alat.
+    from corridor.resilience import link_outages, outage_criticality
+
+    c = outage_criticality(net, options=SolveOptions(year=2024))
+    oil, gas = c.most_stranded("crude_oil"), c.most_stranded("natural_gas")
+    assert (oil["outage"], oil["lost"]) == ("C_ATYRAU", pytest.approx(69.88))
+    assert (gas["outage"], gas["lost"]) == ("T_SANGACHAL", pytest.approx(25.658))
+    freight = c.most_stranded("general_freight")
+    assert (freight["outage"], freight["lost"]) == ("P_ALAT", pytest.approx(3.2))
+    assert "containers" not in set(c.lost["commodity"])
+    links = outage_criticality(net, options=SolveOptions(year=2024), outages=link_outages(net))
+    oil, gas = links.most_stranded("crude_oil"), links.most_stranded("natural_gas")
+    assert (oil["outage"], oil["lost"]) == ("L_CPC", pytest.approx(47.78))
+    assert (gas["outage"], gas["lost"]) == ("L_SCP", pytest.approx(22.978))
+    assert "general_freight" not in set(links.lost["commodity"])

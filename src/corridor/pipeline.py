@@ -34,7 +34,17 @@ from corridor.version import __version__
 if TYPE_CHECKING:
     from corridor.scenario import AppliedScenario, Scenario
 
-__all__ = ["Run", "backtest", "backtest_years", "run", "solve", "solve_model", "solve_scenario"]
+__all__ = [
+    "Held",
+    "Run",
+    "backtest",
+    "backtest_years",
+    "hold",
+    "run",
+    "solve",
+    "solve_model",
+    "solve_scenario",
+]
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,31 @@ def run(
         If HiGHS fails or the solution fails its checks (unmet demand is an answer, not an
         error).
     """
+    held = hold(network, scenario, options, rules=rules)
+    results = solve_model(held.network, held.model, held.options)
+    return Run(held.network, held.options, results, held.scenario)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A network (a scenario applied), its options and its LP held in HiGHS, ready for warm
+    re-solves (outages, draws): what :func:`run` solves once."""
+
+    network: Network
+    options: SolveOptions
+    model: FlowModel
+    scenario: AppliedScenario | None = None
+
+
+def hold(
+    network: Network,
+    scenario: AppliedScenario | Scenario | str | Path | None = None,
+    options: SolveOptions | None = None,
+    *,
+    rules: RouteRules | None = None,
+) -> Held:
+    """Apply ``scenario`` and build (or reuse) the LP of the year in a fresh HiGHS instance,
+    as :func:`run` does, without solving it."""
     applied = _applied(scenario, network)
     opts = options or SolveOptions()
     if applied is not None:
@@ -100,7 +135,7 @@ def run(
     if rules is not None:
         opts = dataclasses.replace(opts, rules=opts.rules.merged(rules))
     model = FlowModel(_model(network, opts), method=opts.method, time_limit_s=opts.time_limit_s)
-    return Run(network, opts, solve_model(network, model, opts), applied)
+    return Held(network, opts, model, applied)
 
 
 _MODELS_KEPT = 4  # LPs kept per network (the options solved last)

@@ -67,6 +67,9 @@ COMMANDS: Final = {
         "backtest",
         "Check the model against observed flows: error and verdict per observation.",
     ),
+    "resilience": LazyCommand(
+        "corridor.cli.resilience_cmd", "app", "Resilience: which failures cost most."
+    ),
     "data": LazyCommand("corridor.cli.data_cmd", "app", "Look at a dataset and export it."),
     "transit": LazyCommand(
         "corridor.cli.transit_cmd",

@@ -140,7 +140,7 @@ class FlowModel:
         """Set a link's capacity (canonical unit, each direction) for the next solve.
 
         A capacity of 0 closes the link; links without a capacity row are closed through the
-        bounds of their flow columns.
+        bounds of their flow columns, and reopened with a capacity of ``inf``.
         """
         rows = self._capacity_rows(link_id)
         if len(rows):
@@ -151,13 +151,72 @@ class FlowModel:
             self.row_upper[rows] = upper
             return
         cols = self._flow_cols(link_id)
-        if capacity > 0:
-            raise SolveError(f"link {link_id!r} has no capacity row; only closing it (0) works")
+        if 0 < capacity < np.inf:
+            raise SolveError(
+                f"link {link_id!r} has no capacity row; only closing it (0) or reopening it "
+                "(inf) works"
+            )
+        upper = np.zeros(len(cols)) if capacity == 0 else self.lp.col_upper[cols].copy()
+        self._set_col_upper(cols, upper)
+
+    def cut_link(self, link_id: str, share: float) -> None:
+        """Take ``share`` (0-1) of a link's capacity as built away for the next solve; a link
+        without a capacity row can only be closed (``share`` 1).
+
+        Raises
+        ------
+        SolveError
+            If the link has no capacity row and ``share`` is below 1.
+        """
+        rows = self._capacity_rows(link_id)
+        if len(rows):
+            upper = np.asarray(self.lp.row_upper[rows], dtype=float) * (1.0 - share)
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows), rows.astype(np.int32), np.full(len(rows), -np.inf), upper
+            )
+            self.row_upper[rows] = upper
+        elif share >= 1.0:
+            cols = self._flow_cols(link_id)
+            self._set_col_upper(cols, np.zeros(len(cols)))
+        else:
+            raise SolveError(f"link {link_id!r} has no capacity row; only closing it works")
+
+    def reset_link(self, link_id: str) -> None:
+        """Give a link back the bounds it was built with (after an outage or a change)."""
+        rows = self._capacity_rows(link_id)
+        if len(rows):
+            upper = np.asarray(self.lp.row_upper[rows], dtype=float)
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows), rows.astype(np.int32), np.full(len(rows), -np.inf), upper
+            )
+            self.row_upper[rows] = upper
+        cols = self._flow_cols(link_id)
+        self._set_col_upper(cols, np.asarray(self.lp.col_upper[cols], dtype=float))
+
+    def _node_cols(self, node_id: str) -> np.ndarray:
+        """The supply, demand and market columns of a node (what enters or leaves there)."""
+        lp = self.lp
+        position = lp.net.node_position.get(node_id, -1)
+        own = np.isin(lp.col_block, ("s", "d", "e", "z", "m")) & (lp.col_node == position)
+        return np.flatnonzero(own & (position >= 0))
+
+    def close_node(self, node_id: str) -> None:
+        """Stop everything entering or leaving the network at a node (its supply, demand and
+        market) for the next solve; its links are cut apart."""
+        cols = self._node_cols(node_id)
+        self._set_col_upper(cols, np.zeros(len(cols)))
+
+    def reset_node(self, node_id: str) -> None:
+        """Give a node's supply, demand and market columns back the bounds they were built with."""
+        cols = self._node_cols(node_id)
+        self._set_col_upper(cols, np.asarray(self.lp.col_upper[cols], dtype=float))
+
+    def _set_col_upper(self, cols: np.ndarray, upper: np.ndarray) -> None:
         if len(cols):
             self.highs.changeColsBounds(
-                len(cols), cols.astype(np.int32), np.zeros(len(cols)), np.zeros(len(cols))
+                len(cols), cols.astype(np.int32), np.zeros(len(cols)), upper
             )
-            self.col_upper[cols] = 0.0
+            self.col_upper[cols] = upper
 
     def set_link_capacities(self, capacities: dict[str, float]) -> None:
         """Set several links' capacities at once (vectorised; links need a capacity row)."""

@@ -21,7 +21,14 @@ from corridor.dataset.rules import supply_gaps
 from corridor.errors import OptionError
 from corridor.options import RouteRules, SolveOptions
 
-__all__ = ["DatasetNames", "check_options", "check_year", "resolve_rules", "year_coverage"]
+__all__ = [
+    "DatasetNames",
+    "check_options",
+    "check_year",
+    "resolve_rules",
+    "unknown_ids",
+    "year_coverage",
+]
 
 #: What each keyword of :func:`resolve_rules` is called in messages (the CLI passes its flags).
 API_LABELS: Final[Mapping[str, str]] = {
@@ -52,6 +59,16 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
     by_fold = {c.casefold(): c for c in choices}
     close = difflib.get_close_matches(value.casefold(), list(by_fold), n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(repr(by_fold[c]) for c in close)}?)" if close else ""
+
+
+def unknown_ids(values: Iterable[str], known: Iterable[str], what: str, label: str) -> list[str]:
+    """A problem line for each of ``values`` not in ``known`` ("did you mean" where one fits)."""
+    choices = set(known)
+    return [
+        f"{label}: {value!r} is not a {what} of the dataset{_suggest(value, choices)}"
+        for value in values
+        if value not in choices
+    ]
 
 
 def _countries(network: Network) -> frozenset[str]:
