@@ -157,3 +157,27 @@ def test_the_command_refuses_bad_settings() -> None:
     assert cut.returncode == 2 and "--cut: 150" in cut.stderr
     year = run_cli("resilience", "outages", "--scenario", "cpc-closed", "--year", "2024")
     assert year.returncode == 2
+
+
+def test_the_results_light_path_reads_what_the_result_tables_say() -> None:
+    # The outages are read straight from the solution; the same solve's result tables must
+    # give the same deliveries, flows, agreement volumes and cost.
+    from corridor.pipeline import hold, solve_model
+    from corridor.resilience.outages import _apply, _light_view, _restore, _View
+
+    net = shipped_network()
+    held = hold(net, None, SolveOptions(year=2024))
+    units = {"crude_oil": "Mt/yr", "natural_gas": "bcm/yr"}
+    for outage in [*link_outages(net, ["L_CPC", "L_SCP"]), *node_outages(net, ["T_CEYHAN"])]:
+        _apply(held, outage)
+        light = _light_view(held, units)
+        full = _View.of(solve_model(held.network, held.model, held.options), units)
+        _restore(held, outage)
+        for name in ("delivered", "flows", "agreements"):
+            a = getattr(light, name)
+            b = getattr(full, name)
+            keys = a[a.abs() > 1e-9].index.union(b[b.abs() > 1e-9].index)
+            assert a.reindex(keys).fillna(0).to_numpy() == pytest.approx(
+                b.reindex(keys).fillna(0).to_numpy(), abs=1e-7
+            ), (outage.name, name)
+        assert light.cost == pytest.approx(full.cost, rel=1e-9)

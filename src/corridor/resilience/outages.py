@@ -2,7 +2,9 @@
 
 Every outage is a warm re-solve of one held LP (:func:`corridor.pipeline.hold`): the outage's
 links lose a share of their capacity (a full outage closes them, also those without a capacity
-in the data), the model is solved, and the links get their bounds back. Compared with the
+in the data), the model is solved, and the links get their bounds back. The outages are read
+straight from the solution (the results-light path); only the intact solve builds the result
+tables. Compared with the
 intact solve: delivered volume lost per market and commodity (in its unit), the cost increase
 in USD/yr (sourced prices less known tariffs, never a penalty), the agreements that fall short,
 and the links that take over.
@@ -19,10 +21,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from corridor.dataset.network import Network
+from corridor.dataset.network import Network, canonical_units
 from corridor.errors import OptionError
 from corridor.formats import quantity_with_unit
 from corridor.io.atomic import atomic_write_dir
+from corridor.optimize.check import check_solution
 from corridor.options import SolveOptions
 from corridor.pipeline import Held, hold, solve_model
 from corridor.results import Results
@@ -176,14 +179,41 @@ class _View:
     cost: float  # USD/yr (the value stage's objective)
 
     @classmethod
-    def of(cls, results: Results) -> _View:
+    def of(cls, results: Results, units: dict[str, str]) -> _View:
+        """The view of a solve's result tables (``units``: each commodity's canonical unit)."""
         served = pd.concat([results.unmet, results.markets], ignore_index=True)
         delivered = served.groupby(["node_id", "commodity"])["delivered"].sum()
         flows = results.flows.groupby(["link_id", "commodity"])["flow"].sum()
-        units = dict(zip(served["commodity"], served["unit"], strict=True))
-        units |= dict(zip(results.flows["commodity"], results.flows["unit"], strict=True))
         agreements = results.agreements.set_index("agreement_id")["delivered"]
         return cls(delivered, flows, agreements, units, float(results.objective))
+
+
+def _light_view(held: Held, units: dict[str, str]) -> _View:
+    """Solve the held model and read what an outage is compared on straight from the solution
+    (no result tables: deliveries, flows per link, agreement volumes and the USD objective)."""
+    model, lp = held.model, held.model.lp
+    solution = model.solve()
+    check_solution(
+        lp,
+        solution.x,
+        col_upper=model.col_upper,
+        row_upper=model.row_upper,
+        tolerance=held.options.tolerance,
+    )
+    x = np.where(np.abs(solution.x) < 1e-9, 0.0, solution.x)
+    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity]
+    served = np.isin(lp.col_block, ("d", "m"))
+    node = np.asarray(lp.net.nodes, dtype=object)[lp.col_node[served]]
+    delivered = pd.Series(x[served]).groupby([node, commodity[served]]).sum()
+    delivered.index.names = ["node_id", "commodity"]
+    flowing = lp.col_block == "x"
+    link = lp.net.link_ids[lp.arc_link[lp.col_arc[flowing]]]
+    flows = pd.Series(x[flowing]).groupby([link, commodity[flowing]]).sum()
+    flows.index.names = ["link_id", "commodity"]
+    volume = np.flatnonzero(lp.col_block == "v")
+    names = [lp.layer_list[int(j)].agreement_id for j in lp.col_layer[volume]]
+    agreements = pd.Series(x[volume], index=names, dtype=float)
+    return _View(delivered, flows, agreements, units, float(solution.objective))
 
 
 def _drop(before: pd.Series, after: pd.Series) -> pd.Series:
@@ -330,14 +360,14 @@ def outage_criticality(
     if bad:
         raise OptionError(bad)
     base = solve_model(held.network, held.model, held.options)
-    intact = _View.of(base)
+    intact = _View.of(base, canonical_units(held.network.commodities))
     agreement_units = base.agreements.set_index("agreement_id")["unit"]
     rows: list[dict[str, object]] = []
     details: list[list[pd.DataFrame]] = [[], [], [], []]
     for outage in chosen:
         try:
             _apply(held, outage)
-            hit = _View.of(solve_model(held.network, held.model, held.options))
+            hit = _light_view(held, intact.units)
         finally:
             _restore(held, outage)
         row, parts = _compare(outage, intact, hit, outage.links, agreement_units)
