@@ -2,12 +2,12 @@
 
 Every outage is a warm re-solve of one held LP (:func:`corridor.pipeline.hold`): the outage's
 links lose a share of their capacity (a full outage closes them, also those without a capacity
-in the data), the model is solved, and the links get their bounds back. The outages are read
-straight from the solution (the results-light path); only the intact solve builds the result
-tables. Compared with the
-intact solve: delivered volume lost per market and commodity (in its unit), the cost increase
-in USD/yr (sourced prices less known tariffs, never a penalty), the agreements that fall short,
-and the links that take over.
+in the data), the model is solved, and the links get their bounds back. The intact solve and the
+outages are read straight from the solution (the results-light path: deliveries, flows per
+link, agreement volumes and the USD objective as vectors), never through the result tables.
+Compared with the intact solve: delivered volume lost per market and commodity (in its unit),
+the cost increase in USD/yr (sourced prices less known tariffs, never a penalty), the
+agreements that fall short, and the links that take over.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from corridor.formats import quantity_with_unit
 from corridor.io.atomic import atomic_write_dir
 from corridor.optimize.check import check_solution
 from corridor.options import SolveOptions
-from corridor.pipeline import Held, hold, solve_model
-from corridor.results import Results
+from corridor.pipeline import Held, hold
 from corridor.routing.inputs import unknown_ids
 
 __all__ = [
@@ -169,57 +168,82 @@ def node_outages(
 
 
 @dataclass(frozen=True)
-class _View:
-    """What an outage is compared on: deliveries, flows, agreements and cost of one solve."""
+class _Keys:
+    """What the columns of a held model add up to, found once: deliveries per (market node,
+    commodity), flow per (link, commodity) and each agreement's volume."""
 
-    delivered: pd.Series  # (node_id, commodity) -> volume
-    flows: pd.Series  # (link_id, commodity) -> volume
-    agreements: pd.Series  # agreement_id -> delivered
-    units: dict[str, str]  # commodity -> unit
-    cost: float  # USD/yr (the value stage's objective)
+    served: np.ndarray  # columns of deliveries (demand served, world markets)
+    served_at: np.ndarray  # the key of each: its position in ``markets``
+    markets: list[tuple[str, str]]  # (node_id, commodity)
+    flowing: np.ndarray  # flow columns
+    flowing_on: np.ndarray  # the key of each: its position in ``links``
+    links: list[tuple[str, str]]  # (link_id, commodity)
+    volumes: np.ndarray  # agreement volume columns
+    agreements: list[str]
+    agreement_units: list[str]
+    units: dict[str, str]  # commodity -> canonical unit
 
     @classmethod
-    def of(cls, results: Results, units: dict[str, str]) -> _View:
-        """The view of a solve's result tables (``units``: each commodity's canonical unit)."""
-        served = pd.concat([results.unmet, results.markets], ignore_index=True)
-        delivered = served.groupby(["node_id", "commodity"])["delivered"].sum()
-        flows = results.flows.groupby(["link_id", "commodity"])["flow"].sum()
-        agreements = results.agreements.set_index("agreement_id")["delivered"]
-        return cls(delivered, flows, agreements, units, float(results.objective))
+    def of(cls, held: Held) -> _Keys:
+        lp = held.model.lp
+        commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity]
+        served = np.flatnonzero(np.isin(lp.col_block, ("d", "m")))
+        node = np.asarray(lp.net.nodes, dtype=object)[lp.col_node[served]]
+        markets, served_at = _keyed(node, commodity[served])
+        flowing = np.flatnonzero(lp.col_block == "x")
+        link = lp.net.link_ids[lp.arc_link[lp.col_arc[flowing]]]
+        links, flowing_on = _keyed(link, commodity[flowing])
+        volumes = np.flatnonzero(lp.col_block == "v")
+        layers = [lp.layer_list[int(j)] for j in lp.col_layer[volumes]]
+        units = canonical_units(held.network.commodities)
+        return cls(
+            served, served_at, markets, flowing, flowing_on, links, volumes,
+            [str(x.agreement_id) for x in layers], [units[x.commodity] for x in layers], units,
+        )  # fmt: skip
 
 
-def _light_view(held: Held, units: dict[str, str]) -> _View:
-    """Solve the held model and read what an outage is compared on straight from the solution
-    (no result tables: deliveries, flows per link, agreement volumes and the USD objective)."""
-    model, lp = held.model, held.model.lp
+def _keyed(ids: np.ndarray, commodities: np.ndarray) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """The distinct (id, commodity) pairs and each row's position among them."""
+    pairs = pd.MultiIndex.from_arrays([ids.astype(str), commodities.astype(str)])
+    codes, unique = pd.factorize(pairs)
+    return list(unique), np.asarray(codes)
+
+
+@dataclass(frozen=True)
+class _View:
+    """What an outage is compared on, as vectors on :class:`_Keys`: deliveries, flows,
+    agreement volumes and the cost (USD/yr: the value stage's objective)."""
+
+    delivered: np.ndarray
+    flows: np.ndarray
+    agreements: np.ndarray
+    cost: float
+
+    @classmethod
+    def of(cls, keys: _Keys, x: np.ndarray, cost: float) -> _View:
+        """The view of a solution ``x``."""
+        x = np.where(np.abs(x) < 1e-9, 0.0, x)
+        return cls(
+            np.bincount(keys.served_at, weights=x[keys.served], minlength=len(keys.markets)),
+            np.bincount(keys.flowing_on, weights=x[keys.flowing], minlength=len(keys.links)),
+            x[keys.volumes],
+            cost,
+        )
+
+
+def _light_view(held: Held, keys: _Keys) -> _View:
+    """Solve the held model (warm) and read the outage's view straight from the solution,
+    checked like every solve (no result tables)."""
+    model = held.model
     solution = model.solve()
     check_solution(
-        lp,
+        model.lp,
         solution.x,
         col_upper=model.col_upper,
         row_upper=model.row_upper,
         tolerance=held.options.tolerance,
     )
-    x = np.where(np.abs(solution.x) < 1e-9, 0.0, solution.x)
-    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity]
-    served = np.isin(lp.col_block, ("d", "m"))
-    node = np.asarray(lp.net.nodes, dtype=object)[lp.col_node[served]]
-    delivered = pd.Series(x[served]).groupby([node, commodity[served]]).sum()
-    delivered.index.names = ["node_id", "commodity"]
-    flowing = lp.col_block == "x"
-    link = lp.net.link_ids[lp.arc_link[lp.col_arc[flowing]]]
-    flows = pd.Series(x[flowing]).groupby([link, commodity[flowing]]).sum()
-    flows.index.names = ["link_id", "commodity"]
-    volume = np.flatnonzero(lp.col_block == "v")
-    names = [lp.layer_list[int(j)].agreement_id for j in lp.col_layer[volume]]
-    agreements = pd.Series(x[volume], index=names, dtype=float)
-    return _View(delivered, flows, agreements, units, float(solution.objective))
-
-
-def _drop(before: pd.Series, after: pd.Series) -> pd.Series:
-    """``before - after`` over the union of their keys (missing counts as 0)."""
-    both = pd.concat([before, after], axis=1, keys=["before", "after"]).fillna(0.0)
-    return both["before"] - both["after"]
+    return _View.of(keys, solution.x, float(solution.objective))
 
 
 def _apply(held: Held, outage: Outage) -> None:
@@ -249,81 +273,71 @@ def _restore(held: Held, outage: Outage) -> None:
 # --------------------------------------------------------------------------- the comparison
 
 
-def _words(values: pd.Series, units: dict[str, str], sign: str = "") -> str:
-    """``L_A +4.79 Mt/yr; L_B +1 bcm/yr`` from an (id, commodity) -> amount series, or
-    ``crude_oil 27.9 Mt/yr`` from a commodity -> amount one."""
-    parts = []
-    for key, amount in values.items():
-        name, commodity = key if isinstance(key, tuple) else (key, key)
-        parts.append(f"{name} {sign}{quantity_with_unit(float(amount), units[commodity])}")
-    return "; ".join(parts)
+def _words(parts: list[tuple[str, float, str]], sign: str = "") -> str:
+    """``L_A +4.79 Mt/yr; L_B +1 bcm/yr`` from (name, amount, unit) triples."""
+    return "; ".join(
+        f"{name} {sign}{quantity_with_unit(amount, unit)}" for name, amount, unit in parts
+    )
+
+
+@dataclass
+class _Details:
+    """The rows of the detail tables, gathered outage by outage."""
+
+    lost: list[tuple[str, str, float, str]]
+    markets: list[tuple[str, str, str, float, str]]
+    takeover: list[tuple[str, str, str, float, str]]
+    agreements: list[tuple[str, str, float, str]]
+
+    def frames(self) -> list[pd.DataFrame]:
+        columns = (
+            ["outage", "commodity", "lost", "unit"],
+            ["outage", "node_id", "commodity", "lost", "unit"],
+            ["outage", "link_id", "commodity", "gain", "unit"],
+            ["outage", "agreement_id", "lost", "unit"],
+        )
+        rows = (self.lost, self.markets, self.takeover, self.agreements)
+        return [pd.DataFrame(r, columns=c) for r, c in zip(rows, columns, strict=True)]
 
 
 def _compare(
-    outage: Outage, intact: _View, hit: _View, links_of: Sequence[str], agreement_units: pd.Series
-) -> tuple[dict[str, object], list[pd.DataFrame]]:
-    """The ranking row of ``outage`` and its rows of the detail tables."""
-    market_drop = _drop(intact.delivered, hit.delivered)
-    market_drop = market_drop[market_drop.abs() > TOLERANCE]
-    lost = market_drop.groupby(level="commodity").sum()
-    lost = lost[lost > TOLERANCE]
-    gain = -_drop(intact.flows, hit.flows)
-    gain = gain[(gain > TOLERANCE) & ~gain.index.get_level_values(0).isin(links_of)]
-    gain = gain.sort_values(ascending=False)
-    short = _drop(intact.agreements, hit.agreements)
-    short = short[short > TOLERANCE]
-    row = {
-        "outage": outage.name,
+    outage: Outage, keys: _Keys, intact: _View, hit: _View, details: _Details
+) -> dict[str, object]:
+    """The ranking row of ``outage``; its detail rows go into ``details``."""
+    name, units = outage.name, keys.units
+    drop = intact.delivered - hit.delivered
+    moved = np.flatnonzero(np.abs(drop) > TOLERANCE)
+    by_commodity: dict[str, float] = {}
+    for i in moved:
+        node, commodity = keys.markets[i]
+        details.markets.append((name, node, commodity, float(drop[i]), units[commodity]))
+        by_commodity[commodity] = by_commodity.get(commodity, 0.0) + float(drop[i])
+    lost = [(c, v, units[c]) for c, v in sorted(by_commodity.items()) if v > TOLERANCE]
+    details.lost += [(name, c, v, u) for c, v, u in lost]
+    gain = hit.flows - intact.flows
+    own = set(outage.links)
+    rising = [i for i in np.argsort(-gain) if gain[i] > TOLERANCE and keys.links[i][0] not in own]
+    takeover = [(keys.links[i][0], float(gain[i]), units[keys.links[i][1]]) for i in rising]
+    details.takeover += [
+        (name, keys.links[i][0], keys.links[i][1], float(gain[i]), units[keys.links[i][1]])
+        for i in rising
+    ]
+    short = intact.agreements - hit.agreements
+    falling = np.flatnonzero(short > TOLERANCE)
+    agreements = [(keys.agreements[i], float(short[i]), keys.agreement_units[i]) for i in falling]
+    details.agreements += [(name, a, v, u) for a, v, u in agreements]
+    return {
+        "outage": name,
         "kind": outage.kind,
         "links": ";".join(outage.links),
         "cut_percent": outage.cut_percent,
         "days": outage.days,
         "cost_increase": hit.cost - intact.cost,
         "cost_unit": "USD/yr",
-        "lost": _words(lost, intact.units),
-        "agreements_short": "; ".join(
-            f"{a} -{quantity_with_unit(float(v), str(agreement_units.get(a, '')))}"
-            for a, v in short.items()
-        ),
-        "takes_over": _words(gain.head(TAKEOVER_SHOWN), hit.units, "+"),
+        "lost": _words(lost),
+        "agreements_short": _words(agreements, "-"),
+        "takes_over": _words(takeover[:TAKEOVER_SHOWN], "+"),
     }
-    details = [
-        pd.DataFrame(
-            {
-                "outage": outage.name,
-                "commodity": lost.index,
-                "lost": lost.to_numpy(),
-                "unit": [intact.units[c] for c in lost.index],
-            }
-        ),
-        pd.DataFrame(
-            {
-                "outage": outage.name,
-                "node_id": market_drop.index.get_level_values(0),
-                "commodity": market_drop.index.get_level_values(1),
-                "lost": market_drop.to_numpy(),
-                "unit": [intact.units[c] for c in market_drop.index.get_level_values(1)],
-            }
-        ),
-        pd.DataFrame(
-            {
-                "outage": outage.name,
-                "link_id": gain.index.get_level_values(0),
-                "commodity": gain.index.get_level_values(1),
-                "gain": gain.to_numpy(),
-                "unit": [hit.units[c] for c in gain.index.get_level_values(1)],
-            }
-        ),
-        pd.DataFrame(
-            {
-                "outage": outage.name,
-                "agreement_id": short.index,
-                "lost": short.to_numpy(),
-                "unit": [agreement_units.get(a, "") for a in short.index],
-            }
-        ),
-    ]
-    return row, details
 
 
 def outage_criticality(
@@ -359,28 +373,23 @@ def outage_criticality(
     )
     if bad:
         raise OptionError(bad)
-    base = solve_model(held.network, held.model, held.options)
-    intact = _View.of(base, canonical_units(held.network.commodities))
-    agreement_units = base.agreements.set_index("agreement_id")["unit"]
+    keys = _Keys.of(held)
+    intact = _light_view(held, keys)
     rows: list[dict[str, object]] = []
-    details: list[list[pd.DataFrame]] = [[], [], [], []]
+    details = _Details([], [], [], [])
     for outage in chosen:
         try:
             _apply(held, outage)
-            hit = _light_view(held, intact.units)
+            hit = _light_view(held, keys)
         finally:
             _restore(held, outage)
-        row, parts = _compare(outage, intact, hit, outage.links, agreement_units)
-        rows.append(row)
-        for store, part in zip(details, parts, strict=True):
-            store.append(part)
+        rows.append(_compare(outage, keys, intact, hit, details))
     ranking = pd.DataFrame(rows)
     if not ranking.empty:
         ranking = ranking.sort_values(["cost_increase", "outage"], ascending=[False, True])
         ranking = ranking.reset_index(drop=True)
         ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
-    tables = [pd.concat(parts, ignore_index=True) if parts else pd.DataFrame() for parts in details]
-    return Criticality(base.year, ranking, *tables)
+    return Criticality(held.options.year, ranking, *details.frames())
 
 
 def write_criticality(criticality: Criticality, folder: Path | str) -> Path:
