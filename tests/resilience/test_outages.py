@@ -187,3 +187,19 @@ def test_the_results_light_path_reads_what_the_result_tables_say() -> None:
                 table.reindex(keys_all).fillna(0).to_numpy(), abs=1e-7
             ), (outage.name, name)
         assert light.cost == pytest.approx(full.objective, rel=1e-9)
+
+
+def test_only_what_runs_in_the_year_fails() -> None:
+    net = shipped_network()
+    opts = SolveOptions(year=2024)
+    with pytest.raises(OptionError, match=r"L_TCGP does not run in 2024 \(status proposed\)"):
+        outage_criticality(net, options=opts, outages=link_outages(net, ["L_TCGP"]))
+    every = outage_criticality(net, options=opts)
+    assert "L_TCGP" not in set(every.ranking["outage"])  # proposed: not in the default set
+    assert "L_WREP" not in set(every.ranking["outage"])  # suspended
+    # a partial outage of every node cuts only its links with a capacity
+    part = outage_criticality(net, options=opts, cut_percent=50)
+    ceyhan = part.ranking.set_index("outage").loc["T_CEYHAN"]
+    assert ceyhan["links"] == "L_BTC;L_CEYHAN_STAR" and ceyhan["cut_percent"] == 50
+    together = run_cli("resilience", "outages", "--together")
+    assert together.returncode == 2 and "--together" in together.stderr

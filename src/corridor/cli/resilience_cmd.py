@@ -111,18 +111,24 @@ def outages(
         refuse_year_with_scenario(year)
     check_not_an_input(out, data)
     named_links, named_nodes = comma_list(links), comma_list(nodes)
-    everything = not named_links and not named_nodes
-    chosen = [
-        *link_outages(network, None if everything else named_links, cut_percent=cut, days=days),
-        *node_outages(network, None if everything else named_nodes, cut_percent=cut, days=days),
-    ]
-    if together:
+    chosen: list[Outage] | None = None
+    if named_links or named_nodes:
+        chosen = [
+            *link_outages(network, named_links, cut_percent=cut, days=days),
+            *node_outages(network, named_nodes, cut_percent=cut, days=days),
+        ]
+    elif together:
+        raise typer.BadParameter(
+            "name the links or nodes that fail together", param_hint="--together"
+        )
+    if together and chosen:
         members = tuple(dict.fromkeys(link for o in chosen for link in o.links))
         at = tuple(dict.fromkeys(node for o in chosen for node in o.nodes))
-        name = "+".join([*named_links, *named_nodes]) or "all"
-        chosen = [Outage(name, "set", members, cut, days, at)]
+        chosen = [Outage("+".join([*named_links, *named_nodes]), "set", members, cut, days, at)]
     options = SolveOptions(year=2024 if year is None else year)
-    criticality = outage_criticality(network, scenario, options, outages=chosen)
+    criticality = outage_criticality(
+        network, scenario, options, outages=chosen, cut_percent=cut, days=days
+    )
     title = (
         f"Outages of {criticality.year}, most costly first ({len(criticality.ranking)} solved; "
         f"{cut:g} % of capacity for {days:g} days)"

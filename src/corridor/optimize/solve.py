@@ -159,6 +159,10 @@ class FlowModel:
         upper = np.zeros(len(cols)) if capacity == 0 else self.lp.col_upper[cols].copy()
         self._set_col_upper(cols, upper)
 
+    def has_link(self, link_id: str) -> bool:
+        """Whether the link runs in the model's year (it has arcs in the LP)."""
+        return bool(len(self._arcs_of(link_id)))
+
     def cut_link(self, link_id: str, share: float) -> None:
         """Take ``share`` (0-1) of a link's capacity as built away for the next solve; a link
         without a capacity row can only be closed (``share`` 1).

@@ -12,6 +12,7 @@ agreements that fall short, and the links that take over.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -96,11 +97,12 @@ class Criticality:
     agreements: pd.DataFrame
 
     def most_stranded(self, commodity: str) -> pd.Series:
-        """The outage that loses most of ``commodity`` (its row of :attr:`lost`)."""
+        """The outage that loses most of ``commodity`` (its row of :attr:`lost`; a tie goes
+        to the first by name)."""
         rows = self.lost[self.lost["commodity"] == commodity]
         if rows.empty:
             raise OptionError([f"no outage loses any {commodity}"])
-        return rows.sort_values("lost", ascending=False).iloc[0]
+        return rows.sort_values(["lost", "outage"], ascending=[False, True]).iloc[0]
 
 
 def _checked_share(cut_percent: float, days: float) -> None:
@@ -148,19 +150,29 @@ def node_outages(
     days: float = DAYS_PER_YEAR,
 ) -> list[Outage]:
     """One outage per node: every link that starts or ends there fails at once (by default
-    every terminal, port, junction, border crossing, refinery and storage)."""
+    every terminal, port, junction, border crossing, refinery and storage); in a partial
+    outage only the links with a capacity lose their share."""
     _checked_share(cut_percent, days)
     infrastructure = network.nodes.index[network.nodes["kind"].isin(INFRASTRUCTURE)]
     chosen = list(infrastructure) if nodes is None else list(nodes)
     bad = unknown_ids(chosen, network.nodes.index, "node", "--nodes")
     if bad:
         raise OptionError(bad)
+    partial = not math.isclose(cut_percent / 100 * days / DAYS_PER_YEAR, 1.0)
     ends = network.links[["from_node", "to_node"]]
-    outages = []
+    if partial:  # only links with a capacity can lose part of it
+        ends = ends[network.links["capacity"].notna()]
+    outages, bare = [], []
     for node in chosen:
         touching = ends.index[(ends["from_node"] == node) | (ends["to_node"] == node)]
         if len(touching):
             outages.append(Outage(node, "node", tuple(touching), cut_percent, days, (node,)))
+        else:
+            bare.append(node)
+    if nodes is not None and bare and partial:
+        raise OptionError(
+            [f"--nodes: no link with a capacity touches {n}, so it cannot lose part" for n in bare]
+        )
     return outages
 
 
@@ -340,39 +352,72 @@ def _compare(
     }
 
 
+def _when(link: pd.Series) -> str:
+    """A link's status and years in words: ``status proposed``, ``status operating, 2025-``."""
+    start, end = link.get("start_year"), link.get("end_year")
+    years = f"{'' if pd.isna(start) else int(start)}-{'' if pd.isna(end) else int(end)}"
+    return f"status {link['status']}" + ("" if years == "-" else f", {years}")
+
+
+def _running(held: Held, outages: Sequence[Outage], named: bool) -> list[Outage]:
+    """The outages with the links that run in the year (a node or set keeps those of its links;
+    ``named`` outages of links that do not run, or of nodes with none, are errors)."""
+    year, links = held.options.year, held.network.links
+    kept, problems = [], []
+    for outage in outages:
+        active = tuple(link for link in outage.links if held.model.has_link(link))
+        if active:
+            kept.append(dataclasses.replace(outage, links=active))
+        elif named and outage.kind == "link":
+            problems.append(
+                f"{outage.name} does not run in {year} ({_when(links.loc[outage.links[0]])}): "
+                "its outage changes nothing"
+            )
+        elif named:
+            problems.append(f"{outage.name}: none of its links runs in {year}")
+    if problems:
+        raise OptionError(problems)
+    if not kept:
+        raise OptionError([f"no outage to study in {year}"])
+    return kept
+
+
 def outage_criticality(
     network: Network,
     scenario: object = None,
     options: SolveOptions | None = None,
     *,
     outages: Sequence[Outage] | None = None,
+    cut_percent: float = 100.0,
+    days: float = DAYS_PER_YEAR,
 ) -> Criticality:
     """Solve the year once intact and once per outage (warm), and rank the outages by the cost
-    they add (default: every link and every infrastructure node, each out for the whole year).
+    they add. Without ``outages``: every link that runs in the year and every infrastructure
+    node, each losing ``cut_percent`` % of its capacity for ``days`` days.
 
     Raises
     ------
     OptionError
-        If an outage names a link or node the dataset lacks, or cuts part of a link that has
-        no capacity in the data.
+        If an outage names a link or node the dataset lacks or that does not run in the year,
+        or cuts part of a link that has no capacity in the data.
     """
     held = hold(network, scenario, options)  # type: ignore[arg-type]
-    chosen = (
-        list(outages)
-        if outages is not None
-        else [
-            *link_outages(held.network),
-            *node_outages(held.network),
+    if outages is None:
+        every = [
+            *link_outages(held.network, cut_percent=cut_percent, days=days),
+            *node_outages(held.network, cut_percent=cut_percent, days=days),
         ]
-    )
+    else:
+        every = list(outages)
     bad = unknown_ids(
-        sorted({link for o in chosen for link in o.links}),
+        sorted({link for o in every for link in o.links}),
         held.network.links.index,
         "link",
         "outage",
     )
     if bad:
         raise OptionError(bad)
+    chosen = _running(held, every, named=outages is not None)
     keys = _Keys.of(held)
     intact = _light_view(held, keys)
     rows: list[dict[str, object]] = []
