@@ -203,3 +203,15 @@ def test_only_what_runs_in_the_year_fails() -> None:
     assert ceyhan["links"] == "L_BTC;L_CEYHAN_STAR" and ceyhan["cut_percent"] == 50
     together = run_cli("resilience", "outages", "--together")
     assert together.returncode == 2 and "--together" in together.stderr
+
+
+def test_the_report_shows_the_ranking_when_asked(tmp_path: Path) -> None:
+    asked = run_cli("report", "--outages", "-o", str(tmp_path / "a" / "report.html"))
+    assert asked.returncode == 0, asked.stderr
+    html = (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    assert "Outages that cost most (N-1)" in html
+    assert html.count('class="out-bar"') == 10
+    assert "<title>C_ATYRAU: USD 41.1 billion/yr</title>" in html  # the costliest, in USD/yr
+    plain = run_cli("report", "-o", str(tmp_path / "b" / "report.html"))
+    assert plain.returncode == 0
+    assert "Outages that cost most" not in (tmp_path / "b" / "report.html").read_text("utf-8")

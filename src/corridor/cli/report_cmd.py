@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Annotated, Final
@@ -71,6 +72,13 @@ def report(
         ),
     ] = None,
     title: Annotated[str, typer.Option(help="Title of the report.")] = "corridor report",
+    outages: Annotated[
+        bool,
+        typer.Option(
+            "--outages",
+            help="Add each run's most costly single failures (corridor resilience outages).",
+        ),
+    ] = False,
     data: DataOption = None,
     force: Annotated[
         bool,
@@ -94,6 +102,13 @@ def report(
     )
     done = [run(network, a) for a in applied]
     runs = [ReportRun.of(d) for d in done]
+    if outages:
+        from corridor.resilience import outage_criticality  # only when asked for
+
+        runs = [
+            dataclasses.replace(r, outages=outage_criticality(d.network, None, d.options).ranking)
+            for r, d in zip(runs, done, strict=True)
+        ]
     solved = [(a, d.results) for a, d in zip(applied, done, strict=True)]
     comparison: dict[str, pd.DataFrame] | None = None
     if len(runs) > 1:

@@ -29,10 +29,12 @@ from corridor.report.region import basemap_to_json, clip_basemap, region_bounds
 from corridor.report.run import ReportRun
 from corridor.report.static import write_figures
 from corridor.report.tables import (
+    OUTAGES_TITLE,
     RECORD_TITLE,
     agreements_table,
     bottlenecks_table,
     costs_table,
+    outages_table,
     record_table,
     transit_table,
     unmet_table,
@@ -64,6 +66,8 @@ def _section(
         "Value and costs (USD/yr)": costs_table(res),
         RECORD_TITLE: record_table(run.network, res, index, run.name),
     }
+    if run.outages is not None:
+        tables[OUTAGES_TITLE] = outages_table(run.outages)
     return RunSection(
         run.name,
         run.title,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from corridor.dataset.network import Network
 from corridor.pipeline import Run
 from corridor.results import Results
@@ -31,6 +33,9 @@ class ReportRun:
         Further sources of the scenario itself (ids in ``network.sources``).
     changes
         What the scenario changed in the dataset, one plain sentence each.
+    outages
+        The outage ranking of the run (``corridor.resilience``'s ``Criticality.ranking``), or
+        None: the page then has no outage section.
     """
 
     name: str
@@ -40,6 +45,7 @@ class ReportRun:
     results: Results
     source_ids: tuple[str, ...] = ()
     changes: tuple[str, ...] = ()
+    outages: pd.DataFrame | None = None
 
     @classmethod
     def of(cls, done: Run) -> ReportRun:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.dataset.network import Network
+from corridor.formats import format_usd
 from corridor.report.data import SourceIndex, worth_text
 from corridor.results import Results
 from corridor.results.backtest import TOLERANCE_PERCENT, compare_observations
@@ -22,6 +23,8 @@ __all__ = [
     "comparison_tables",
     "costs_table",
     "format_number",
+    "outages_chart",
+    "outages_table",
     "record_chart",
     "record_table",
     "transit_table",
@@ -255,6 +258,66 @@ def record_chart(table: pd.DataFrame) -> str:
         f'<svg class="record" viewBox="0 0 {left + width + 20} {height}" role="img"'
         f' aria-label="{escape(caption)}">{"".join(parts)}</svg>'
     )
+
+
+#: Outages shown in the report's ranking and chart.
+OUTAGES_SHOWN = 10
+
+
+def outages_table(ranking: pd.DataFrame) -> str:
+    """The most costly single failures: a bar per outage (its cost increase, USD/yr) and the
+    table of what each loses, the agreements it leaves short and what takes over."""
+    top = ranking.head(OUTAGES_SHOWN)
+    rows = [
+        (
+            str(int(r.rank)),
+            f"<code>{_text(r.outage)}</code>",
+            _text(r.kind),
+            _text(format_usd(float(r.cost_increase)) + "/yr"),
+            _text(r.lost),
+            _text(r.agreements_short),
+            _text(r.takes_over),
+        )
+        for r in top.itertuples()
+    ]
+    headers = ("#", "outage", "kind", "cost increase", "lost", "agreements short", "takes over")
+    note = (
+        f"<p class=note>The {len(top)} most costly of {len(ranking)} outages, each out for the "
+        "whole year and re-solved on the warm model (<code>corridor resilience outages</code>); "
+        "the cost is the value of what is no longer delivered at sourced prices, less known "
+        "tariffs.</p>"
+    )
+    return outages_chart(top) + note + _table(headers, rows, {0, 3})
+
+
+def outages_chart(top: pd.DataFrame) -> str:
+    """One bar per outage, its cost increase in USD/yr (an SVG; '' when nothing costs)."""
+    cost = top["cost_increase"].to_numpy(dtype=float)
+    if not len(cost) or cost.max() <= 0:
+        return ""
+    left, width, row = 120, 380, 22
+    height = row * len(cost) + 30
+    parts = []
+    for i, (name, value) in enumerate(zip(top["outage"], cost, strict=True)):
+        y = 4 + row * i
+        bar = width * max(value, 0.0) / cost.max()
+        words = format_usd(value) + "/yr"
+        parts.append(
+            f'<text class="out-label" x="{left - 6}" y="{y + 15}">{_text(name)}</text>'
+            f'<rect class="out-bar" x="{left}" y="{y + 3}" width="{bar:.1f}" height="{row - 6}">'
+            f"<title>{_text(name)}: {_text(words)}</title></rect>"
+            f'<text class="out-value" x="{left + bar + 4:.1f}" y="{y + 15}">{_text(words)}</text>'
+        )
+    caption = "cost increase of each outage, USD/yr"
+    parts.append(f'<text class="out-caption" x="{left}" y="{height - 6}">{escape(caption)}</text>')
+    return (
+        f'<svg class="outages" viewBox="0 0 {left + width + 130} {height}" role="img"'
+        f' aria-label="{escape(caption)}">{"".join(parts)}</svg>'
+    )
+
+
+#: The title of :func:`outages_table` in the report.
+OUTAGES_TITLE = "Outages that cost most (N-1)"
 
 
 #: The title of :func:`record_table` in the report.
