@@ -255,3 +255,11 @@ def test_the_main_pipelines_match_the_record() -> None:
     assert (ours["tolerance_percent"] == TOLERANCE_PERCENT).all()
     rest = table[~table["target"].isin(main)]
     print(rest[["obs_id", "observed", "model", "unit", "error_percent", "verdict"]].to_string())
+
+
+def test_a_target_that_is_not_in_the_data_gets_a_did_you_mean(observed: Path) -> None:
+    edit_csv(observed, "observations", _set(0, "kind", "terminal_loading"))
+    edit_csv(observed, "observations", _set(0, "target", "M_CC"))
+    report, _ = validate_dataset(observed)
+    (issue,) = [i for i in report.issues if i.code == "unknown-node"]
+    assert "M_CC: did you mean 'M_C'?" in issue.hint and 2 in issue.rows

@@ -9,6 +9,7 @@ checks every row anyway. :data:`RULE_INPUTS` says which columns of a row each ru
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Final
@@ -946,9 +947,16 @@ def check_observations(t: Tables, rows: Rows | None = None) -> list[Issue]:
         mask = unknown & (obs["kind"].map(OBSERVATION_TARGETS) == where)
         if mask.any():
             kinds = ", ".join(k for k, v in OBSERVATION_TARGETS.items() if v == where)
+            known = t[where][f"{where[:-1]}_id"].astype(str).tolist()
+            guesses = "; ".join(
+                f"{value}: did you mean {' or '.join(map(repr, close))}?"
+                for value in obs.loc[mask, "target"].astype(str).unique()
+                if (close := difflib.get_close_matches(value, known, n=2, cutoff=0.6))
+            )
             text = (
                 f"name a target that is not in {where}.csv | a {kinds} observation measures a "
                 f"{where[:-1]}: use an existing {where[:-1]}_id from {where}.csv"
+                + (f" ({guesses})" if guesses else "")
             )
             code = "unknown-link" if where == "links" else "unknown-node"
             issues.append(_observation_issue(obs, mask, code, ERROR, "target", text))
