@@ -24,7 +24,7 @@ from corridor.dataset.network import Network, derived, derived_for
 from corridor.errors import OptionError
 from corridor.optimize.build import LinearProgram, build_model
 from corridor.optimize.check import check_solution
-from corridor.optimize.solve import FlowModel
+from corridor.optimize.solve import FlowModel, Solution
 from corridor.options import RouteRules, SolveOptions
 from corridor.results import Results, extract_results
 from corridor.results.backtest import BACKTEST_COLUMNS, compare_observations, observation_years
@@ -39,6 +39,7 @@ __all__ = [
     "Run",
     "backtest",
     "backtest_years",
+    "checked_solve",
     "hold",
     "run",
     "solve",
@@ -218,8 +219,8 @@ def _provenance(network: Network, options: SolveOptions) -> dict[str, Any]:
     }
 
 
-def solve_model(network: Network, model: FlowModel, options: SolveOptions) -> Results:
-    """Solve (or re-solve, warm) a held model, check the solution and extract the results."""
+def checked_solve(model: FlowModel, options: SolveOptions) -> Solution:
+    """Solve (or re-solve, warm) a held model and check the solution against its bounds."""
     solution = model.solve()
     check_solution(
         model.lp,
@@ -228,6 +229,12 @@ def solve_model(network: Network, model: FlowModel, options: SolveOptions) -> Re
         row_upper=model.row_upper,
         tolerance=options.tolerance,
     )
+    return solution
+
+
+def solve_model(network: Network, model: FlowModel, options: SolveOptions) -> Results:
+    """Solve (or re-solve, warm) a held model, check the solution and extract the results."""
+    solution = checked_solve(model, options)
     results = extract_results(
         network, model.lp, solution, options, row_upper=model.row_upper, col_upper=model.col_upper
     )

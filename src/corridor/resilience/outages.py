@@ -26,9 +26,8 @@ from corridor.dataset.network import Network, canonical_units
 from corridor.errors import OptionError
 from corridor.formats import quantity_with_unit
 from corridor.io.atomic import atomic_write_dir
-from corridor.optimize.check import check_solution
 from corridor.options import SolveOptions
-from corridor.pipeline import Held, hold
+from corridor.pipeline import Held, checked_solve, hold
 from corridor.routing.inputs import unknown_ids
 
 __all__ = [
@@ -63,11 +62,11 @@ class Outage:
     @property
     def share(self) -> float:
         """The share of a year's capacity lost."""
-        return self.cut_percent / 100.0 * min(self.days, DAYS_PER_YEAR) / DAYS_PER_YEAR
+        return _share(self.cut_percent, self.days)
 
     @property
     def full(self) -> bool:
-        return math.isclose(self.share, 1.0)
+        return not _partial(self.cut_percent, self.days)
 
 
 @dataclass(frozen=True)
@@ -105,6 +104,15 @@ class Criticality:
         return rows.sort_values(["lost", "outage"], ascending=[False, True]).iloc[0]
 
 
+def _share(cut_percent: float, days: float) -> float:
+    """The share of a year's capacity an outage of ``cut_percent`` % for ``days`` days takes."""
+    return cut_percent / 100.0 * min(days, DAYS_PER_YEAR) / DAYS_PER_YEAR
+
+
+def _partial(cut_percent: float, days: float) -> bool:
+    return not math.isclose(_share(cut_percent, days), 1.0)
+
+
 def _checked_share(cut_percent: float, days: float) -> None:
     problems = []
     if not 0 < cut_percent <= 100:
@@ -126,8 +134,8 @@ def link_outages(
     partial outage every link with a capacity, since only those can lose part of one)."""
     _checked_share(cut_percent, days)
     if links is None:
-        partial = not math.isclose(cut_percent / 100 * days / DAYS_PER_YEAR, 1.0)
         capped = network.links["capacity"].notna()
+        partial = _partial(cut_percent, days)
         chosen = list(network.links.index[capped] if partial else network.links.index)
     else:
         chosen = list(links)
@@ -158,7 +166,7 @@ def node_outages(
     bad = unknown_ids(chosen, network.nodes.index, "node", "--nodes")
     if bad:
         raise OptionError(bad)
-    partial = not math.isclose(cut_percent / 100 * days / DAYS_PER_YEAR, 1.0)
+    partial = _partial(cut_percent, days)
     ends = network.links[["from_node", "to_node"]]
     if partial:  # only links with a capacity can lose part of it
         ends = ends[network.links["capacity"].notna()]
@@ -246,15 +254,7 @@ class _View:
 def _light_view(held: Held, keys: _Keys) -> _View:
     """Solve the held model (warm) and read the outage's view straight from the solution,
     checked like every solve (no result tables)."""
-    model = held.model
-    solution = model.solve()
-    check_solution(
-        model.lp,
-        solution.x,
-        col_upper=model.col_upper,
-        row_upper=model.row_upper,
-        tolerance=held.options.tolerance,
-    )
+    solution = checked_solve(held.model, held.options)
     return _View.of(keys, solution.x, float(solution.objective))
 
 
