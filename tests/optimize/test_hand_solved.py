@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import corridor
 from corridor.options import SolveOptions
 from corridor.pipeline import solve
 from tests.optimize.builders import write_dataset
@@ -16,6 +17,22 @@ OPTS = SolveOptions(
 )
 USD_T = 100.0  # the test price of crude and freight: 100 USD/t = 1e8 USD per Mt
 PRICES = {"crude_oil": USD_T, "general_freight": USD_T}
+
+
+def _agreement(**fields: object) -> dict[str, object]:
+    """An agreement row of the test datasets: 2 Mt/yr of crude from N0, in force, with
+    ``fields`` (destinations, routes, years) added."""
+    return {
+        "agreement_id": "A_X",
+        "name": "deal",
+        "parties": "a;b",
+        "commodity": "crude_oil",
+        "origin": "N0",
+        "max_volume": 2,
+        "unit": "Mt/yr",
+        "status": "in_force",
+        **fields,
+    }
 
 
 def test_bottleneck_sets_unmet_demand_and_its_shadow_price(tmp_path: Path) -> None:
@@ -91,19 +108,7 @@ def test_shared_capacity_across_commodities(tmp_path: Path) -> None:
 
 def test_agreement_traced_and_route_rules(tmp_path: Path) -> None:
     # N0 -> N2 directly (crosses nothing else) or via N1; avoid link L0 forces the detour
-    agreement = {
-        "agreement_id": "A_X",
-        "name": "deal",
-        "parties": "a;b",
-        "commodity": "crude_oil",
-        "origin": "N0",
-        "destinations": "N2",
-        "max_volume": 2,
-        "unit": "Mt/yr",
-        "start_year": 2024,
-        "status": "in_force",
-        "avoid_links": "L0",
-    }
+    agreement = _agreement(destinations="N2", start_year=2024, avoid_links="L0")
     net = write_dataset(
         tmp_path,
         3,
@@ -122,18 +127,7 @@ def test_agreement_traced_and_route_rules(tmp_path: Path) -> None:
 
 
 def test_agreement_blocked_by_rules_reports_why(tmp_path: Path) -> None:
-    agreement = {
-        "agreement_id": "A_X",
-        "name": "deal",
-        "parties": "a;b",
-        "commodity": "crude_oil",
-        "origin": "N0",
-        "destinations": "N1",
-        "max_volume": 2,
-        "unit": "Mt/yr",
-        "status": "in_force",
-        "avoid_links": "L0",
-    }
+    agreement = _agreement(destinations="N1", avoid_links="L0")
     net = write_dataset(
         tmp_path,
         2,
@@ -226,19 +220,7 @@ def test_a_lossy_link_downstream_does_not_excuse_the_required_link(tmp_path: Pat
     let part of it take a shorter way round."""
     from tests.optimize.builders import dataset_tables, write_tables
 
-    agreement = {
-        "agreement_id": "A_X",
-        "name": "deal",
-        "parties": "a;b",
-        "commodity": "crude_oil",
-        "origin": "N0",
-        "destinations": "N2",
-        "max_volume": 2,
-        "unit": "Mt/yr",
-        "start_year": 2024,
-        "status": "in_force",
-        "require_links": "L0",
-    }
+    agreement = _agreement(destinations="N2", start_year=2024, require_links="L0")
     links = [
         (0, 1, 10, 100, "crude_oil"),  # L0, required
         (1, 2, 10, 100, "crude_oil"),  # L1
@@ -261,19 +243,7 @@ def test_a_lossy_link_downstream_does_not_excuse_the_required_link(tmp_path: Pat
 
 
 def test_a_full_required_link_is_named_as_what_holds_the_agreement_back(tmp_path: Path) -> None:
-    agreement = {
-        "agreement_id": "A_X",
-        "name": "deal",
-        "parties": "a;b",
-        "commodity": "crude_oil",
-        "origin": "N0",
-        "destinations": "N2",
-        "max_volume": 2,
-        "unit": "Mt/yr",
-        "start_year": 2024,
-        "status": "in_force",
-        "require_links": "L0",
-    }
+    agreement = _agreement(destinations="N2", start_year=2024, require_links="L0")
     net = write_dataset(
         tmp_path,
         3,
@@ -288,17 +258,7 @@ def test_a_full_required_link_is_named_as_what_holds_the_agreement_back(tmp_path
 
 
 def test_an_agreement_whose_origin_has_no_supply_says_so(tmp_path: Path) -> None:
-    agreement = {
-        "agreement_id": "A_X",
-        "name": "deal",
-        "parties": "a;b",
-        "commodity": "crude_oil",
-        "origin": "N0",
-        "destinations": "N1",
-        "max_volume": 2,
-        "unit": "Mt/yr",
-        "status": "in_force",
-    }
+    agreement = _agreement(destinations="N1")
     net = write_dataset(
         tmp_path,
         3,
@@ -310,3 +270,28 @@ def test_an_agreement_whose_origin_has_no_supply_says_so(tmp_path: Path) -> None
     a = solve(net, options=OPTS).agreements.set_index("agreement_id").loc["A_X"]
     assert a["shortfall"] == pytest.approx(2)
     assert a["blocked_by"] == "no crude_oil supply at N0 in 2024"
+
+
+def test_a_link_without_a_capacity_is_closed_and_reopened(tmp_path: Path) -> None:
+    # N0 --L0 (no capacity)--> N1 and N0 --L1 (2 Mt/yr)--> N1; demand 4 at N1
+    from corridor.optimize import FlowModel, build_model
+    from corridor.pipeline import solve_model
+
+    net = write_dataset(
+        tmp_path,
+        2,
+        [(0, 1, None, 10, "crude_oil"), (0, 1, 2, 20, "crude_oil")],
+        [(0, "crude_oil", 5)],
+        [(1, "crude_oil", 4)],
+    )
+    model = FlowModel(build_model(net, OPTS))
+    intact = solve_model(net, model, OPTS)
+    model.set_link_capacity("L0", 0.0)
+    closed = solve_model(net, model, OPTS)
+    assert closed.unmet["unmet"].sum() == pytest.approx(2)  # only L1's 2 get through
+    model.set_link_capacity("L0", float("inf"))
+    reopened = solve_model(net, model, OPTS)
+    assert reopened.unmet["unmet"].sum() == pytest.approx(0)
+    assert reopened.objective == pytest.approx(intact.objective)
+    with pytest.raises(corridor.SolveError, match="only closing it"):
+        model.set_link_capacity("L0", 3.0)
