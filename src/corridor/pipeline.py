@@ -41,6 +41,7 @@ __all__ = [
     "backtest_years",
     "checked_solve",
     "hold",
+    "input_hash",
     "run",
     "solve",
     "solve_model",
@@ -201,6 +202,11 @@ def _input_hash(network: Network) -> str:
         return sha.hexdigest()[:16]
 
     return derived(network, "input_hash", digest)
+
+
+def input_hash(network: Network) -> str:
+    """A digest of the network's tables (the same data: the same digest)."""
+    return _input_hash(network)
 
 
 def _rules_dict(rules: RouteRules) -> dict[str, list[str]]:

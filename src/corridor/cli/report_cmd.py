@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
 import pandas as pd
 import typer
@@ -17,6 +17,13 @@ from corridor.io.atomic import check_output_file, check_output_folder, check_out
 from corridor.pipeline import run
 from corridor.results.compare import compare_scenarios
 from corridor.scenario import AppliedScenario, apply_scenario
+
+#: Most Monte Carlo draws per run of a report (the command's own limit is higher).
+MAX_DRAWS: Final = 100_000
+
+if TYPE_CHECKING:
+    from corridor.pipeline import Run
+    from corridor.report import ReportRun
 
 # the tag report/assets/template.html puts in the page's <head>, before its inline style
 _GENERATOR = re.compile(rb'<meta\s+name="generator"\s+content="corridor[\s"]', re.IGNORECASE)
@@ -79,6 +86,14 @@ def report(
             help="Add each run's most costly single failures (corridor resilience outages).",
         ),
     ] = False,
+    monte_carlo: Annotated[
+        int | None,
+        typer.Option(
+            "--monte-carlo",
+            help="Add each run's shortfall odds and criticality from this many Monte Carlo "
+            "draws (corridor resilience monte-carlo; seed 0).",
+        ),
+    ] = None,
     data: DataOption = None,
     force: Annotated[
         bool,
@@ -92,6 +107,10 @@ def report(
     """Write a self-contained HTML report: flow map, Sankey, bottlenecks, agreements, sources."""
     from corridor.report import ReportRun, write_report
 
+    if monte_carlo is not None and not 1 <= monte_carlo <= MAX_DRAWS:
+        raise typer.BadParameter(
+            f"{monte_carlo} is not a number of draws in 1-{MAX_DRAWS:,}", param_hint="--monte-carlo"
+        )
     network = load(data)
     names = scenario or ["baseline-2024"]
     applied = [apply_scenario(name, network) for name in names]
@@ -109,6 +128,8 @@ def report(
             dataclasses.replace(r, outages=outage_criticality(d.network, None, d.options).ranking)
             for r, d in zip(runs, done, strict=True)
         ]
+    if monte_carlo is not None:
+        runs = [_with_draws(r, d, monte_carlo) for r, d in zip(runs, done, strict=True)]
     solved = [(a, d.results) for a, d in zip(applied, done, strict=True)]
     comparison: dict[str, pd.DataFrame] | None = None
     if len(runs) > 1:
@@ -117,3 +138,12 @@ def report(
     written = write_report(runs, out, comparison=comparison, figures_dir=folder, title=title)
     out_console.print(f"report written to {written[0]}")
     out_console.print(f"figures for slides in {folder} ({len(written) - 1} files)")
+
+
+def _with_draws(report_run: ReportRun, done: Run, draws: int) -> ReportRun:
+    """The run with its Monte Carlo tables (``draws`` draws of its year, seed 0)."""
+    from corridor.resilience import monte_carlo  # only when asked for
+
+    mc = monte_carlo(done.network, None, done.options, draws=draws)
+    tables = {**mc.tables, "unmet": mc.unmet, "settings": mc.settings}
+    return dataclasses.replace(report_run, monte_carlo=tables)

@@ -60,6 +60,7 @@ class Network:
     transit: pd.DataFrame
     prices: pd.DataFrame
     observations: pd.DataFrame
+    outages: pd.DataFrame
     sources: pd.DataFrame
     provenance: pd.DataFrame
     path: Path | None = None

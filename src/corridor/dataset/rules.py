@@ -24,7 +24,12 @@ from corridor.dataset.issues import ERROR, WARNING, Issue, Severity, make_issue
 from corridor.geo.basemap import country_distances_km
 from corridor.geo.distance import great_circle_km
 from corridor.schema import TABLES
-from corridor.schema.vocabulary import OBSERVATION_TARGETS, SOURCED_TABLES, TRANSIT_COMPONENTS
+from corridor.schema.vocabulary import (
+    OBSERVATION_TARGETS,
+    OUTAGE_RECORD_YEARS,
+    SOURCED_TABLES,
+    TRANSIT_COMPONENTS,
+)
 from corridor.units import TRANSIT_CANONICAL, UNITS
 
 __all__ = ["ROW_KEYS", "RULES", "RULE_INPUTS", "RULE_LOOKUPS", "Rows", "Rule", "Tables"]
@@ -569,6 +574,42 @@ def check_provenance(t: Tables, rows: Rows | None = None) -> list[Issue]:
                 ids=prov.loc[outside, "row_id"] + "." + prov.loc[outside, "column"],
             )
         )
+    return issues + _range_kind_issues(prov, low.notna() | high.notna())
+
+
+def _range_kind_issues(prov: pd.DataFrame, ranged: pd.Series) -> list[Issue]:
+    """A range says what it is (``range_kind``), and only a range does."""
+    kind = prov["range_kind"].notna() if "range_kind" in prov else ranged & False
+    issues = []
+    for mask, code, text, hint in (
+        (
+            ranged & ~kind,
+            "range-kind-missing",
+            "provenance row(s) give low or high without range_kind",
+            "set range_kind: uncertain (estimates of the figure disagree) or alternatives "
+            "(another basis, a plan or an option)",
+        ),
+        (
+            kind & ~ranged,
+            "range-kind-without-range",
+            "provenance row(s) give range_kind without low or high",
+            "give the range's low and high, or leave range_kind empty",
+        ),
+    ):
+        mask = mask.fillna(False)
+        if mask.any():
+            issues.append(
+                make_issue(
+                    code,
+                    ERROR,
+                    "provenance",
+                    f"{int(mask.sum())} {text}",
+                    hint,
+                    column="range_kind",
+                    rows=_lines(prov.index[mask.to_numpy(dtype=bool)]),
+                    ids=prov.loc[mask, "row_id"] + "." + prov.loc[mask, "column"],
+                )
+            )
     return issues
 
 
@@ -1063,6 +1104,47 @@ def check_supply_years(t: Tables, rows: Rows | None = None) -> list[Issue]:
     ]
 
 
+def check_outages(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """A recorded outage starts within the record's years (an error: its link's rate counts
+    the outages of those years only); a part-year outage of a link without a capacity is a
+    warning (an annual model cannot show it)."""
+    out = _checked(t, "outages", rows)
+    if out.empty:
+        return []
+    first, last = OUTAGE_RECORD_YEARS
+    year = pd.to_datetime(out["start"].astype("string"), errors="coerce").dt.year
+    outside = (year.notna() & ((year < first) | (year > last))).astype(bool)
+    capped = dict(zip(t["links"]["link_id"], t["links"]["capacity"].notna(), strict=True))
+    part = (out["days"].astype("float64") < 365) | (out["cut_percent"].astype("float64") < 100)
+    uncapped = (out["link_id"].map(capped) == False) & part.fillna(False)  # noqa: E712
+    issues = []
+    checks: list[tuple[pd.Series, str, Severity, str, str, str]] = [
+        (outside, "outage-outside-record", ERROR, "start",
+         f"start outside the years the table records ({first}-{last})",
+         f"record only the outages of {first}-{last}, or widen OUTAGE_RECORD_YEARS with a "
+         "search of the added years"),
+        (uncapped.astype(bool), "outage-without-capacity", WARNING, "link_id",
+         "are part-year or partial outages of a link without a capacity",
+         "an annual model shows them only on a link with a capacity: give the link one"),
+    ]  # fmt: skip
+    for mask, code, severity, column, text, hint in checks:
+        if mask.any():
+            issues.append(
+                make_issue(
+                    code,
+                    severity,
+                    "outages",
+                    f"{int(mask.sum())} outage(s) {text}",
+                    hint,
+                    column=column,
+                    rows=_lines(out.index[mask.to_numpy(dtype=bool)]),
+                    ids=out.loc[mask, "outage_id"],
+                    values=out.loc[mask, column].astype(str),
+                )
+            )
+    return issues
+
+
 RULES: tuple[Rule, ...] = (
     check_duplicate_ids,
     check_references,
@@ -1079,6 +1161,7 @@ RULES: tuple[Rule, ...] = (
     check_sources,
     check_transit,
     check_observations,
+    check_outages,
     check_supply_years,
     check_lengths,
 )
@@ -1138,6 +1221,7 @@ RULE_INPUTS: Mapping[Rule, frozenset[str]] = {
     check_sources: _columns("sources", "url"),
     check_transit: _columns("transit", "*"),
     check_observations: _columns("observations", "period", "year", "kind", "target", "commodity"),
+    check_outages: _columns("outages", "start", "link_id", "days", "cut_percent"),
     check_supply_years: _columns("supply", "node_id", "commodity", "year"),
     check_lengths: _columns("links", "length_km", "from_node", "to_node"),
 }
@@ -1155,4 +1239,5 @@ RULE_LOOKUPS: Mapping[Rule, frozenset[str]] = {
     check_observations: _columns("links", "link_id", "commodities")
     | _columns("nodes", "node_id", "commodities"),
     check_lengths: _columns("nodes", "node_id", "lat", "lon"),
+    check_outages: _columns("links", "link_id", "capacity"),
 }

@@ -37,6 +37,7 @@ __all__ = [
     "check_output_file",
     "check_output_folder",
     "check_output_path",
+    "write_manifest",
 ]
 
 #: File that marks a folder corridor wrote; it lists the files corridor wrote there.
@@ -166,6 +167,12 @@ def _write_manifest(folder: Path) -> None:
     )
     text = "\n".join([MANIFEST_HEADER, *files]) + "\n"
     (folder / OUTPUT_MARKER).write_text(text, encoding="utf-8")
+
+
+def write_manifest(folder: Path) -> None:
+    """Mark ``folder`` as corridor's output, listing every file now in it (for a folder
+    corridor fills file by file, such as a Monte Carlo run's)."""
+    _write_manifest(folder)
 
 
 def _foreign_entries(path: Path) -> list[str]:

@@ -122,6 +122,7 @@ class FlowModel:
         self.highs.passModel(model)
         self.col_upper = lp.col_upper.copy()
         self.row_upper = lp.row_upper.copy()
+        self._priority_costs = False  # whether HiGHS holds the priority stage's costs
 
     def _arcs_of(self, link_id: str) -> np.ndarray:
         lp = self.lp
@@ -261,6 +262,34 @@ class FlowModel:
         self.highs.changeColsCost(len(costs), every, costs)
         held = np.flatnonzero(lp.fixed).astype(np.int32)
         self.highs.changeColsBounds(len(held), held, lower, self.col_upper[held])
+        self._priority_costs = costs is lp.c
+
+    def basis(self) -> highspy.HighsBasis:
+        """The basis of the last solve: a start that :meth:`solve_flows` can return to."""
+        return self.highs.getBasis()
+
+    def solve_flows(self, start: highspy.HighsBasis | None = None) -> np.ndarray:
+        """The priority stage only: the flows (the same as :meth:`solve`'s ``x``), without the
+        USD duals. From ``start`` (a :meth:`basis`) the solver's state is cleared first, so the
+        same bounds always give the same flows, whatever was solved before."""
+        if not self._priority_costs:
+            self._set_costs(self.lp.c, np.zeros(int(self.lp.fixed.sum())))
+        if start is not None:
+            self.highs.clearSolver()
+            self.highs.setBasis(start)
+        x, _, _ = self._run("priority")
+        return x
+
+    def set_bounds(
+        self, rows: np.ndarray, row_upper: np.ndarray, cols: np.ndarray, col_upper: np.ndarray
+    ) -> None:
+        """Set the upper bounds of capacity ``rows`` and of ``cols`` at once (vectorised)."""
+        if len(rows):
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows), rows.astype(np.int32), np.full(len(rows), -np.inf), row_upper
+            )
+            self.row_upper[rows] = row_upper
+        self._set_col_upper(cols, col_upper)
 
     def solve(self) -> Solution:
         """Solve in two stages, each warm from the last basis.

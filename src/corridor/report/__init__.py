@@ -24,6 +24,7 @@ from corridor.errors import ReportError
 from corridor.io.atomic import check_output_file
 from corridor.report.data import SourceIndex, build_run_data
 from corridor.report.html import RunSection, render_page, write_page
+from corridor.report.montecarlo import MONTE_CARLO_TITLE, monte_carlo_section
 from corridor.report.palette import MODE_COLORS
 from corridor.report.region import basemap_to_json, clip_basemap, region_bounds
 from corridor.report.run import ReportRun
@@ -68,6 +69,11 @@ def _section(
     }
     if run.outages is not None:
         tables[OUTAGES_TITLE] = outages_table(run.outages)
+    if run.monte_carlo is not None:
+        settings = run.monte_carlo["settings"]
+        tables[MONTE_CARLO_TITLE] = monte_carlo_section(
+            run.monte_carlo, int(settings["draws"]), int(settings["seed"])
+        )
     return RunSection(
         run.name,
         run.title,

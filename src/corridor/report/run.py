@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -36,6 +38,9 @@ class ReportRun:
     outages
         The outage ranking of the run (``corridor.resilience``'s ``Criticality.ranking``), or
         None: the page then has no outage section.
+    monte_carlo
+        The Monte Carlo tables of the run (``corridor.resilience``'s ``MonteCarlo``: its
+        ``shortfall``, ``criticality``, ``cost`` and ``unmet``, and ``settings``), or None.
     """
 
     name: str
@@ -46,6 +51,7 @@ class ReportRun:
     source_ids: tuple[str, ...] = ()
     changes: tuple[str, ...] = ()
     outages: pd.DataFrame | None = None
+    monte_carlo: Mapping[str, Any] | None = None
 
     @classmethod
     def of(cls, done: Run) -> ReportRun:

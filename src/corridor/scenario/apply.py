@@ -306,15 +306,17 @@ class _Editor:
         if derive is not None and old:
             sources = list(dict.fromkeys([*old["source_ids"], *entry.sources]))
             low, high = (None if old[b] is None else derive(float(old[b])) for b in ("low", "high"))
+            kind = old.get("range_kind")
             status, confidence, year = old["status"], old["confidence"], old["year"]
         else:
             sources = list(entry.sources)
-            low = high = year = None
+            low = high = year = kind = None
             status, confidence = entry.status, entry.confidence
         row = {
             "value": value,
             "low": low,
             "high": high,
+            "range_kind": kind,
             "year": year if year is not None else self.scenario.year,
             "status": status,
             "confidence": confidence,

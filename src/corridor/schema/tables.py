@@ -15,8 +15,11 @@ from corridor.schema.vocabulary import (
     MODES,
     NODE_KINDS,
     OBSERVATION_KINDS,
+    OUTAGE_CAUSES,
+    OUTAGE_RECORD_YEARS,
     PRICE_UNITS,
     QUANTITY_UNITS,
+    RANGE_KINDS,
     SOURCED_TABLES,
     TARIFF_UNITS,
     TRANSIT_COMPONENTS,
@@ -377,6 +380,14 @@ PROVENANCE = TableSpec(
         Column("value", "float", "The default value (must equal the table cell).", required=True),
         Column("low", "float", "Lowest value across sources, when they disagree."),
         Column("high", "float", "Highest value across sources, when they disagree."),
+        Column(
+            "range_kind",
+            "str",
+            "With `low` or `high` (and only then): `uncertain` when estimates of the same figure "
+            "disagree (Monte Carlo draws within the range), `alternatives` when low or high is "
+            "another basis, a plan or an option (never drawn).",
+            allowed=RANGE_KINDS,
+        ),
         Column("year", "int", "Year the figure refers to.", minimum=FIRST_YEAR, maximum=LAST_YEAR),
         STATUS_COLUMN,
         Column(
@@ -538,6 +549,49 @@ OBSERVATIONS = TableSpec(
     ),
 )
 
+OUTAGES = TableSpec(
+    "outages",
+    "Recorded outages of links: when, how long, how much capacity they took (Monte Carlo's "
+    "outage history).",
+    "outage_id",
+    (
+        Column("outage_id", "str", "Unique id, `X_` prefix.", required=True),
+        Column(
+            "link_id", "str", "The link that failed.", required=True, references="links.link_id"
+        ),
+        Column("start", "date", "First day of the outage (`YYYY-MM-DD`).", required=True),
+        Column(
+            "days",
+            "float",
+            "How long it lasted, in days (default of the sourced range).",
+            required=True,
+            unit="days",
+            minimum=0,
+            maximum=366,
+            sourced=True,
+        ),
+        Column(
+            "cut_percent",
+            "float",
+            "Share of the link's capacity it took, in % (100: nothing flowed).",
+            required=True,
+            unit="%",
+            minimum=0,
+            maximum=100,
+            sourced=True,
+        ),
+        Column("cause", "str", "What caused it.", required=True, allowed=OUTAGE_CAUSES),
+        Column("note", "str", "Free text."),
+    ),
+    required_file=False,
+    notes=(
+        f"The table records the outages of {OUTAGE_RECORD_YEARS[0]}-{OUTAGE_RECORD_YEARS[1]}: "
+        "each starts in those years, and `corridor resilience monte-carlo` gives a link as many "
+        "outages a year, on average, as it had in them (a link without a row never fails).",
+        "Every `days` and `cut_percent` has a provenance row like the other sourced tables.",
+    ),
+)
+
 TABLES: Final[dict[str, TableSpec]] = {
     t.name: t
     for t in (
@@ -553,6 +607,7 @@ TABLES: Final[dict[str, TableSpec]] = {
         TRANSIT,
         PRICES,
         OBSERVATIONS,
+        OUTAGES,
         PROVENANCE,
     )
 }

@@ -39,7 +39,16 @@ SOURCED_TABLES: Final = (
     "transit",
     "prices",
     "observations",
+    "outages",
 )
+#: What a low-high range of a provenance row is: ``uncertain``, estimates of the same figure
+#: that disagree (Monte Carlo samples within them); ``alternatives``, a low or high that is
+#: another basis, a plan or an option (never sampled as uncertainty).
+RANGE_KINDS: Final = ("uncertain", "alternatives")
+#: What caused a recorded outage.
+OUTAGE_CAUSES: Final = ("storm", "attack", "earthquake", "maintenance", "technical", "political")
+#: The years whose outages outages.csv records (a link's outage rate is its events over them).
+OUTAGE_RECORD_YEARS: Final = (2022, 2025)
 #: What an observation measures (see docs/backtest.md for how the model side is read).
 OBSERVATION_KINDS: Final = ("link_throughput", "terminal_loading")
 #: The table an observation's target is in, by kind.
