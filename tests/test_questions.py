@@ -180,3 +180,23 @@ def test_e_which_single_failure_strands_most(net: corridor.Network) -> None:
         pytest.approx(22.978),
     )
     assert "general_freight" not in set(links["commodity"])
+
+
+def test_f_how_likely_a_gas_shortfall_in_italy_in_2027_is(net: corridor.Network) -> None:
+    # eu-20bcm-2027: 19 bcm/yr asked at Melendugno; TAP carries 10-11.5 (its sourced range), so
+    # Italy is short in every draw, by 19 - 11.5 = 7.5 at least and 19 - 10 = 9 at most unless
+    # an SCP or Shah Deniz outage cuts more. tap-20: the intact year is already 0.62 short
+    # (Absheron's 4 mcm/d line binds); outages upstream of Sangachal make it worse in some draws.
+    from corridor.resilience import monte_carlo
+
+    today = monte_carlo(net, "eu-20bcm-2027", draws=2000, workers=1)
+    italy = today.shortfall.set_index("node_id").loc["M_MELENDUGNO"]
+    assert today.year == 2027 and italy["unit"] == "bcm/yr"
+    assert italy["shortfall_probability"] == 1.0 and italy["intact_unmet"] == pytest.approx(7.5)
+    assert 7.5 < italy["unmet_mean"] < 9.0
+    expanded = monte_carlo(net, "tap-20", draws=2000, workers=1)
+    italy = expanded.shortfall.set_index("node_id").loc["M_MELENDUGNO"]
+    assert italy["shortfall_probability"] == 1.0 and italy["intact_unmet"] == pytest.approx(0.62)
+    assert 0.25 < italy["worse_probability"] < 0.5
+    critical = expanded.criticality.set_index("link_id")["criticality_index"]
+    assert set(critical.index[critical > 0]) == {"L_SD_SANG", "L_SCP"}
