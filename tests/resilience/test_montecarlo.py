@@ -285,3 +285,30 @@ def test_the_report_shows_the_odds_and_the_criticality_when_asked(tmp_path: Path
     bad = run_cli("report", "--monte-carlo", "0", "-o", str(tmp_path / "b" / "report.html"))
     assert bad.returncode == 2 and "--monte-carlo" in bad.stderr
     assert not (tmp_path / "b").exists()
+
+
+def test_a_scenario_adds_to_the_outage_history(tmp_path: Path) -> None:
+    # two 30-day outages of TAP's offshore section in the record's four years: 0.5 a year
+    scenario = tmp_path / "tap-fails.yaml"
+    scenario.write_text(
+        "title: TAP fails twice\n"
+        "description: TAP's offshore section fails twice in the record's years, for the test.\n"
+        "extends: baseline-2024\n"
+        "outage_history:\n"
+        "  - {link: L_TAP_C, start: 2023-03-01, days: 30, cause: technical,"
+        " sources: [S_TREND_20240123]}\n"
+        "  - {link: L_TAP_C, start: 2024-03-01, days: 30, cause: storm,"
+        " sources: [S_TREND_20240123]}\n",
+        encoding="utf-8",
+    )
+    held = hold(shipped_network(), scenario, OPTS)
+    risks = risks_of(held.network, held.model.lp)
+    assert risks.rate[list(risks.links).index("L_TAP_C")] == pytest.approx(0.5)
+    run = monte_carlo(shipped_network(), scenario, draws=2000, workers=1)
+    tap = run.criticality.set_index("link_id").loc["L_TAP_C"]
+    assert _within(tap["out_share"], 1 - math.exp(-0.5), math.sqrt(0.4 * 0.6 / 2000))
+    assert run.settings["scenario"] == "tap-fails"
+    early = scenario.read_text(encoding="utf-8").replace("2023-03-01", "2019-03-01")
+    scenario.write_text(early, encoding="utf-8")
+    with pytest.raises(corridor.ScenarioError, match="outage-outside-record"):
+        hold(shipped_network(), scenario, OPTS)

@@ -2,14 +2,15 @@
 
 A run makes ``draws`` draws of one year (:mod:`corridor.resilience.risks` says what varies),
 in batches of :data:`BATCH` draws, here, on local processes or on a Dask cluster
-(:mod:`corridor.resilience.execute`), and summarises them per market and link:
+(:mod:`corridor.resilience.execute`), and summarises them per market and link
+(:mod:`corridor.resilience.summary`):
 
 - ``shortfall``: unmet demand per market and commodity (mean with its standard error, P95),
   the probability of any shortfall and of one worse than the intact year's (each with its
   standard error);
 - ``criticality``: per link, how often its loss left demand short (its criticality index:
-  it lost capacity, what was left of it ran full, and unmet demand was worse than the intact
-  year's somewhere), how often it lost capacity, and how often it bound;
+  it lost capacity, what was left of it ran full, and unmet demand of a commodity it carries
+  was worse than the intact year's), how often it lost capacity, and how often it bound;
 - ``cost``: the cost increase over the intact year (USD/yr, from the sourced prices; never
   a penalty): mean, spread and percentiles;
 - ``convergence``: the estimates and their standard errors after 100, 200, 500, ... draws.
@@ -21,7 +22,6 @@ once and ``resume`` continues an interrupted run.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,8 @@ from corridor.pipeline import hold, input_hash
 from corridor.resilience.draws import Batch, Drawer, Job
 from corridor.resilience.execute import local_workers, run_batches
 from corridor.resilience.risks import Risks
-from corridor.resilience.store import BATCH_TABLES, RunFolder
+from corridor.resilience.store import RunFolder
+from corridor.resilience.summary import BATCH_TABLES, batch_frames, summarise
 from corridor.version import __version__
 
 __all__ = ["BATCH", "MAX_DRAWS", "MonteCarlo", "monte_carlo"]
@@ -45,11 +46,6 @@ __all__ = ["BATCH", "MAX_DRAWS", "MonteCarlo", "monte_carlo"]
 #: Draws per batch: what a worker makes at a time and what is stored at once.
 BATCH: Final = 250
 MAX_DRAWS: Final = 1_000_000
-#: Draw counts at which convergence is shown (and the run's own count).
-CHECKPOINTS: Final = (100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
-COST_UNIT: Final = "USD/yr"
-#: Unmet demand is worse than the intact year's when above it by this share.
-WORSE: Final = 1e-6
 
 Progress = Callable[[int, int], None]
 
@@ -105,222 +101,6 @@ def _check_scheduler(scheduler: str | None) -> list[str]:
     if scheduler is None or scheduler.startswith(("tcp://", "tls://", "inproc://")):
         return []
     return [f"--scheduler: {scheduler!r} is not a Dask address such as tcp://127.0.0.1:8786"]
-
-
-def batch_frames(batch: Batch, risks: Risks, intact: np.ndarray) -> dict[str, pd.DataFrame]:
-    """A batch as its three long tables (every draw, every market; links that lost capacity,
-    were closed or bound); ``intact`` is the unmet demand per market of the intact year."""
-    n = len(batch.cost)
-    draw = np.arange(batch.start, batch.start + n, dtype=np.int64)
-    links = np.asarray(risks.links, dtype=object)
-    touched = (batch.lost > 0) | batch.closed
-    out = [";".join(links[row]) for row in touched]
-    markets = risks.markets
-    k = len(markets)
-    shown = touched | batch.binding
-    at, link = np.nonzero(shown)
-    return {
-        "draws": pd.DataFrame(
-            {
-                "draw": draw,
-                "cost_increase": batch.cost,
-                "cost_unit": COST_UNIT,
-                "shortfall": (batch.unmet > 0).any(axis=1) if k else np.zeros(n, bool),
-                "worse": _worse(batch.unmet, intact).any(axis=1) if k else np.zeros(n, bool),
-                "links_out": out,
-            }
-        ),
-        "unmet": pd.DataFrame(
-            {
-                "draw": np.repeat(draw, k),
-                "node_id": [m[0] for m in markets] * n,
-                "commodity": [m[1] for m in markets] * n,
-                "demand": batch.demand.reshape(-1),
-                "unmet": batch.unmet.reshape(-1),
-                "intact_unmet": np.tile(intact, n),
-                "unit": [m[2] for m in markets] * n,
-            }
-        ),
-        "links": pd.DataFrame(
-            {
-                "draw": draw[at],
-                "link_id": links[link].astype(str),
-                "capacity_lost": batch.lost[at, link],
-                "closed": batch.closed[at, link],
-                "binding": batch.binding[at, link],
-            }
-        ),
-    }
-
-
-def _worse(unmet: np.ndarray, intact: np.ndarray) -> np.ndarray:
-    """Where unmet demand is above the intact year's (beyond the solver's noise)."""
-    return unmet > intact + WORSE * (1.0 + intact)
-
-
-def _standard_error(values: np.ndarray) -> float:
-    n = len(values)
-    return float(np.std(values, ddof=1) / math.sqrt(n)) if n > 1 else math.nan
-
-
-def _shortfall(unmet: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for (node, commodity, unit), group in unmet.groupby(
-        ["node_id", "commodity", "unit"], sort=True
-    ):
-        short = group["unmet"].to_numpy(dtype=float)
-        intact = group["intact_unmet"].to_numpy(dtype=float)
-        p, worse = float(np.mean(short > 0)), float(np.mean(_worse(short, intact)))
-        n = len(short)
-        rows.append(
-            {
-                "node_id": node,
-                "commodity": commodity,
-                "draws": n,
-                "demand_mean": float(group["demand"].mean()),
-                "intact_unmet": float(intact[0]),
-                "unmet_mean": float(short.mean()),
-                "unmet_se": _standard_error(short),
-                "unmet_p95": float(np.quantile(short, 0.95)),
-                "shortfall_probability": p,
-                "probability_se": math.sqrt(p * (1 - p) / n),
-                "worse_probability": worse,
-                "worse_se": math.sqrt(worse * (1 - worse) / n),
-                "unit": unit,
-            }
-        )
-    frame = pd.DataFrame(rows)
-    return frame.sort_values(
-        ["shortfall_probability", "unmet_mean", "node_id"],
-        ascending=[False, False, True],
-        ignore_index=True,
-    )
-
-
-def _worse_pairs(unmet: pd.DataFrame) -> set[tuple[int, str]]:
-    """The (draw, commodity) pairs whose unmet demand is worse than the intact year's."""
-    worse = unmet[_worse(unmet["unmet"].to_numpy(), unmet["intact_unmet"].to_numpy())]
-    return set(zip(worse["draw"].tolist(), worse["commodity"].astype(str).tolist(), strict=True))
-
-
-def _criticality(
-    links: pd.DataFrame, unmet: pd.DataFrame, n: int, carried: dict[str, tuple[str, ...]]
-) -> pd.DataFrame:
-    """Per link: how often its loss left demand short (its criticality index: it lost
-    capacity, what was left ran full or nothing was, and unmet demand of a commodity it
-    carries was worse than the intact year's), how often it lost capacity, how often it bound."""
-    pairs = _worse_pairs(unmet)
-    worse = np.array(
-        [
-            any((d, c) in pairs for c in carried.get(link, ()))
-            for d, link in zip(links["draw"], links["link_id"], strict=True)
-        ],
-        dtype=bool,
-    )
-    out = (links["capacity_lost"] > 0) | links["closed"]
-    critical = ((links["capacity_lost"] > 0) & links["binding"] | links["closed"]) & worse
-    table = (
-        links.assign(out=out, critical=critical)
-        .groupby("link_id", sort=True)
-        .agg(
-            out=("out", "sum"),
-            critical=("critical", "sum"),
-            binding=("binding", "sum"),
-            lost=("capacity_lost", "sum"),
-        )
-    )
-    frame = pd.DataFrame(
-        {
-            "link_id": table.index.astype(str),
-            "criticality_index": table["critical"].to_numpy() / n,
-            "out_share": table["out"].to_numpy() / n,
-            "capacity_lost_mean": table["lost"].to_numpy() / n,
-            "binding_share": table["binding"].to_numpy() / n,
-            "unit": "share of draws",
-        }
-    )
-    return frame.sort_values(
-        ["criticality_index", "binding_share", "link_id"],
-        ascending=[False, False, True],
-        ignore_index=True,
-    )
-
-
-def _cost(draws: pd.DataFrame) -> pd.DataFrame:
-    cost = draws["cost_increase"].to_numpy(dtype=float)
-    stats = {
-        "mean": float(cost.mean()),
-        "standard_error": _standard_error(cost),
-        "standard_deviation": float(np.std(cost, ddof=1)) if len(cost) > 1 else math.nan,
-        "p5": float(np.quantile(cost, 0.05)),
-        "p50": float(np.quantile(cost, 0.5)),
-        "p95": float(np.quantile(cost, 0.95)),
-    }
-    return pd.DataFrame(
-        {"statistic": list(stats), "cost_increase": list(stats.values()), "unit": COST_UNIT}
-    )
-
-
-def _convergence(unmet: pd.DataFrame, draws: pd.DataFrame) -> pd.DataFrame:
-    n = len(draws)
-    points = [c for c in CHECKPOINTS if c < n] + [n]
-    rows = []
-    for count in points:
-        first = unmet[unmet["draw"] < count]
-        for (node, commodity, unit), group in first.groupby(
-            ["node_id", "commodity", "unit"], sort=True
-        ):
-            short = group["unmet"].to_numpy(dtype=float)
-            p = float(np.mean(short > 0))
-            rows.append(
-                (
-                    "shortfall_probability",
-                    node,
-                    commodity,
-                    count,
-                    p,
-                    math.sqrt(p * (1 - p) / count),
-                    "probability",
-                )
-            )
-            rows.append(
-                (
-                    "unmet_mean",
-                    node,
-                    commodity,
-                    count,
-                    float(short.mean()),
-                    _standard_error(short),
-                    unit,
-                )
-            )
-        cost = draws["cost_increase"].to_numpy(dtype=float)[:count]
-        rows.append(
-            (
-                "cost_increase_mean",
-                "",
-                "",
-                count,
-                float(cost.mean()),
-                _standard_error(cost),
-                COST_UNIT,
-            )
-        )
-    columns = ["estimate", "node_id", "commodity", "draws", "value", "standard_error", "unit"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def summarise(
-    frames: dict[str, pd.DataFrame], carried: dict[str, tuple[str, ...]]
-) -> dict[str, pd.DataFrame]:
-    """The summary tables of every draw's tables (``carried``: each link's commodities)."""
-    draws, unmet, links = (frames[t] for t in BATCH_TABLES)
-    return {
-        "shortfall": _shortfall(unmet),
-        "criticality": _criticality(links, unmet, len(draws), carried),
-        "cost": _cost(draws),
-        "convergence": _convergence(unmet, draws),
-    }
 
 
 def _settings(

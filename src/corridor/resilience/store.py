@@ -20,12 +20,12 @@ import pandas as pd
 
 from corridor.errors import InputFileError, OptionError
 from corridor.io.atomic import OUTPUT_MARKER, atomic_write_file, check_output_path, write_manifest
+from corridor.resilience.summary import BATCH_TABLES
 
-__all__ = ["BATCH_TABLES", "RunFolder"]
+__all__ = ["RunFolder"]
 
 SETTINGS: Final = "run.json"
 BATCHES: Final = "batches"
-BATCH_TABLES: Final = ("draws", "unmet", "links")
 _PARTIAL: Final = ".partial-"
 _SHOWN: Final = 3
 

@@ -26,7 +26,13 @@ from corridor.dataset.rules import KEY_COLUMNS
 from corridor.dataset.validate import Changes, typed_cell, validate_changes
 from corridor.options import RouteRules, SolveOptions
 from corridor.scenario.files import Scenario, ScenarioError, ScenarioProblem, read_scenario
-from corridor.scenario.model import Expansion, Outage, QuantityChange, ScenarioSpec
+from corridor.scenario.model import (
+    Expansion,
+    Outage,
+    QuantityChange,
+    RecordedOutage,
+    ScenarioSpec,
+)
 from corridor.schema import TABLES
 
 __all__ = ["AppliedScenario", "apply_scenario", "outage_factor"]
@@ -452,6 +458,11 @@ def _apply_links(ed: _Editor, rules: set[str]) -> None:
         ed.check_sources(outage, key)
         if ed.known("links", outage.link, f"{key}.link", "link"):
             _cut(ed, outage, key, rules)
+    for i, record in enumerate(spec.outage_history):
+        key = f"outage_history[{i}]"
+        ed.check_sources(record, key)
+        if ed.known("links", record.link, f"{key}.link", "link"):
+            _record_outage(ed, record, i)
     for i, tariff in enumerate(spec.tariffs):
         key = f"tariffs[{i}]"
         ed.check_sources(tariff, key)
@@ -459,6 +470,29 @@ def _apply_links(ed: _Editor, rules: set[str]) -> None:
             ed.set("links", tariff.link, "tariff_unit", tariff.unit)
             ed.set_figure("links", tariff.link, "tariff", tariff.tariff, tariff)
             ed.changes.append(f"{tariff.link}: tariff {tariff.tariff:g} {tariff.unit}")
+
+
+def _record_outage(ed: _Editor, record: RecordedOutage, i: int) -> None:
+    """Add ``record`` to the outage history, its days and cut sourced as the entry says."""
+    row_id = f"X_SCENARIO_{i}"
+    ed.append(
+        "outages",
+        {
+            "outage_id": row_id,
+            "link_id": record.link,
+            "start": record.start.isoformat(),
+            "days": record.days,
+            "cut_percent": record.cut_percent,
+            "cause": record.cause,
+            "note": f"scenario {ed.scenario.name}",
+        },
+    )
+    ed.set_figure("outages", row_id, "days", record.days, record)
+    ed.set_figure("outages", row_id, "cut_percent", record.cut_percent, record)
+    ed.changes.append(
+        f"{record.link}: outage history gains {record.cut_percent:g}% for {record.days:g} days "
+        f"from {record.start.isoformat()} ({record.cause})"
+    )
 
 
 def _expand(ed: _Editor, exp: Expansion, key: str, year: int) -> None:

@@ -110,6 +110,17 @@ class Outage(Sourced):
         return self
 
 
+class RecordedOutage(Sourced):
+    """An outage added to the dataset's outage history (outages.csv), which Monte Carlo draws
+    from: a link fails as often a year as its outages of the record's years say."""
+
+    link: str
+    start: dt.date = Field(description="First day, YYYY-MM-DD, within the record's years.")
+    days: float = Field(gt=0, le=366)
+    cut_percent: float = Field(100.0, gt=0, le=100)
+    cause: Literal["storm", "attack", "earthquake", "maintenance", "technical", "political"]
+
+
 class Expansion(Sourced):
     """New capacity of a link from the year it arrives: a new total or an addition."""
 
@@ -274,6 +285,7 @@ class ScenarioSpec(_Strict):
     cites: list[str] = Field([], description="Sources the description rests on (ids).")
     sources: list[NewSource] = []
     outages: list[Outage] = []
+    outage_history: list[RecordedOutage] = []
     expansions: list[Expansion] = []
     nodes: list[NewNode] = []
     links: list[NewLink] = []
