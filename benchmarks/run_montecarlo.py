@@ -34,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "src")]
 
 from peers import PENALTIES, run_pypsa  # noqa: E402
+from sections import replace_section  # noqa: E402
 from synthetic import make_instance, to_network  # noqa: E402
 
 import corridor  # noqa: E402
@@ -157,17 +158,6 @@ def render(ship: dict[str, float], line: dict[str, float], syn: dict[str, float]
     )
 
 
-def _into(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    if SECTION in text:
-        start = text.index(SECTION)
-        rest = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[rest + 1 :] if rest >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10_000)
@@ -182,7 +172,7 @@ def main() -> None:
     section = render(ship, line, syn, args)
     print(section)
     if args.into:
-        _into(args.into, section)
+        replace_section(args.into, SECTION, section)
 
 
 if __name__ == "__main__":

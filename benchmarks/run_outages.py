@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "src")]
 
 from peers import PENALTIES, run_pypsa  # noqa: E402
+from sections import replace_section  # noqa: E402
 from synthetic import make_instance, to_network  # noqa: E402
 
 import corridor  # noqa: E402
@@ -134,17 +135,6 @@ def render(syn: dict[str, float], ship: dict[str, float], args: argparse.Namespa
     )
 
 
-def _into(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    if SECTION in text:
-        start = text.index(SECTION)
-        rest = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[rest + 1 :] if rest >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=100)
@@ -158,7 +148,7 @@ def main() -> None:
     section = render(syn, ship, args)
     print(section)
     if args.into:
-        _into(args.into, section)
+        replace_section(args.into, SECTION, section)
 
 
 if __name__ == "__main__":

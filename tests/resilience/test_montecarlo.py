@@ -312,3 +312,23 @@ def test_a_scenario_adds_to_the_outage_history(tmp_path: Path) -> None:
     scenario.write_text(early, encoding="utf-8")
     with pytest.raises(corridor.ScenarioError, match="outage-outside-record"):
         hold(shipped_network(), scenario, OPTS)
+
+
+def test_projects_due_by_the_year_arrive_with_the_given_probability() -> None:
+    # 2030: the Horadiz-Aghband (2027) and Kars-Dilucu (2030) railways are under construction,
+    # the Anaklia port (2029) planned; each runs in a draw with probability `arrival`
+    held = hold(shipped_network(), None, SolveOptions(year=2030))
+    due = {"L_HORADIZ_AGHBAND", "L_KARS_DILUCU", "L_ANAKLIA_CONSTANTA"}
+    always = risks_of(held.network, held.model.lp)
+    links = list(always.links)
+    assert {links[i] for i in np.flatnonzero(always.projects)} >= due
+    assert not any(draw_bounds(always, 0, i).closed.any() for i in range(50))
+    never = risks_of(held.network, held.model.lp, arrival=0.0)
+    assert all(
+        set(never.projects.nonzero()[0]) <= set(draw_bounds(never, 0, i).closed.nonzero()[0])
+        for i in range(50)
+    )
+    half = risks_of(held.network, held.model.lp, arrival=0.5)
+    at = links.index("L_KARS_DILUCU")
+    share = np.mean([draw_bounds(half, 0, i).closed[at] for i in range(2000)])
+    assert _within(float(share), 0.5, math.sqrt(0.25 / 2000))

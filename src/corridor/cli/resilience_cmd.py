@@ -19,7 +19,7 @@ from corridor.cli.console import (
     refuse_year_with_scenario,
 )
 from corridor.cli.tables import rich_table
-from corridor.dataset.network import load
+from corridor.dataset.network import Network, load
 from corridor.formats import format_usd, quantity_with_unit
 from corridor.options import SolveOptions
 
@@ -30,6 +30,17 @@ app = typer.Typer(help="Resilience: which failures cost most.", no_args_is_help=
 
 #: Rows of the ranking shown in the terminal (every row is written with --out).
 SHOWN: int = 15
+
+
+def _prepared(
+    data: Path | None, scenario: str | None, year: int | None, out: Path | None
+) -> tuple[Network, SolveOptions]:
+    """The dataset and the year's options of a command, its settings checked first."""
+    network = load(data)
+    if scenario is not None:
+        refuse_year_with_scenario(year)
+    check_not_an_input(out, data)
+    return network, SolveOptions(year=2024 if year is None else year)
 
 
 def _shown(ranking: pd.DataFrame, top: int) -> pd.DataFrame:
@@ -108,10 +119,7 @@ def outages(
         write_criticality,
     )
 
-    network = load(data)
-    if scenario is not None:
-        refuse_year_with_scenario(year)
-    check_not_an_input(out, data)
+    network, options = _prepared(data, scenario, year, out)
     named_links, named_nodes = comma_list(links), comma_list(nodes)
     chosen: list[Outage] | None = None
     if named_links or named_nodes:
@@ -127,7 +135,6 @@ def outages(
         members = tuple(dict.fromkeys(link for o in chosen for link in o.links))
         at = tuple(dict.fromkeys(node for o in chosen for node in o.nodes))
         chosen = [Outage("+".join([*named_links, *named_nodes]), "set", members, cut, days, at)]
-    options = SolveOptions(year=2024 if year is None else year)
     criticality = outage_criticality(
         network, scenario, options, outages=chosen, cut_percent=cut, days=days
     )
@@ -256,11 +263,7 @@ def monte_carlo(
 
     from corridor.resilience.montecarlo import monte_carlo as run_monte_carlo
 
-    network = load(data)
-    if scenario is not None:
-        refuse_year_with_scenario(year)
-    check_not_an_input(out, data)
-    options = SolveOptions(year=2024 if year is None else year)
+    network, options = _prepared(data, scenario, year, out)
     with Progress(
         TextColumn("draws"),
         BarColumn(),

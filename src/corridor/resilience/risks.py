@@ -23,7 +23,7 @@ be made again, in any order, on any worker.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -163,7 +163,7 @@ def _ranged(defaults: pd.Series, uncertain: pd.DataFrame) -> Ranges:
     return Ranges(np.minimum(low, mode), mode, np.maximum(high, mode))
 
 
-def _link_part(network: Network, lp: LinearProgram) -> dict[str, object]:
+def _link_part(network: Network, lp: LinearProgram) -> dict[str, Any]:
     """The links running in the year: capacity factors, capacity rows, closable columns."""
     link_ids = lp.net.link_ids
     running = np.unique(lp.arc_link)
@@ -200,7 +200,7 @@ def _link_part(network: Network, lp: LinearProgram) -> dict[str, object]:
     }
 
 
-def _outage_part(network: Network, links: tuple[str, ...]) -> dict[str, object]:
+def _outage_part(network: Network, links: tuple[str, ...]) -> dict[str, Any]:
     """Each running link's outage rate and its recorded outages (days and cut ranges)."""
     out = network.outages
     position = {link: i for i, link in enumerate(links)}
@@ -234,7 +234,7 @@ def _rows_of(network: Network, lp: LinearProgram, table: str, block: str) -> pd.
     return rows.assign(col=column)[lambda f: f["col"] >= 0]
 
 
-def _bound_part(network: Network, lp: LinearProgram) -> dict[str, object]:
+def _bound_part(network: Network, lp: LinearProgram) -> dict[str, Any]:
     """Supply and demand columns, and the drawn rows that add to them."""
     bound_cols = np.flatnonzero(np.isin(lp.col_block, ("s", "d")))
     place = {int(j): i for i, j in enumerate(bound_cols)}
@@ -247,7 +247,8 @@ def _bound_part(network: Network, lp: LinearProgram) -> dict[str, object]:
         terms.append(Ranges(ranges.low[drawn], ranges.mode[drawn], ranges.high[drawn]))
         cols.append(np.array([place[int(j)] for j in rows["col"][drawn]], dtype=np.int64))
         canonical = rows["value_canonical"].astype(float).to_numpy()[drawn]
-        scales.append(np.divide(canonical, value.to_numpy()[drawn]))
+        given = value.to_numpy()[drawn]
+        scales.append(np.divide(canonical, given, out=np.ones_like(given), where=given != 0))
     d_cols = np.flatnonzero(lp.col_block[bound_cols] == "d")
     units = canonical_units(network.commodities)
     markets = tuple(
@@ -277,9 +278,9 @@ def risks_of(network: Network, lp: LinearProgram, *, arrival: float = 1.0) -> Ri
     return Risks(
         year=lp.year,
         arrival=float(arrival),
-        **links,  # type: ignore[arg-type]
-        **_outage_part(network, links["links"]),  # type: ignore[arg-type]
-        **_bound_part(network, lp),  # type: ignore[arg-type]
+        **links,
+        **_outage_part(network, links["links"]),
+        **_bound_part(network, lp),
     )
 
 
