@@ -31,6 +31,7 @@ run: $(STAMP_RUN)
 	$(BIN)/corridor scenario validate
 	$(BIN)/corridor compare baseline-2023 cpc-closed --out out/compare-cpc
 	$(BIN)/corridor report --scenario baseline-2023 --scenario cpc-closed -o out/report.html
+	$(BIN)/corridor resilience monte-carlo --draws 2000 --scenario tap-20 --out out/monte-carlo-tap-20
 
 ## chromium: install Debian's chromium for the report's browser test when it is missing
 chromium:

@@ -189,12 +189,18 @@ def test_resume_refuses_other_settings_and_a_folder_of_another_kind(tmp_path: Pa
     monte_carlo(net, options=OPTS, draws=250, seed=1, out=folder, workers=1)
     with pytest.raises(OptionError, match="seed: the run has 1, this command 2"):
         monte_carlo(net, options=OPTS, draws=250, seed=2, out=folder, resume=True, workers=1)
-    with pytest.raises(InputFileError, match="add --resume to continue it"):
+    # without --resume an earlier run (corridor's own) is replaced, and nothing else is left
+    monte_carlo(net, options=OPTS, draws=250, seed=2, out=folder, workers=1)
+    assert '"seed": 2' in (folder / "run.json").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    (folder / "notes.txt").write_text("my notes")
+    with pytest.raises(InputFileError, match=r"holds files corridor did not write \(notes.txt"):
         monte_carlo(net, options=OPTS, draws=250, seed=1, out=folder, workers=1)
+    assert (folder / "notes.txt").read_text() == "my notes"
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("my notes")
-    with pytest.raises(InputFileError, match=r"holds files \(notes.txt\)"):
+    with pytest.raises(InputFileError, match="is a folder corridor did not write"):
         monte_carlo(net, options=OPTS, draws=10, out=mine, workers=1)
     with pytest.raises(InputFileError, match="holds no Monte Carlo run"):
         monte_carlo(net, options=OPTS, draws=10, out=mine, resume=True, workers=1)
@@ -253,9 +259,10 @@ def test_the_command_answers_and_writes_its_tables(tmp_path: Path) -> None:
     # 19 bcm/yr asked at Melendugno in 2027 and TAP carries at most 11.5: always short
     assert shortfall.loc["M_MELENDUGNO", "shortfall_probability"] == 1.0
     assert shortfall.loc["M_MELENDUGNO", "unit"] == "bcm/yr"
+    (out / "mine.txt").write_text("mine")
     again = run_cli("resilience", "monte-carlo", "--draws", "300", "-o", str(out))
     assert again.returncode != 0 and "Traceback" not in again.stderr
-    assert "--resume" in again.stderr
+    assert "holds files corridor did not write (mine.txt)" in again.stderr
 
 
 @pytest.mark.parametrize(

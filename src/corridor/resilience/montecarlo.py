@@ -196,6 +196,7 @@ def monte_carlo(
     tables = summarise(frames, carried)
     if folder is not None:
         folder.write_tables(tables)
+        folder.finish()
     return MonteCarlo(held.options.year, settings, **tables, **frames)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,13 @@ from typing import Any, Final
 import pandas as pd
 
 from corridor.errors import InputFileError, OptionError
-from corridor.io.atomic import OUTPUT_MARKER, atomic_write_file, check_output_path, write_manifest
+from corridor.io.atomic import (
+    OUTPUT_MARKER,
+    atomic_write_file,
+    check_output_folder,
+    check_output_path,
+    write_manifest,
+)
 from corridor.resilience.summary import BATCH_TABLES
 
 __all__ = ["RunFolder"]
@@ -32,6 +39,14 @@ _SHOWN: Final = 3
 
 def _batch_name(start: int) -> str:
     return f"{start:09d}"
+
+
+def _moved_aside(path: Path) -> Path:
+    """Move an earlier output of corridor out of the way, into a fresh temporary folder beside
+    it; it is deleted once the new run is complete (a killed run leaves it there)."""
+    holder = Path(tempfile.mkdtemp(prefix=f".{path.name[:40]}-", suffix=".old", dir=path.parent))
+    os.rename(path, holder / path.name)
+    return holder
 
 
 def _writer(frame: pd.DataFrame, kind: str) -> Callable[[Path], None]:
@@ -51,8 +66,9 @@ class RunFolder:
     Raises
     ------
     InputFileError
-        If ``path`` is a file, holds files of another kind, or (without ``resume``) holds
-        anything at all; or (with ``resume``) holds no run.
+        If ``path`` is a file or holds files corridor did not write (an earlier output of
+        corridor is replaced, once the new run is complete); with ``resume``, if it holds no
+        run.
     OptionError
         With ``resume``, if the earlier run's settings differ (each difference named).
     """
@@ -64,28 +80,18 @@ class RunFolder:
         self.path, self.settings = path, settings
         if path.exists() and not path.is_dir():
             raise InputFileError(f"--out {path} is a file; give a folder for the run")
+        self._earlier: Path | None = None
         if resume:
             self._check_resumable()
         elif path.exists() and any(path.iterdir()):
-            raise InputFileError(self._not_empty())
+            check_output_folder(path, option="--out")  # nothing of the user's in it
+            self._earlier = _moved_aside(path)
         try:
             (path / BATCHES).mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise InputFileError(f"--out {path} cannot be written: {err.strerror}") from err
         if not resume:
             self.write_text(SETTINGS, json.dumps(settings, indent=2, sort_keys=True) + "\n")
-
-    def _not_empty(self) -> str:
-        shown = ", ".join(sorted(p.name for p in self.path.iterdir())[:_SHOWN])
-        if (self.path / SETTINGS).exists():
-            return (
-                f"--out {self.path} holds a Monte Carlo run already; add --resume to continue "
-                "it, or choose a new or empty folder"
-            )
-        return (
-            f"--out {self.path} holds files ({shown}); a Monte Carlo run writes into a new or "
-            "empty folder, or continues its own with --resume"
-        )
 
     def _check_resumable(self) -> None:
         settings = self.path / SETTINGS
@@ -155,6 +161,12 @@ class RunFolder:
             atomic_write_file(self.path / f"{name}.csv", _writer(frame, "csv"))
             atomic_write_file(self.path / f"{name}.parquet", _writer(frame, "parquet"))
         self.mark()
+
+    def finish(self) -> None:
+        """The run is complete: delete the earlier output it replaced (corridor's own)."""
+        if self._earlier is not None:
+            shutil.rmtree(self._earlier, ignore_errors=True)
+            self._earlier = None
 
     def mark(self) -> None:
         """List in the marker what corridor wrote (not a partial batch of a killed run)."""
