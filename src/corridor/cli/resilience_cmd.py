@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Resilience: which failures cost most.", no_args_is_help=True)
 
+YearOption = Annotated[
+    int | None,
+    typer.Option("--year", "-y", help="Year modelled (default 2024, or the scenario's)."),
+]
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option("--scenario", "-s", help="Scenario name or YAML file (sets its year)."),
+]
+
 #: Rows of the ranking shown in the terminal (every row is written with --out).
 SHOWN: int = 15
 
@@ -72,14 +81,8 @@ def _stranded_lines(criticality: Criticality) -> list[str]:
 
 
 def outages(
-    year: Annotated[
-        int | None,
-        typer.Option("--year", "-y", help="Year modelled (default 2024, or the scenario's)."),
-    ] = None,
-    scenario: Annotated[
-        str | None,
-        typer.Option("--scenario", "-s", help="Scenario name or YAML file (sets its year)."),
-    ] = None,
+    year: YearOption = None,
+    scenario: ScenarioOption = None,
     links: Annotated[
         str | None,
         typer.Option("--links", help="Links to fail one at a time, comma-separated (L_CPC,L_BTC)."),
@@ -212,14 +215,8 @@ def _cost_line(run: MonteCarlo) -> str:
 
 def monte_carlo(
     draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws (1-1,000,000).")],
-    year: Annotated[
-        int | None,
-        typer.Option("--year", "-y", help="Year modelled (default 2024, or the scenario's)."),
-    ] = None,
-    scenario: Annotated[
-        str | None,
-        typer.Option("--scenario", "-s", help="Scenario name or YAML file (sets its year)."),
-    ] = None,
+    year: YearOption = None,
+    scenario: ScenarioOption = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed: the same seed, the same draws.")] = 0,
     arrival: Annotated[
         float,
