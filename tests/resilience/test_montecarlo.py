@@ -183,6 +183,30 @@ def test_an_interrupted_run_keeps_its_batches_and_resumes(tmp_path: Path) -> Non
     _assert_same_files(whole, cut)
 
 
+def test_a_local_worker_that_dies_leaves_a_resumable_run(tmp_path: Path) -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    net = shipped_network()
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    monte_carlo(net, options=OPTS, draws=1500, seed=6, out=whole, workers=1)
+    killed: list[int] = []
+
+    def kill_a_worker(done: int, total: int) -> None:
+        if done >= 250 and not killed:
+            worker = multiprocessing.active_children()[0]
+            os.kill(int(worker.pid or 0), signal.SIGKILL)
+            killed.append(done)
+
+    with pytest.raises(corridor.SolveError, match="--resume makes the rest"):
+        monte_carlo(
+            net, options=OPTS, draws=1500, seed=6, out=cut, workers=2, progress=kill_a_worker
+        )
+    monte_carlo(net, options=OPTS, draws=1500, seed=6, out=cut, workers=2, resume=True)
+    _assert_same_files(whole, cut)
+
+
 def test_resume_refuses_other_settings_and_a_folder_of_another_kind(tmp_path: Path) -> None:
     net = shipped_network()
     folder = tmp_path / "run"

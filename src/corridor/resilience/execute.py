@@ -12,9 +12,10 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Final
 
-from corridor.errors import OptionError
+from corridor.errors import OptionError, SolveError
 from corridor.resilience.draws import Batch, Job, drawer_for
 
 __all__ = ["local_workers", "run_batches"]
@@ -60,8 +61,14 @@ def _on_processes(job: Job, spans: Spans, done: Done, workers: int) -> None:
         workers, mp_context=context, initializer=_init_worker, initargs=(job,)
     ) as pool:
         futures = [pool.submit(_local_batch, start, stop) for start, stop in spans]
-        for future in as_completed(futures):
-            done(future.result())
+        try:
+            for future in as_completed(futures):
+                done(future.result())
+        except BrokenProcessPool as err:
+            raise SolveError(
+                f"a local worker process died ({err}); with --out the finished batches are "
+                "stored, and the same command with --resume makes the rest"
+            ) from err
 
 
 def _client(address: str) -> Any:
