@@ -44,7 +44,9 @@ def show(data: DataOption = None) -> None:
     net = load(data)
     out_console.print(
         f"[bold]{net!r}[/]  {len(net.supply)} supply rows, {len(net.demand)} demand "
-        f"rows, {len(net.sources)} sources, {len(net.provenance)} sourced figures"
+        f"rows, {len(net.observations)} observations, {len(net.outages)} recorded outages, "
+        f"{len(net.projects)} candidate projects, {len(net.sources)} sources, "
+        f"{len(net.provenance)} sourced figures"
     )
     out_console.print(
         Columns(

@@ -61,6 +61,7 @@ class Network:
     prices: pd.DataFrame
     observations: pd.DataFrame
     outages: pd.DataFrame
+    projects: pd.DataFrame
     sources: pd.DataFrame
     provenance: pd.DataFrame
     path: Path | None = None

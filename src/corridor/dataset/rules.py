@@ -57,6 +57,7 @@ _TARGET_CODE = {
     "sources": "unknown-source",
     "commodities": "unknown-commodity",
     "groups": "unknown-group",
+    "projects": "unknown-project",
 }
 
 
@@ -1112,7 +1113,8 @@ def check_outages(t: Tables, rows: Rows | None = None) -> list[Issue]:
     if out.empty:
         return []
     first, last = OUTAGE_RECORD_YEARS
-    year = pd.to_datetime(out["start"].astype("string"), errors="coerce").dt.year
+    # a date is YYYY, YYYY-MM or YYYY-MM-DD (or n.d.): its year is its first four characters
+    year = pd.to_numeric(out["start"].astype("string").str.slice(0, 4), errors="coerce")
     outside = (year.notna() & ((year < first) | (year > last))).astype(bool)
     capped = dict(zip(t["links"]["link_id"], t["links"]["capacity"].notna(), strict=True))
     part = (out["days"].astype("float64") < 365) | (out["cut_percent"].astype("float64") < 100)
@@ -1145,6 +1147,111 @@ def check_outages(t: Tables, rows: Rows | None = None) -> list[Issue]:
     return issues
 
 
+def _project_problems(t: Tables, row: pd.Series) -> list[tuple[str, str, str]]:
+    """What is wrong with one project row: (code, column, text | hint)."""
+    adds, found = str(row["adds"]), []
+    links = list(row["link_ids"]) if isinstance(row["link_ids"], (list, tuple)) else []
+    if adds in ("link_capacity", "vessels") and not links:
+        found.append(
+            (
+                "project-target-missing",
+                "link_ids",
+                f"adds {adds} but names no link_ids | name the links it adds to",
+            )
+        )
+    if adds == "supply" and (pd.isna(row["node_id"]) or pd.isna(row["commodity"])):
+        found.append(
+            (
+                "project-target-missing",
+                "node_id",
+                "adds supply but names no node_id and commodity | name the field and commodity",
+            )
+        )
+    if pd.notna(row["capital_cost"]) and (pd.isna(row["cost_unit"]) or pd.isna(row["cost_year"])):
+        found.append(
+            (
+                "project-cost-incomplete",
+                "cost_unit",
+                "gives a capital_cost without its cost_unit or cost_year | give both",
+            )
+        )
+    units = t["links"].set_index("link_id")["capacity_unit"]
+    for link in links if adds == "link_capacity" else []:
+        counted = units.get(link)
+        if isinstance(counted, str) and counted != row["unit"]:
+            found.append(
+                (
+                    "project-unit-mismatch",
+                    "unit",
+                    f"adds {row['unit']} where {link} counts {counted} | use {counted}",
+                )
+            )
+    if adds == "vessels" and row["unit"] != "vessels":
+        found.append(
+            (
+                "project-unit-mismatch",
+                "unit",
+                f"adds {row['unit']} of vessels | count vessels in `vessels`",
+            )
+        )
+    if adds != "vessels" and row["unit"] not in UNITS:
+        found.append(
+            (
+                "project-unit-mismatch",
+                "unit",
+                f"adds {row['unit']}, not a quantity unit | use e.g. Mt/yr, bcm/yr, TEU/yr",
+            )
+        )
+    return found
+
+
+def check_projects(t: Tables, rows: Rows | None = None) -> list[Issue]:
+    """A project names what it adds to (a link, or a node and commodity), in the link's unit,
+    with a complete cost; an exclusion runs both ways."""
+    projects = _checked(t, "projects", rows)
+    if projects.empty:
+        return []
+    issues = []
+    for index, row in projects.iterrows():
+        for code, column, text in _project_problems(t, row):
+            message, hint = text.split(" | ")
+            issues.append(
+                make_issue(
+                    code,
+                    ERROR,
+                    "projects",
+                    f"{row['project_id']} {message}",
+                    hint,
+                    column=column,
+                    rows=_lines([index]),
+                    ids=[str(row["project_id"])],
+                    values=[str(row[column])],
+                )
+            )
+    excludes = {
+        str(p): set(e) if isinstance(e, (list, tuple)) else set()
+        for p, e in zip(t["projects"]["project_id"], t["projects"]["excludes"], strict=True)
+    }
+    one_sided = [
+        f"{a} excludes {b}"
+        for a, others in excludes.items()
+        for b in sorted(others)
+        if a not in excludes.get(b, {a})
+    ]
+    if one_sided:
+        issues.append(
+            make_issue(
+                "one-sided-exclusion",
+                ERROR,
+                "projects",
+                f"{len(one_sided)} exclusion(s) run one way only: {'; '.join(one_sided)}",
+                "list each alternative in the other's excludes too",
+                column="excludes",
+            )
+        )
+    return issues
+
+
 RULES: tuple[Rule, ...] = (
     check_duplicate_ids,
     check_references,
@@ -1162,6 +1269,7 @@ RULES: tuple[Rule, ...] = (
     check_transit,
     check_observations,
     check_outages,
+    check_projects,
     check_supply_years,
     check_lengths,
 )
@@ -1222,6 +1330,7 @@ RULE_INPUTS: Mapping[Rule, frozenset[str]] = {
     check_transit: _columns("transit", "*"),
     check_observations: _columns("observations", "period", "year", "kind", "target", "commodity"),
     check_outages: _columns("outages", "start", "link_id", "days", "cut_percent"),
+    check_projects: _columns("projects", "*"),
     check_supply_years: _columns("supply", "node_id", "commodity", "year"),
     check_lengths: _columns("links", "length_km", "from_node", "to_node"),
 }
@@ -1240,4 +1349,6 @@ RULE_LOOKUPS: Mapping[Rule, frozenset[str]] = {
     | _columns("nodes", "node_id", "commodities"),
     check_lengths: _columns("nodes", "node_id", "lat", "lon"),
     check_outages: _columns("links", "link_id", "capacity"),
+    check_projects: _columns("links", "link_id", "capacity_unit")
+    | _columns("projects", "project_id", "excludes"),
 }

@@ -9,6 +9,7 @@ from corridor.schema.vocabulary import (
     AGREEMENT_STATUSES,
     CONFIDENCES,
     CONVERSION_UNITS,
+    COST_UNITS,
     FIGURE_STATUSES,
     GROUP_ROLES,
     LINK_STATUSES,
@@ -18,6 +19,8 @@ from corridor.schema.vocabulary import (
     OUTAGE_CAUSES,
     OUTAGE_RECORD_YEARS,
     PRICE_UNITS,
+    PROJECT_KINDS,
+    PROJECT_STATUSES,
     QUANTITY_UNITS,
     RANGE_KINDS,
     SOURCED_TABLES,
@@ -592,6 +595,96 @@ OUTAGES = TableSpec(
     ),
 )
 
+PROJECTS = TableSpec(
+    "projects",
+    "Candidate investments: what each adds, what it costs and when it can run (for pathways).",
+    "project_id",
+    (
+        Column("project_id", "str", "Unique id, `P_` prefix.", required=True),
+        Column("name", "str", "Name.", required=True),
+        Column("adds", "str", "What it adds.", required=True, allowed=PROJECT_KINDS),
+        Column(
+            "link_ids",
+            "list",
+            "The links it adds capacity or vessels to (`link_capacity`, `vessels`), each by "
+            "`increment` (the sections of one pipeline).",
+            references="links.link_id",
+        ),
+        Column(
+            "node_id", "str", "The node it adds supply at (`supply`).", references="nodes.node_id"
+        ),
+        Column(
+            "commodity",
+            "str",
+            "The commodity of the supply it adds (`supply`).",
+            references="commodities.commodity_id",
+        ),
+        Column(
+            "increment",
+            "float",
+            "What it adds, in `unit`.",
+            required=True,
+            unit="@unit",
+            minimum=0,
+            sourced=True,
+        ),
+        Column("unit", "str", "Unit of `increment`.", required=True),
+        Column(
+            "capital_cost",
+            "float",
+            "Capital cost in `cost_unit` (empty: no published cost).",
+            unit="@cost_unit",
+            minimum=0,
+            sourced=True,
+        ),
+        Column("cost_unit", "str", "Unit of `capital_cost`.", allowed=COST_UNITS),
+        Column(
+            "cost_year",
+            "int",
+            "Year of the cost estimate (its price level).",
+            minimum=FIRST_YEAR,
+            maximum=LAST_YEAR,
+            sourced=True,
+        ),
+        Column(
+            "earliest_year",
+            "int",
+            "First year it can run (operator's or government's schedule).",
+            minimum=FIRST_YEAR,
+            maximum=LAST_YEAR,
+            sourced=True,
+        ),
+        Column(
+            "lead_time_years",
+            "float",
+            "Years from the decision to build to operation.",
+            unit="years",
+            minimum=0,
+            sourced=True,
+        ),
+        Column("lumpy", "bool", "All or nothing (true) or divisible (false).", required=True),
+        Column("status", "str", "Where it stands.", required=True, allowed=PROJECT_STATUSES),
+        Column(
+            "excludes",
+            "list",
+            "Projects it excludes (alternatives: one or the other).",
+            references="projects.project_id",
+        ),
+        Column("note", "str", "Free text."),
+    ),
+    required_file=False,
+    notes=(
+        "`link_capacity` and `vessels` name `link_ids`; `supply` names a `node_id` and a "
+        "`commodity`. On a link that does not run in a year (planned, proposed) the project "
+        "opens it with `increment` as its capacity. A project without a published cost keeps "
+        "`capital_cost` empty: a planner treats it as unavailable unless a scenario gives a "
+        "cost. Costs stay in the currency of their source (no exchange rate is assumed).",
+        "`unit` is a quantity unit of the link's or supply's commodity (Mt/yr, bcm/yr, TEU/yr, "
+        "mcm/d) or `vessels`.",
+        "Every figure has a provenance row like the other sourced tables.",
+    ),
+)
+
 TABLES: Final[dict[str, TableSpec]] = {
     t.name: t
     for t in (
@@ -608,6 +701,7 @@ TABLES: Final[dict[str, TableSpec]] = {
         PRICES,
         OBSERVATIONS,
         OUTAGES,
+        PROJECTS,
         PROVENANCE,
     )
 }

@@ -40,11 +40,17 @@ SOURCED_TABLES: Final = (
     "prices",
     "observations",
     "outages",
+    "projects",
 )
 #: What a low-high range of a provenance row is: ``uncertain``, estimates of the same figure
 #: that disagree (Monte Carlo samples within them); ``alternatives``, a low or high that is
 #: another basis, a plan or an option (never sampled as uncertainty).
 RANGE_KINDS: Final = ("uncertain", "alternatives")
+#: What a candidate project adds: capacity on a link (existing or not yet built), supply at a
+#: node (a field's new phase), or vessels on a sea crossing.
+PROJECT_KINDS: Final = ("link_capacity", "supply", "vessels")
+PROJECT_STATUSES: Final = ("proposed", "planned", "under_construction")
+COST_UNITS: Final = ("million USD", "million EUR", "million AZN", "million KZT", "million TRY")
 #: What caused a recorded outage.
 OUTAGE_CAUSES: Final = ("storm", "attack", "earthquake", "maintenance", "technical", "political")
 #: The years whose outages outages.csv records (a link's outage rate is its events over them).
