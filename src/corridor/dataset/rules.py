@@ -1167,12 +1167,13 @@ def _project_problems(t: Tables, row: pd.Series) -> list[tuple[str, str, str]]:
                 "adds supply but names no node_id and commodity | name the field and commodity",
             )
         )
-    if pd.notna(row["capital_cost"]) and (pd.isna(row["cost_unit"]) or pd.isna(row["cost_year"])):
+    costed = pd.notna(row["capital_cost"]) or pd.notna(row["fixed_cost"])
+    if costed and (pd.isna(row["cost_unit"]) or pd.isna(row["cost_year"])):
         found.append(
             (
                 "project-cost-incomplete",
                 "cost_unit",
-                "gives a capital_cost without its cost_unit or cost_year | give both",
+                "gives a cost without its cost_unit or cost_year | give both",
             )
         )
     units = t["links"].set_index("link_id")["capacity_unit"]

@@ -647,6 +647,22 @@ PROJECTS = TableSpec(
             sourced=True,
         ),
         Column(
+            "fixed_cost",
+            "float",
+            "Fixed operating cost a year, in `cost_unit` (empty: none published).",
+            unit="@cost_unit",
+            minimum=0,
+            sourced=True,
+        ),
+        Column(
+            "lifetime_years",
+            "float",
+            "Years it serves once built (empty: none published).",
+            unit="years",
+            minimum=0,
+            sourced=True,
+        ),
+        Column(
             "earliest_year",
             "int",
             "First year it can run (operator's or government's schedule).",
