@@ -64,7 +64,7 @@ def batch_frames(batch: Batch, risks: Risks, intact: np.ndarray) -> dict[str, pd
                 "capacity_lost": batch.lost[at, link],
                 "closed": batch.closed[at, link],
                 "binding": batch.binding[at, link],
-            "unit": "capacity_lost: share of the year's capacity",
+                "unit": "capacity_lost: share of the year's capacity",
             }
         ),
     }
