@@ -580,7 +580,7 @@ def check_provenance(t: Tables, rows: Rows | None = None) -> list[Issue]:
 
 def _range_kind_issues(prov: pd.DataFrame, ranged: pd.Series) -> list[Issue]:
     """A range says what it is (``range_kind``), and only a range does."""
-    kind = prov["range_kind"].notna() if "range_kind" in prov else ranged & False
+    kind = prov["range_kind"].notna()
     issues = []
     for mask, code, text, hint in (
         (
@@ -1147,8 +1147,9 @@ def check_outages(t: Tables, rows: Rows | None = None) -> list[Issue]:
     return issues
 
 
-def _project_problems(t: Tables, row: pd.Series) -> list[tuple[str, str, str]]:
-    """What is wrong with one project row: (code, column, text | hint)."""
+def _project_problems(row: pd.Series, units: pd.Series) -> list[tuple[str, str, str]]:
+    """What is wrong with one project row: (code, column, text | hint); ``units``: each
+    link's capacity unit."""
     adds, found = str(row["adds"]), []
     links = list(row["link_ids"]) if isinstance(row["link_ids"], (list, tuple)) else []
     if adds in ("link_capacity", "vessels") and not links:
@@ -1176,7 +1177,6 @@ def _project_problems(t: Tables, row: pd.Series) -> list[tuple[str, str, str]]:
                 "gives a cost without its cost_unit or cost_year | give both",
             )
         )
-    units = t["links"].set_index("link_id")["capacity_unit"]
     for link in links if adds == "link_capacity" else []:
         counted = units.get(link)
         if isinstance(counted, str) and counted != row["unit"]:
@@ -1213,8 +1213,9 @@ def check_projects(t: Tables, rows: Rows | None = None) -> list[Issue]:
     if projects.empty:
         return []
     issues = []
+    units = t["links"].set_index("link_id")["capacity_unit"]
     for index, row in projects.iterrows():
-        for code, column, text in _project_problems(t, row):
+        for code, column, text in _project_problems(row, units):
             message, hint = text.split(" | ")
             issues.append(
                 make_issue(

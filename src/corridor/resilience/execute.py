@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Final
 
-from corridor.errors import OptionError, SolveError
+from corridor.errors import CorridorError, OptionError, SolveError
 from corridor.resilience.draws import Batch, Job, drawer_for
 
 __all__ = ["local_workers", "run_batches"]
@@ -94,6 +94,22 @@ def _client(address: str) -> Any:
         ) from err
 
 
+def _dask_result(future: Any, address: str) -> Batch:
+    """A finished batch, or a clear error when the cluster could not make it (a worker
+    without corridor, or batches that failed on every worker tried)."""
+    try:
+        batch: Batch = future.result()
+    except CorridorError:
+        raise
+    except Exception as err:
+        raise SolveError(
+            f"--scheduler {address}: the cluster could not make the draws of {future.key} "
+            f"({type(err).__name__}: {err}); every worker needs corridor installed; with --out "
+            "the finished batches are stored, and --resume makes the rest"
+        ) from err
+    return batch
+
+
 def _on_dask(job: Job, spans: Spans, done: Done, address: str) -> None:
     from dask.distributed import as_completed as dask_completed
 
@@ -113,7 +129,7 @@ def _on_dask(job: Job, spans: Spans, done: Done, address: str) -> None:
             for start, stop in spans
         ]
         for future in dask_completed(futures):  # type: ignore[no-untyped-call]
-            done(future.result())
+            done(_dask_result(future, address))
     finally:
         client.close()
 

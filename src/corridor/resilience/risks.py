@@ -30,13 +30,12 @@ import pandas as pd
 
 from corridor.dataset.network import Network, canonical_units
 from corridor.optimize.build import CAPACITY, LinearProgram
+from corridor.routing.compiled import FUTURE_STATUSES
 from corridor.schema.vocabulary import OUTAGE_RECORD_YEARS
 
 __all__ = ["DrawBounds", "Ranges", "Risks", "draw_bounds", "risks_of"]
 
 DAYS_PER_YEAR: Final = 365.0
-#: The future statuses a project due by the year may have.
-PROJECT_STATUSES: Final = ("under_construction", "planned", "proposed")
 
 
 @dataclass(frozen=True)
@@ -130,9 +129,7 @@ class DrawBounds:
 def _uncertain(network: Network, table: str, column: str) -> pd.DataFrame:
     """The provenance rows of ``table.column`` whose range is an uncertainty, by row id."""
     prov = network.provenance
-    kind = prov["range_kind"].astype("string") if "range_kind" in prov else None
-    if kind is None:
-        return prov.iloc[0:0].set_index("row_id")
+    kind = prov["range_kind"].astype("string")
     rows = prov[(prov["table"] == table) & (prov["column"] == column) & (kind == "uncertain")]
     return rows.set_index("row_id")[["value", "low", "high"]].astype(float)
 
@@ -190,7 +187,7 @@ def _link_part(network: Network, lp: LinearProgram) -> dict[str, Any]:
         "links": links,
         "capacity": factor,
         "capacity_group": _groups(network, table.index),
-        "projects": status.isin(PROJECT_STATUSES).to_numpy(dtype=bool),
+        "projects": status.isin(FUTURE_STATUSES).to_numpy(dtype=bool),
         "cap_rows": cap_rows.astype(np.int32),
         "cap_link": cap_link.astype(np.int64),
         "cap_default": np.asarray(lp.row_upper[cap_rows], dtype=float),

@@ -114,10 +114,27 @@ def _shortfall(unmet: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _worse_pairs(unmet: pd.DataFrame) -> set[tuple[int, str]]:
-    """The (draw, commodity) pairs whose unmet demand is worse than the intact year's."""
-    worse = unmet[_worse(unmet["unmet"].to_numpy(), unmet["intact_unmet"].to_numpy())]
-    return set(zip(worse["draw"].tolist(), worse["commodity"].astype(str).tolist(), strict=True))
+def _worse_rows(
+    links: pd.DataFrame, unmet: pd.DataFrame, carried: dict[str, tuple[str, ...]]
+) -> np.ndarray:
+    """Which rows of ``links`` are in a draw where a commodity the link carries has unmet
+    demand worse than the intact year's."""
+    worse = _worse(unmet["unmet"].to_numpy(), unmet["intact_unmet"].to_numpy())
+    pairs = unmet.loc[worse, ["draw", "commodity"]].astype({"commodity": str}).drop_duplicates()
+    carries = pd.DataFrame(
+        [(link, c) for link, commodities in carried.items() for c in commodities],
+        columns=["link_id", "commodity"],
+    )
+    rows = (
+        links[["draw", "link_id"]]
+        .astype({"link_id": str})
+        .reset_index(names="row")
+        .merge(carries, on="link_id")
+        .merge(pairs, on=["draw", "commodity"])
+    )
+    found = np.zeros(len(links), dtype=bool)
+    found[rows["row"].to_numpy(dtype=np.int64)] = True
+    return found
 
 
 def _criticality(
@@ -126,14 +143,8 @@ def _criticality(
     """Per link: how often its loss left demand short (its criticality index: it lost
     capacity, what was left ran full or nothing was, and unmet demand of a commodity it
     carries was worse than the intact year's), how often it lost capacity, how often it bound."""
-    pairs = _worse_pairs(unmet)
-    worse = np.array(
-        [
-            any((d, c) in pairs for c in carried.get(link, ()))
-            for d, link in zip(links["draw"], links["link_id"], strict=True)
-        ],
-        dtype=bool,
-    )
+    links = links.reset_index(drop=True)
+    worse = _worse_rows(links, unmet, carried)
     out = (links["capacity_lost"] > 0) | links["closed"]
     critical = ((links["capacity_lost"] > 0) & links["binding"] | links["closed"]) & worse
     table = (

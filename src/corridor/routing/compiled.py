@@ -37,7 +37,8 @@ __all__ = [
     "valid_in",
 ]
 
-_FUTURE_STATUSES = ("under_construction", "planned", "proposed")
+#: Statuses of links that run from their start_year (projects, when the data has one).
+FUTURE_STATUSES = ("under_construction", "planned", "proposed")
 _PRICE_BASE = {  # USD per ... -> (annual unit of that base, its size in that unit)
     "USD/bbl": ("bbl/yr", 1.0),
     "USD/t": ("t/yr", 1.0),
@@ -268,7 +269,7 @@ def compile_network(network: Network) -> CompiledNetwork:
     crosses, countries = incidence(link_countries)
     status = links["status"].astype(object).to_numpy()
     start = links["start_year"].to_numpy(dtype=float, na_value=np.nan)
-    can_run = (status == "operating") | (np.isin(status, _FUTURE_STATUSES) & ~np.isnan(start))
+    can_run = (status == "operating") | (np.isin(status, FUTURE_STATUSES) & ~np.isnan(start))
     unit = links["canonical_unit"].to_numpy(dtype=object)
     tariff = links["tariff"].to_numpy(dtype=float, na_value=np.nan)
     tariff_unit = links["tariff_unit"].to_numpy(dtype=object)
