@@ -70,6 +70,11 @@ COMMANDS: Final = {
     "resilience": LazyCommand(
         "corridor.cli.resilience_cmd", "app", "Resilience: which failures cost most."
     ),
+    "plan": LazyCommand(
+        "corridor.cli.plan_cmd",
+        "plan_command",
+        "Plan investments: the projects and years that reach a target at least cost.",
+    ),
     "data": LazyCommand("corridor.cli.data_cmd", "app", "Look at a dataset and export it."),
     "transit": LazyCommand(
         "corridor.cli.transit_cmd",

@@ -62,6 +62,7 @@ class Network:
     observations: pd.DataFrame
     outages: pd.DataFrame
     projects: pd.DataFrame
+    exchange_rates: pd.DataFrame
     sources: pd.DataFrame
     provenance: pd.DataFrame
     path: Path | None = None

@@ -611,6 +611,15 @@ def _apply_quantities(ed: _Editor, table: str) -> None:
         ed.changes.append(f"{table} {ch.node} {ch.commodity}: {was} -> {new:g} {ch.unit or unit}")
 
 
+def _check_targets(ed: _Editor) -> None:
+    """Delivery targets name known links and cite their sources (the planner holds them)."""
+    for i, target in enumerate(ed.scenario.spec.targets):
+        key = f"targets[{i}]"
+        ed.check_sources(target, key)
+        for j, link in enumerate(target.links):
+            ed.known("links", link, f"{key}.links[{j}]", "link")
+
+
 def _apply_agreements(ed: _Editor) -> None:
     spec = ed.scenario.spec.agreements
     for i, agreement_id in enumerate(spec.remove):
@@ -748,6 +757,7 @@ def apply_scenario(
     _apply_quantities(ed, "supply")
     _apply_quantities(ed, "demand")
     _apply_agreements(ed)
+    _check_targets(ed)
     rules, scoped = _rules(ed, closed)
     if ed.problems:
         raise ScenarioError(ed.problems)

@@ -18,6 +18,7 @@ from corridor.dataset.cells import url_problem
 __all__ = [
     "AgreementChange",
     "Agreements",
+    "DeliveryTarget",
     "Expansion",
     "LinkChange",
     "NewAgreement",
@@ -135,6 +136,17 @@ class Expansion(Sourced):
         if (self.capacity is None) == (self.add is None):
             raise ValueError("give exactly one of capacity (new total) or add (increase)")
         return self
+
+
+class DeliveryTarget(Sourced):
+    """A volume that must pass through links in every year from ``year`` (a planning target,
+    e.g. freight across the Caspian): ``corridor plan`` holds it, a solve reports it."""
+
+    links: list[str] = Field(min_length=1, description="Links whose flow counts (any direction).")
+    value: float = Field(gt=0)
+    unit: str = Field(description="Unit of value: the links' capacity unit (e.g. Mt/yr).")
+    year: int | None = Field(None, ge=1990, le=2100, description="Default: the scenario's year.")
+    name: str | None = Field(None, pattern=_ID)
 
 
 class QuantityChange(Sourced):
@@ -295,3 +307,4 @@ class ScenarioSpec(_Strict):
     tariffs: list[TariffChange] = []
     rules: list[ScenarioRules] = []
     agreements: Agreements = Agreements()
+    targets: list[DeliveryTarget] = []

@@ -10,6 +10,7 @@ from corridor.schema.vocabulary import (
     CONFIDENCES,
     CONVERSION_UNITS,
     COST_UNITS,
+    CURRENCIES,
     FIGURE_STATUSES,
     GROUP_ROLES,
     LINK_STATUSES,
@@ -701,6 +702,41 @@ PROJECTS = TableSpec(
     ),
 )
 
+EXCHANGE_RATES = TableSpec(
+    "exchange_rates",
+    "What a unit of a currency was worth in US dollars in a year (annual averages), to put "
+    "project costs in USD.",
+    "rate_id",
+    (
+        Column("rate_id", "str", "Unique id, `FX_` prefix.", required=True),
+        Column("currency", "str", "Currency converted.", required=True, allowed=CURRENCIES),
+        Column(
+            "year",
+            "int",
+            "Year the rate is for (an annual average).",
+            required=True,
+            minimum=FIRST_YEAR,
+            maximum=LAST_YEAR,
+        ),
+        Column(
+            "usd_per_unit",
+            "float",
+            "US dollars per unit of `currency`.",
+            required=True,
+            unit="USD",
+            minimum=0,
+            sourced=True,
+        ),
+        Column("note", "str", "Free text."),
+    ),
+    required_file=False,
+    notes=(
+        "A project's cost is converted with the rate of its `cost_year`; a cost year without "
+        "a rate leaves the project unavailable to the planner (no rate is assumed).",
+        "Costs are not inflated: a 2006 estimate stays in 2006 dollars.",
+    ),
+)
+
 TABLES: Final[dict[str, TableSpec]] = {
     t.name: t
     for t in (
@@ -718,6 +754,7 @@ TABLES: Final[dict[str, TableSpec]] = {
         OBSERVATIONS,
         OUTAGES,
         PROJECTS,
+        EXCHANGE_RATES,
         PROVENANCE,
     )
 }

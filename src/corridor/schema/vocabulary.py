@@ -41,6 +41,7 @@ SOURCED_TABLES: Final = (
     "observations",
     "outages",
     "projects",
+    "exchange_rates",
 )
 #: What a low-high range of a provenance row is: ``uncertain``, estimates of the same figure
 #: that disagree (Monte Carlo samples within them); ``alternatives``, a low or high that is
@@ -50,6 +51,8 @@ RANGE_KINDS: Final = ("uncertain", "alternatives")
 #: node (a field's new phase), or vessels on a sea crossing.
 PROJECT_KINDS: Final = ("link_capacity", "supply", "vessels")
 PROJECT_STATUSES: Final = ("proposed", "planned", "under_construction")
+#: Currencies of project costs (exchange_rates.csv converts them to USD).
+CURRENCIES: Final = ("EUR", "AZN", "KZT", "TRY")
 COST_UNITS: Final = ("million USD", "million EUR", "million AZN", "million KZT", "million TRY")
 #: What caused a recorded outage.
 OUTAGE_CAUSES: Final = ("storm", "attack", "earthquake", "maintenance", "technical", "political")

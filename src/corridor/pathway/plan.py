@@ -1,0 +1,344 @@
+"""corridor.plan: which candidate projects, built in which year, reach a target at least cost.
+
+network = corridor.load()
+done = corridor.plan(network, "eu-20bcm-2027")   # a shipped target scenario, or a file
+done.builds, done.deliveries, done.values, done.would_take
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corridor.dataset.network import Network, canonical_units
+from corridor.errors import OptionError, SolveError
+from corridor.optimize.build import LinearProgram, build_model
+from corridor.optimize.solve import FlowModel
+from corridor.options import SolveOptions
+from corridor.pathway import solution
+from corridor.pathway.candidates import candidate_projects
+from corridor.pathway.gaps import what_it_would_take
+from corridor.pathway.model import (
+    DeliveryGoal,
+    Pathway,
+    PathwaySettings,
+    PathwaySolver,
+    build_pathway,
+)
+from corridor.pathway.values import project_values, range_sensitivity
+from corridor.pathway.years import PlanYear, open_project_links, plan_years
+from corridor.pipeline import solve_model
+from corridor.results import Results
+from corridor.scenario import Scenario, read_scenario
+from corridor.units import UNITS, convert
+
+__all__ = ["Plan", "plan"]
+
+_GOAL_PENALTY = 1e10  # per canonical unit short, as unmet demand (corridor.commodities)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A pathway: the projects chosen and what the network then delivers, year by year.
+
+    Tables (units beside every number): ``builds`` (each project built: decision and first
+    year, share, capacity added, capital USD), ``timeline`` (capacity each adds each year),
+    ``deliveries`` (each year's deliveries to demand and to world markets, with unmet demand),
+    ``goals`` (delivery targets: achieved and the labelled shortfall), ``costs`` (USD a year:
+    capital, tariffs, value of priced deliveries), ``values`` (each candidate's worth),
+    ``shadow_prices`` (USD a year per unit of a built project's capacity, in the years it
+    binds), ``sensitivity`` (choices that turn on one uncertain figure), ``would_take``
+    (capacity beyond the plan that closes what stays short: not part of the plan),
+    ``candidates`` (every project, available or why not).
+    """
+
+    target: str
+    target_year: int
+    settings: PathwaySettings
+    objective: float
+    relaxation_gap: float | None
+    builds: pd.DataFrame
+    timeline: pd.DataFrame
+    deliveries: pd.DataFrame
+    goals: pd.DataFrame
+    costs: pd.DataFrame
+    values: pd.DataFrame
+    shadow_prices: pd.DataFrame
+    sensitivity: pd.DataFrame
+    would_take: pd.DataFrame
+    candidates: pd.DataFrame
+    carried: pd.DataFrame
+    scenario: Scenario = field(repr=False)
+    years: tuple[PlanYear, ...] = field(repr=False)
+    results: tuple[Results, ...] = field(repr=False)
+    seconds: float = 0.0
+
+    @property
+    def unmet(self) -> pd.DataFrame:
+        """Deliveries to demand that fall short, by year."""
+        d = self.deliveries
+        return d[(d["to"] == "demand") & (d["unmet"] > 0)].reset_index(drop=True)
+
+
+def _check_settings(settings: PathwaySettings, scenario: Scenario) -> None:
+    problems = []
+    if settings.first_year > settings.last_year:
+        problems.append(f"--from {settings.first_year} is after --to {settings.last_year}")
+    if not 0 <= settings.discount_rate < 1:
+        problems.append(
+            f"--discount-rate {settings.discount_rate:g}: give a rate in [0, 1), e.g. 0.05"
+        )
+    for name, value in (
+        ("--budget", settings.budget_usd),
+        ("--budget-per-year", settings.budget_usd_per_year),
+    ):
+        if value is not None and value < 0:
+            problems.append(f"{name} {value:g}: a budget is a non-negative amount of USD")
+    if not settings.first_year <= scenario.year <= settings.last_year:
+        problems.append(
+            f"the target {scenario.name} is for {scenario.year}, outside the plan's years "
+            f"{settings.first_year}-{settings.last_year}; widen --from/--to"
+        )
+    if problems:
+        raise OptionError(problems)
+
+
+def _goals(
+    scenario: Scenario, network: Network
+) -> tuple[list[DeliveryGoal], dict[str, tuple[float, str]]]:
+    """The scenario's delivery targets in the links' canonical unit."""
+    goals, shown = [], {}
+    for i, t in enumerate(scenario.spec.targets):
+        name = t.name or f"target-{i + 1}"
+        units = {str(network.links.at[x, "canonical_unit"]) for x in t.links}
+        unit = units.pop() if len(units) == 1 else None
+        if unit is None or t.unit not in UNITS or UNITS[t.unit].dimension != UNITS[unit].dimension:
+            raise OptionError(
+                [
+                    f"scenario {scenario.name}: targets[{i}].unit {t.unit!r}: the links "
+                    f"{', '.join(t.links)} count capacity in {unit or 'different units'}; give the "
+                    "target in that unit"
+                ]
+            )
+        value = float(convert(t.value, t.unit, unit))
+        goals.append(
+            DeliveryGoal(name, tuple(t.links), value, unit, t.year or scenario.year, _GOAL_PENALTY)
+        )
+        shown[name] = (value, unit)
+    return goals, shown
+
+
+def _models(
+    years: list[PlanYear], candidates: pd.DataFrame
+) -> tuple[list[Network], list[LinearProgram]]:
+    nets = [open_project_links(y.network, candidates) for y in years]
+    return nets, [build_model(n, y.options) for n, y in zip(nets, years, strict=True)]
+
+
+def _year_results(
+    p: Pathway, x: np.ndarray, nets: list[Network], lps: list[LinearProgram], years: list[PlanYear]
+) -> list[Results]:
+    """Each year solved by the flow engine with the plan's capacities (USD shadow prices)."""
+    added = solution.added_bounds(p, x)
+    out = []
+    for i, (net, lp, y) in enumerate(zip(nets, lps, years, strict=True)):
+        model = FlowModel(lp, method=y.options.method, time_limit_s=y.options.time_limit_s)
+        mine = added[added["year"] == y.year]
+        cap = mine[mine["kind"] == "capacity"]
+        rows = cap["row"].to_numpy(int) - p.row_offset[i]
+        sup = mine[mine["kind"] == "supply"]
+        s_cols = sup["field_col"].to_numpy(int) - p.col_offset[i]
+        model.set_bounds(
+            rows,
+            lp.row_upper[rows] + cap["added"].to_numpy(float),
+            s_cols,
+            lp.col_upper[s_cols] + sup["added"].to_numpy(float),
+        )
+        out.append(solve_model(net, model, y.options))
+    return out
+
+
+def _shadow_prices(
+    builds: pd.DataFrame, candidates: pd.DataFrame, results: list[Results]
+) -> pd.DataFrame:
+    """USD a year per unit of a built link project's capacity, in each year it runs."""
+    rows = []
+    for b in builds.itertuples():
+        links = candidates.at[b.project_id, "links"]
+        for r in results:
+            if r.year < b.online_year or not links:
+                continue
+            own = r.links[r.links["link_id"].isin(links) & ~r.links.get("reverse", False)]
+            rows.append(
+                {
+                    "project_id": b.project_id,
+                    "year": r.year,
+                    "binding": bool(own["binding"].any()),
+                    "shadow_price": float(own["shadow_price"].sum(min_count=1)),
+                    "shadow_price_unit": f"USD/yr per {b.unit}",
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["project_id", "year", "binding", "shadow_price", "shadow_price_unit"]
+    )
+
+
+def _chosen(p: Pathway, x: np.ndarray) -> frozenset[str]:
+    d = p.decisions
+    return frozenset(d.loc[x[d["col"].to_numpy(int)] > 1e-6, "project_id"])
+
+
+def _ranges(network: Network, candidates: pd.DataFrame) -> pd.DataFrame:
+    prov = network.provenance
+    take = (prov["table"] == "projects") & prov["column"].isin(["capital_cost", "increment"])
+    take &= (
+        prov["low"].notna()
+        & prov["high"].notna()
+        & prov["row_id"].isin(candidates.index[candidates["available"]])
+    )
+    return prov[take]
+
+
+def _without(candidates: pd.DataFrame, without: Iterable[str]) -> pd.DataFrame:
+    """The candidates with ``without`` made unavailable (each must be a project of the data)."""
+    ids = list(dict.fromkeys(without))
+    unknown = [x for x in ids if x not in candidates.index]
+    if unknown:
+        known = [str(i) for i in candidates.index]
+        raise OptionError(
+            [
+                f"--without {x}: no project with this id in projects.csv"
+                + (
+                    f"; did you mean {', '.join(close)}?"
+                    if (close := difflib.get_close_matches(x, known, n=2))
+                    else ""
+                )
+                for x in unknown
+            ]
+        )
+    out = candidates.copy()
+    out.loc[ids, "reason"] = "left out (--without)"
+    out.loc[ids, "available"] = False
+    return out
+
+
+def plan(
+    network: Network,
+    target: Scenario | str | Path,
+    settings: PathwaySettings | None = None,
+    options: SolveOptions | None = None,
+    *,
+    without: Iterable[str] = (),
+    values: bool = True,
+) -> Plan:
+    """Choose the projects and years that reach ``target`` (a scenario: its demand from its
+    year, its delivery targets) at least discounted cost over ``settings.years``.
+
+    Raises
+    ------
+    ScenarioError
+        If the target cannot be read or applied.
+    OptionError
+        If a setting is out of range or the target's year is outside the plan.
+    SolveError
+        If HiGHS finds no optimal plan (an unreachable target is not an error: it is reported
+        as unmet demand or a target's shortfall, with what it would take).
+    """
+    t0 = time.perf_counter()
+    settings = settings or PathwaySettings()
+    scenario = target if isinstance(target, Scenario) else read_scenario(target)
+    _check_settings(settings, scenario)
+    goals, goal_units = _goals(scenario, network)
+    candidates = _without(candidate_projects(network, settings.first_year), without)
+    years, carried = plan_years(network, scenario, settings.years, options or SolveOptions())
+    nets, lps = _models(years, candidates)
+    units = canonical_units(network.commodities)
+
+    def assemble(cands: pd.DataFrame, s: PathwaySettings) -> Pathway:
+        return build_pathway(lps, cands, s, goals)
+
+    p = assemble(candidates, settings)
+    solver = PathwaySolver(p)
+    x, objective = solver.solve()
+    gap = _relaxation_gap(p, x, objective) if settings.relax else None
+
+    def flows(v: np.ndarray) -> pd.DataFrame:
+        return solution.deliveries(p, v, lps, units)
+
+    def usd(v: np.ndarray) -> float:
+        """Sourced USD over the plan (undiscounted): delivery value less tariffs and capital."""
+        costs = solution.usd_by_year(p, v, lps).pivot(
+            index="year", columns="item", values="usd_per_yr"
+        )
+        return float((costs["delivery_value"] - costs["tariffs"] - costs["capital"]).sum())
+
+    builds = solution.builds(p, x, candidates)
+    deliveries = flows(x)
+    goal_frame = solution.goal_table(p, x, goal_units)
+    short = (deliveries["unmet"] > 1e-6).any() or (goal_frame["short"] > 1e-6).any()
+    results = _year_results(p, x, nets, lps, years)
+    table_values = pd.DataFrame()
+    sensitivity = pd.DataFrame()
+    if values:
+        table_values = project_values(solver, x, objective, flows, usd)
+        chosen = _chosen(p, x)
+
+        def again(pid: str, column: str, value: float) -> frozenset[str]:
+            changed = _without(
+                _with_figure(network, pid, column, value, settings.first_year), without
+            )
+            q = assemble(changed, settings)
+            return _chosen(q, PathwaySolver(q).solve()[0])
+
+        sensitivity = range_sensitivity(_ranges(network, candidates), chosen, again)
+    return Plan(
+        target=scenario.name,
+        target_year=scenario.year,
+        settings=settings,
+        objective=objective,
+        relaxation_gap=gap,
+        builds=builds,
+        timeline=solution.capacity_timeline(p, x),
+        deliveries=deliveries,
+        goals=goal_frame,
+        costs=solution.usd_by_year(p, x, lps),
+        values=table_values,
+        shadow_prices=_shadow_prices(builds, candidates, results),
+        sensitivity=sensitivity,
+        would_take=what_it_would_take(p, x, lps)
+        if short
+        else pd.DataFrame(columns=["year", "what", "id", "added", "unit"]),
+        candidates=candidates.reset_index(),
+        carried=carried,
+        scenario=scenario,
+        years=tuple(years),
+        results=tuple(results),
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _with_figure(network: Network, pid: str, column: str, value: float, first: int) -> pd.DataFrame:
+    """The candidates with one project figure (capital_cost or increment) set to ``value``."""
+    projects = network.projects.copy()
+    projects.at[pid, column] = value
+    return candidate_projects(network.replace(projects=projects), first)
+
+
+def _relaxation_gap(p: Pathway, x: np.ndarray, relaxed: float) -> float | None:
+    """How far the relaxed plan's objective is below the plan with every lumpy share rounded
+    (a feasible integer plan): (rounded - relaxed) / |relaxed|; None if rounding breaks a limit."""
+    d = p.decisions
+    cols = d["col"].to_numpy(int)
+    shares = np.where(d["lumpy"].to_numpy(bool), np.round(x[cols]), x[cols])
+    fixed = dict(zip(cols.tolist(), shares.tolist(), strict=True))
+    try:
+        _, rounded = PathwaySolver(p).solve(upper=fixed, lower=fixed)
+    except SolveError:
+        return None
+    return (rounded - relaxed) / max(abs(relaxed), 1.0)

@@ -1,0 +1,117 @@
+"""Read a solved pathway: what is built when, what each year delivers, what each target gets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from corridor.optimize.build import LinearProgram
+from corridor.pathway.model import Pathway
+
+__all__ = ["builds", "capacity_timeline", "deliveries", "goal_table", "usd_by_year"]
+
+_BUILT = 1e-6  # a build share below this is not built
+
+
+def builds(p: Pathway, x: np.ndarray, candidates: pd.DataFrame) -> pd.DataFrame:
+    """One row per project built (a share of it when divisible): its years, size and cost."""
+    d = p.decisions.assign(share=x[p.decisions["col"].to_numpy(int)])
+    d = d[d["share"] > _BUILT].copy()
+    d["capacity_added"] = d["increment"] * d["share"]
+    d["capital_usd"] = d["capital_usd"] * d["share"]
+    d["capital_discounted_usd"] = d["capital"] * d["share"]
+    columns = [
+        "project_id", "name", "adds", "decision_year", "online_year", "share", "capacity_added",
+        "unit", "capital_usd", "capital_discounted_usd",
+    ]  # fmt: skip
+    return d[columns].sort_values(["online_year", "project_id"]).reset_index(drop=True)
+
+
+def capacity_timeline(p: Pathway, x: np.ndarray) -> pd.DataFrame:
+    """Capacity each project adds in each plan year (0 before it runs): project_id, year,
+    capacity_added, unit."""
+    d = p.decisions.assign(share=x[p.decisions["col"].to_numpy(int)])
+    d = d[d["share"] > _BUILT]
+    grid = d.merge(pd.DataFrame({"year": list(p.years)}), how="cross")
+    runs = (grid["year"] >= grid["online_year"]) & (grid["year"] < grid["end_year"])
+    grid["capacity_added"] = np.where(runs, grid["increment"] * grid["share"], 0.0)
+    out = grid.groupby(["project_id", "year", "unit"], as_index=False)["capacity_added"].sum()
+    return out[["project_id", "year", "capacity_added", "unit"]]
+
+
+def _year_frame(
+    lp: LinearProgram, xs: np.ndarray, year: int, block: str, units: dict[str, str]
+) -> pd.DataFrame:
+    cols = np.flatnonzero(lp.col_block == block)
+    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[cols]]
+    return pd.DataFrame(
+        {
+            "year": year,
+            "node_id": lp.nodes[lp.col_node[cols]],
+            "commodity": commodity,
+            "delivered": xs[cols],
+            "demand": lp.col_upper[cols] if block == "d" else np.nan,
+            "unit": [units[c] for c in commodity],
+        }
+    )
+
+
+def deliveries(
+    p: Pathway, x: np.ndarray, lps: list[LinearProgram], units: dict[str, str]
+) -> pd.DataFrame:
+    """Deliveries of every plan year: to demand (with demand and unmet), to open markets and
+    to agreements' destinations (beyond any demand there)."""
+    frames = []
+    for i, (lp, year) in enumerate(zip(lps, p.years, strict=True)):
+        xs = x[p.col_offset[i] : p.col_offset[i + 1]]
+        frames.append(_year_frame(lp, xs, year, "d", units).assign(to="demand"))
+        frames.append(_year_frame(lp, xs, year, "m", units).assign(to="market"))
+        frames.append(_year_frame(lp, xs, year, "z", units).assign(to="agreement"))
+    out = pd.concat(frames, ignore_index=True)
+    out["delivered"] = out["delivered"].where(out["delivered"].abs() > 1e-9, 0.0)
+    out["unmet"] = (out["demand"] - out["delivered"]).clip(lower=0.0)
+    out.loc[out["unmet"] < 1e-9, "unmet"] = 0.0
+    columns = ["year", "to", "node_id", "commodity", "demand", "delivered", "unmet", "unit"]
+    return out[columns]
+
+
+def goal_table(p: Pathway, x: np.ndarray, goals: dict[str, tuple[float, str]]) -> pd.DataFrame:
+    """Each delivery target's years: target, achieved, short (its labelled shortfall), unit."""
+    g = p.goals.copy()
+    g["short"] = x[g["col"].to_numpy(int)] if len(g) else []
+    g["target"] = [goals[n][0] for n in g["goal"]]
+    g["unit"] = [goals[n][1] for n in g["goal"]]
+    g["short"] = g["short"].where(g["short"] > 1e-9, 0.0)
+    g["achieved"] = g["target"] - g["short"]
+    return g[["goal", "year", "target", "achieved", "short", "unit"]]
+
+
+def usd_by_year(p: Pathway, x: np.ndarray, lps: list[LinearProgram]) -> pd.DataFrame:
+    """USD a year by item (undiscounted): capital spent, tariffs paid, value of priced
+    deliveries; penalties and priority weights are not in it."""
+    capital = p.decisions.assign(
+        spent=x[p.decisions["col"].to_numpy(int)] * p.decisions["capital_usd"]
+    )
+    spent = capital.groupby("decision_year")["spent"].sum()
+    rows = []
+    for i, (lp, year) in enumerate(zip(lps, p.years, strict=True)):
+        xs = x[p.col_offset[i] : p.col_offset[i + 1]]
+        flows = lp.col_block == "x"
+        tariffs = float(np.nansum(np.where(flows, lp.c_value, 0.0) * xs))
+        value = float(-np.nansum(np.where(flows, 0.0, lp.c_value) * xs))
+        rows.append((year, float(spent.get(year, 0.0)), tariffs, value))
+    frame = pd.DataFrame(rows, columns=["year", "capital", "tariffs", "delivery_value"])
+    out = frame.melt(id_vars="year", var_name="item", value_name="usd_per_yr")
+    out["unit"] = "USD/yr"
+    return out.sort_values(["year", "item"]).reset_index(drop=True)
+
+
+def added_bounds(p: Pathway, x: np.ndarray) -> pd.DataFrame:
+    """The capacity (or supply) the plan's builds add to each coupled row of each year:
+    year, row (global), kind, field_col (a supply project's column, else -1), added."""
+    terms = p.couplings.merge(
+        p.decisions[["project_id", "col", "online_year", "end_year", "increment"]], on="project_id"
+    )
+    runs = (terms["year"] >= terms["online_year"]) & (terms["year"] < terms["end_year"])
+    terms = terms[runs].assign(added=lambda t: t["increment"] * x[t["col"].to_numpy(int)])
+    return terms.groupby(["year", "row", "kind", "field_col"], as_index=False)["added"].sum()

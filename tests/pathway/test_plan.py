@@ -1,0 +1,237 @@
+"""Investment pathways (issue 15 §2-§5): hand-solved plans on the tiny network, the MILP against
+every subset, budgets, the written plan solved as a scenario, and bad input."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import corridor
+from corridor.errors import OptionError
+from corridor.pathway.model import PathwaySettings, PathwaySolver, build_pathway
+from corridor.pathway.plan import plan
+from corridor.pathway.write import write_plan
+from corridor.pipeline import run
+from corridor.scenario import ScenarioError
+from tests.cli.runner import run as run_cli
+from tests.conftest import edit_csv
+
+PROJECT_COLUMNS = [
+    "project_id", "name", "adds", "link_ids", "node_id", "commodity", "increment", "unit",
+    "capital_cost", "cost_unit", "cost_year", "fixed_cost", "lifetime_years", "earliest_year",
+    "lead_time_years", "lumpy", "status", "excludes", "note",
+]  # fmt: skip
+SOURCED = ("increment", "capital_cost", "cost_year", "lead_time_years", "earliest_year")
+
+
+def _projects(folder: Path, rows: list[dict[str, object]]) -> None:
+    """Write projects.csv with ``rows`` (on L_BC, in Mt/yr, USD 2023) and their provenance."""
+    base = {"adds": "link_capacity", "link_ids": "L_BC", "unit": "Mt/yr", "status": "planned",
+            "cost_unit": "million USD", "cost_year": 2023, "lumpy": "true"}  # fmt: skip
+    frame = pd.DataFrame([{**base, "name": r["project_id"], **r} for r in rows])
+    frame.reindex(columns=PROJECT_COLUMNS).to_csv(folder / "projects.csv", index=False)
+    prov = [
+        f"projects,{r['project_id']},{c},{frame.loc[i, c]},,,2023,plan,M,S_TEST,"
+        for i, r in enumerate(rows)
+        for c in SOURCED
+        if c in frame.columns and pd.notna(frame.loc[i, c])
+    ]
+    with (folder / "provenance.csv").open("a", encoding="utf-8") as f:
+        f.write("\n".join(prov) + "\n")
+
+
+def _target(folder: Path, demand: float, year: int = 2024, supply: float = 12) -> Path:
+    """Demand at C of ``demand`` Mt/yr from ``year``, with A supplying ``supply``."""
+    path = folder / "target.yaml"
+    entry = "{{node: {}, commodity: crude_oil, value: {}, unit: Mt/yr, sources: [S_TEST]}}"
+    path.write_text(
+        f"title: More crude at C\ndescription: Demand at C rises to {demand} Mt/yr from {year}.\n"
+        f"year: {year}\ndemand:\n  - {entry.format('M_C', demand)}\n"
+        f"supply:\n  - {entry.format('F_A', supply)}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def folder(tiny_copy: Path) -> Path:
+    """The tiny network with L_BC at 5 Mt/yr and two candidates on it: BIG (+5, lumpy, USD 100
+    million, no lead time) and SMALL (+4, divisible, USD 30 million, one year to build)."""
+
+    def five(links: pd.DataFrame) -> pd.DataFrame:
+        links.loc[links["link_id"] == "L_BC", ["capacity", "capacity_unit"]] = ["5", "Mt/yr"]
+        return links
+
+    edit_csv(tiny_copy, "links", five)
+    prov = (tiny_copy / "provenance.csv").read_text(encoding="utf-8")
+    (tiny_copy / "provenance.csv").write_text(
+        prov.replace("links,L_BC,capacity,100000", "links,L_BC,capacity,5")
+    )
+    _projects(tiny_copy, [
+        {"project_id": "P_BIG", "increment": 5, "capital_cost": 100, "lead_time_years": 0},
+        {"project_id": "P_SMALL", "increment": 4, "capital_cost": 30, "lead_time_years": 1,
+         "lumpy": "false"},
+    ])  # fmt: skip
+    return tiny_copy
+
+
+SETTINGS = PathwaySettings(2023, 2025, discount_rate=0.05)
+
+
+def _built(p: corridor.pathway.plan.Plan) -> dict[str, tuple[int, float]]:  # type: ignore[name-defined]
+    return {
+        b.project_id: (int(b.decision_year), round(float(b.share), 6))
+        for b in p.builds.itertuples()
+    }
+
+
+def test_cheapest_project_in_time_is_built(folder: Path) -> None:
+    """+3 Mt/yr from 2024: three quarters of SMALL decided in 2023 (USD 22.5 million,
+    undiscounted) beat BIG in 2024 (100 / 1.05 = 95.2 million)."""
+    done = plan(corridor.load(folder), _target(folder, 8), SETTINGS)
+    assert _built(done) == {"P_SMALL": (2023, 0.75)}
+    assert done.builds["capital_discounted_usd"].sum() == pytest.approx(22.5e6)
+    assert done.unmet[done.unmet["year"] >= 2024].empty
+    assert done.would_take.empty
+
+
+def test_lumpy_project_when_the_divisible_is_too_small(folder: Path) -> None:
+    """+5 from 2024: SMALL adds at most 4, so BIG, decided in 2024 (no lead time) for
+    100 / 1.05 = 95.238 million discounted; nothing is built in 2023."""
+    done = plan(corridor.load(folder), _target(folder, 10), SETTINGS)
+    assert _built(done) == {"P_BIG": (2024, 1.0)}
+    assert done.builds["capital_discounted_usd"].sum() == pytest.approx(100e6 / 1.05)
+    assert done.unmet[done.unmet["year"] >= 2024].empty
+
+
+def test_budget_leaves_a_labelled_shortfall_and_what_it_would_take(folder: Path) -> None:
+    """USD 15 million buys half of SMALL: 1 Mt/yr stays short, and 1 more on L_BC would
+    close it."""
+    settings = PathwaySettings(2023, 2025, budget_usd=15e6)
+    done = plan(corridor.load(folder), _target(folder, 8), settings)
+    assert _built(done) == {"P_SMALL": (2023, 0.5)}
+    short = done.unmet[done.unmet["year"] >= 2024]
+    assert short["unmet"].to_numpy() == pytest.approx([1.0, 1.0])
+    need = done.would_take[done.would_take["year"] >= 2024]
+    assert set(need["id"]) == {"L_BC"} and need["added"].to_numpy() == pytest.approx([1.0, 1.0])
+
+
+def test_higher_budget_never_increases_shortage(folder: Path) -> None:
+    network, target = corridor.load(folder), _target(folder, 10)
+    shortages = [
+        plan(network, target, PathwaySettings(2023, 2025, budget_usd=b), values=False)
+        .unmet["unmet"]
+        .sum()
+        for b in (0, 10e6, 40e6, 100e6, 130e6)
+    ]
+    assert all(a >= b - 1e-9 for a, b in itertools.pairwise(shortages))
+    assert shortages[0] > shortages[-1] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_milp_matches_every_subset(folder: Path, seed: int) -> None:
+    """On random candidate sets (lumpy, an exclusive pair) the MILP's objective is the least
+    over every subset of projects and every decision year of each."""
+    rng = np.random.default_rng(seed)
+    rows = [
+        {"project_id": f"P_{k}", "increment": int(rng.integers(1, 5)),
+         "capital_cost": int(rng.integers(5, 90)), "lead_time_years": int(rng.integers(0, 2))}
+        for k in range(4)
+    ]  # fmt: skip
+    rows[0]["excludes"] = "P_1"
+    rows[1]["excludes"] = "P_0"
+    (folder / "projects.csv").unlink()
+    _projects(folder, rows)
+    network = corridor.load(folder)
+    done = plan(network, _target(folder, float(rng.integers(6, 11))), SETTINGS, values=False)
+    from corridor.pathway.plan import _models  # the plan's own yearly LPs
+
+    cands = done.candidates.set_index("project_id")
+    _, lps = _models(list(done.years), cands)
+    p = build_pathway(lps, cands, SETTINGS)
+    solver = PathwaySolver(p)
+    _, best = solver.solve()
+    options = [[None, *g["col"].astype(int)] for _, g in p.decisions.groupby("project_id")]
+    names = list(p.decisions.groupby("project_id").groups)
+    every = [int(c) for c in p.decisions["col"]]
+    objectives = []
+    for choice in itertools.product(*options):  # each project: not built, or built in one year
+        built = {n for n, c in zip(names, choice, strict=True) if c is not None}
+        if {"P_0", "P_1"} <= built:
+            continue
+        fixed = {c: float(c in choice) for c in every}
+        objectives.append(solver.solve(upper=fixed, lower=fixed)[1])
+    assert best == pytest.approx(min(objectives), rel=1e-9)
+    assert done.objective == pytest.approx(best, rel=1e-9)
+
+
+def test_written_plan_solves_to_the_plans_deliveries(folder: Path, tmp_path: Path) -> None:
+    network = corridor.load(folder)
+    done = plan(network, _target(folder, 8), SETTINGS)
+    out = write_plan(done, network, tmp_path / "plan")
+    assert {"plan.yaml", "summary.json", "timeline.svg", "builds.csv", "builds.parquet"} <= {
+        f.name for f in out.iterdir()
+    }
+    solved = run(network, out / "plan.yaml").results.unmet.set_index("node_id")
+    planned = done.deliveries[
+        (done.deliveries["year"] == 2024) & (done.deliveries["to"] == "demand")
+    ]
+    for r in planned.itertuples():
+        assert solved.at[r.node_id, "delivered"] == pytest.approx(r.delivered)
+
+
+def test_shipped_eu_target_plan_scenario_reproduces(tmp_path: Path) -> None:
+    """The done-when of the issue: the plan of eu-20bcm-2027 either meets the gas demand or says
+    what no candidate covers; its plan.yaml solves to the same gas deliveries."""
+    network = corridor.load()
+    done = plan(network, "eu-20bcm-2027", values=False)
+    out = write_plan(done, network, tmp_path / "eu")
+    solved = run(network, out / "plan.yaml").results.unmet.set_index("node_id")
+    gas = done.deliveries[(done.deliveries["year"] == 2027) & (done.deliveries["to"] == "demand")]
+    for r in gas.itertuples():
+        assert solved.at[r.node_id, "delivered"] == pytest.approx(r.delivered, abs=1e-6)
+    if (gas["unmet"] > 0).any():
+        assert not done.would_take.empty
+
+
+def test_bad_settings_are_clear_errors(folder: Path) -> None:
+    network, target = corridor.load(folder), _target(folder, 8)
+    with pytest.raises(OptionError, match="--from 2026 is after --to 2025"):
+        plan(network, target, PathwaySettings(2026, 2025))
+    with pytest.raises(OptionError, match="outside the plan's years"):
+        plan(network, target, PathwaySettings(2025, 2026))
+    with pytest.raises(OptionError, match="a budget is a non-negative"):
+        plan(network, target, PathwaySettings(2023, 2025, budget_usd=-1))
+    with pytest.raises(OptionError, match="did you mean P_BIG"):
+        plan(network, target, SETTINGS, without=["P_BGI"])
+    with pytest.raises(ScenarioError, match="no scenario file"):
+        plan(network, folder / "missing.yaml", SETTINGS)
+
+
+def test_cli_plan(folder: Path, tmp_path: Path) -> None:
+    target = _target(folder, 8)
+    args = [
+        "plan",
+        "--target",
+        str(target),
+        "--from",
+        "2023",
+        "--to",
+        "2025",
+        "--data",
+        str(folder),
+    ]
+    done = run_cli(*args, "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "P_SMALL" in done.stdout and "every demand and target is met" in done.stdout
+    assert (tmp_path / "out" / "plan.yaml").is_file()
+    bad = run_cli(*args, "--without", "P_NOPE")
+    assert (
+        bad.returncode == 2 and "--without P_NOPE" in bad.stderr and "Traceback" not in bad.stderr
+    )
+    into_data = run_cli(*args, "-o", str(folder / "plan"))
+    assert into_data.returncode == 2 and "Traceback" not in into_data.stderr
