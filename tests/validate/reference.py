@@ -114,6 +114,30 @@ def check_provenance(t: Tables) -> list[Issue]:
                 ids=prov.loc[outside, "row_id"] + "." + prov.loc[outside, "column"],
             )
         )
+    ranged = [pd.notna(a) or pd.notna(b) for a, b in zip(low, high, strict=True)]
+    kinds = [pd.notna(k) for k in prov["range_kind"]]
+    for code, text, hint, wanted in (
+        ("range-kind-missing", "provenance row(s) give low or high without range_kind",
+         "set range_kind: uncertain (estimates of the figure disagree) or alternatives "
+         "(another basis, a plan or an option)", (True, False)),
+        ("range-kind-without-range", "provenance row(s) give range_kind without low or high",
+         "give the range's low and high, or leave range_kind empty", (False, True)),
+    ):  # fmt: skip
+        hit = [(r, k) == wanted for r, k in zip(ranged, kinds, strict=True)]
+        if any(hit):
+            rows = prov[hit]
+            issues.append(
+                make_issue(
+                    code,
+                    ERROR,
+                    "provenance",
+                    f"{sum(hit)} {text}",
+                    hint,
+                    column="range_kind",
+                    rows=rows["prov_line"],
+                    ids=rows["row_id"] + "." + rows["column"],
+                )
+            )
     return issues
 
 
