@@ -18,7 +18,8 @@ SRC = Path(corridor.__file__).resolve().parent
 STAGES = {
     "errors": 0, "version": 0, "formats": 0, "units": 1, "commodities": 2, "options": 3,
     "schema": 3, "geo": 3, "dataset": 4, "io": 5, "scenario": 6, "routing": 7, "optimize": 8,
-    "results": 9, "pipeline": 10, "report": 11, "transit": 11, "resilience": 11, "pathway": 11, "cli": 12,
+    "results": 9, "pipeline": 10, "report": 11, "transit": 11, "resilience": 11, "pathway": 11,
+    "cli": 12,
 }  # fmt: skip
 
 

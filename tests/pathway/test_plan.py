@@ -148,10 +148,10 @@ def test_milp_matches_every_subset(folder: Path, seed: int) -> None:
     _projects(folder, rows)
     network = corridor.load(folder)
     done = plan(network, _target(folder, float(rng.integers(6, 11))), SETTINGS, values=False)
-    from corridor.pathway.plan import _models  # the plan's own yearly LPs
+    from corridor.pathway.plan import _held  # the plan's own yearly LPs
 
     cands = done.candidates.set_index("project_id")
-    _, lps = _models(list(done.years), cands)
+    lps = [h.model.lp for h in _held(list(done.years), cands)]
     p = build_pathway(lps, cands, SETTINGS)
     solver = PathwaySolver(p)
     _, best = solver.solve()

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 import corridor
 from corridor.dataset.network import (
     CANONICAL_INPUTS,
-    _to_canonical,
     canonical_columns,
     conversion_factor,
+    to_canonical,
 )
 from corridor.dataset.rules import Tables, check_conversions, check_provenance, check_reachability
 from corridor.dataset.validate import typed_cell, validate_dataset
@@ -132,7 +132,7 @@ def test_conversion_factors_and_canonical_values_match_the_reference(
             commodities,
         )
         pdt.assert_series_equal(found[quantity], expected, check_names=False)
-        new = _to_canonical(
+        new = to_canonical(
             values, units, found["canonical_unit"], commodity, conversions, commodities
         )
         assert np.array_equal(new.to_numpy(), expected.to_numpy(), equal_nan=True)

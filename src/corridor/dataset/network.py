@@ -33,6 +33,7 @@ __all__ = [
     "derived_for",
     "from_frames",
     "load",
+    "to_canonical",
 ]
 
 logger = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ def commodity_factors(
     }
 
 
-def _to_canonical(
+def to_canonical(
     values: pd.Series,
     units: pd.Series,
     targets: pd.Series,
@@ -238,7 +239,7 @@ def canonical_columns(
         return {}
     columns = {"canonical_unit": unit}
     for column, value in values.items():
-        columns[column] = _to_canonical(value, units, unit, commodity, conversions, commodities)
+        columns[column] = to_canonical(value, units, unit, commodity, conversions, commodities)
     return columns
 
 

@@ -9,15 +9,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import highspy
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from corridor.errors import SolveError
 from corridor.optimize.build import CAPACITY, LinearProgram
 
-__all__ = ["FlowModel", "Solution", "SolveError", "new_highs"]
+__all__ = ["FlowModel", "ModelArrays", "Solution", "SolveError", "new_highs", "pass_model"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,43 @@ def new_highs() -> highspy.Highs:
         _BANNER["shown"] = True
     highs.setOptionValue("output_flag", False)
     return highs
+
+
+class ModelArrays(Protocol):
+    """What HiGHS needs of a (MI)LP: min c'x + constant over bounded columns and rows."""
+
+    @property
+    def c(self) -> np.ndarray: ...
+    @property
+    def col_lower(self) -> np.ndarray: ...
+    @property
+    def col_upper(self) -> np.ndarray: ...
+    @property
+    def a(self) -> sparse.csc_matrix: ...
+    @property
+    def row_lower(self) -> np.ndarray: ...
+    @property
+    def row_upper(self) -> np.ndarray: ...
+    @property
+    def constant(self) -> float: ...
+
+
+def pass_model(highs: highspy.Highs, m: ModelArrays, integer: np.ndarray | None = None) -> None:
+    """Hand ``m`` to ``highs`` column-wise; columns where ``integer`` is true are integers."""
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = len(m.c), len(m.row_lower)
+    model.col_cost_, model.offset_ = m.c, m.constant
+    model.col_lower_, model.col_upper_ = m.col_lower, m.col_upper
+    model.row_lower_, model.row_upper_ = m.row_lower, m.row_upper
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = m.a.indptr
+    model.a_matrix_.index_ = m.a.indices
+    model.a_matrix_.value_ = m.a.data
+    model.a_matrix_.num_col_, model.a_matrix_.num_row_ = len(m.c), len(m.row_lower)
+    if integer is not None and integer.any():
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        model.integrality_ = [kinds[int(k)] for k in integer]
+    highs.passModel(model)
 
 
 @dataclass(frozen=True)
@@ -104,22 +143,7 @@ class FlowModel:
         }
         for name, value in options.items():
             self.highs.setOptionValue(name, value)
-        model = highspy.HighsLp()
-        model.num_col_ = len(lp.c)
-        model.num_row_ = len(lp.row_lower)
-        model.col_cost_ = lp.c
-        model.col_lower_ = lp.col_lower
-        model.col_upper_ = lp.col_upper
-        model.row_lower_ = lp.row_lower
-        model.row_upper_ = lp.row_upper
-        model.offset_ = lp.constant
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_ = lp.a.indptr
-        model.a_matrix_.index_ = lp.a.indices
-        model.a_matrix_.value_ = lp.a.data
-        model.a_matrix_.num_col_ = len(lp.c)
-        model.a_matrix_.num_row_ = len(lp.row_lower)
-        self.highs.passModel(model)
+        pass_model(self.highs, lp)
         self.col_upper = lp.col_upper.copy()
         self.row_upper = lp.row_upper.copy()
         self._priority_costs = False  # whether HiGHS holds the priority stage's costs

@@ -7,16 +7,14 @@ year (``exchange_rates.csv``); they are not inflated to another year's money.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from corridor.commodities import CANONICAL_BY_DIMENSION
-from corridor.dataset.network import Network, canonical_units, commodity_factors
-from corridor.units import UNITS, convert
+from corridor.dataset.network import Network, canonical_units, to_canonical
+from corridor.units import UNITS
 
-__all__ = ["CANDIDATE_COLUMNS", "candidate_projects", "usd_per_unit"]
+__all__ = ["CANDIDATE_COLUMNS", "candidate_projects"]
 
 CANDIDATE_COLUMNS = (
     "name", "adds", "links", "node_id", "commodity", "increment", "unit", "capital_usd",
@@ -25,45 +23,67 @@ CANDIDATE_COLUMNS = (
 )  # fmt: skip
 
 
-def usd_per_unit(network: Network, currency: str, year: int) -> float | None:
-    """USD per unit of ``currency`` in ``year`` from the dataset (1 for USD; None if absent)."""
-    if currency == "USD":
-        return 1.0
-    rates = network.exchange_rates
-    hit = rates[(rates["currency"] == currency) & (rates["year"] == year)]
-    return float(hit["usd_per_unit"].iloc[0]) if len(hit) else None
+def _tuples(cells: pd.Series) -> pd.Series:
+    """List cells as tuples (empty cells as ())."""
+    return cells.map(lambda c: tuple(c) if isinstance(c, (list, tuple)) else ())
 
 
-def _capital_usd(network: Network, row: pd.Series) -> tuple[float, float, str]:
-    """(capital USD, fixed USD a year, why not available or '')."""
-    if pd.isna(row["capital_cost"]):
-        return math.nan, 0.0, "no published capital cost"
-    scale, currency = str(row["cost_unit"]).split()
-    rate = usd_per_unit(network, currency, int(row["cost_year"]))
-    if rate is None:
-        return math.nan, 0.0, f"no exchange rate for {currency} in {int(row['cost_year'])}"
-    per = rate * (1e6 if scale == "million" else 1.0)
-    fixed = 0.0 if pd.isna(row["fixed_cost"]) else float(row["fixed_cost"]) * per
-    return float(row["capital_cost"]) * per, fixed, ""
+def _currency(projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The scale (``million``) and currency of each ``cost_unit``."""
+    parts = projects["cost_unit"].str.split(" ", n=1)
+    return parts.str[0], parts.str[1]
 
 
-def _increment(network: Network, row: pd.Series) -> tuple[float, str, str]:
-    """(increment in canonical units, the canonical unit, why not available or '')."""
-    unit = str(row["unit"])
-    if row["adds"] == "vessels":
-        return math.nan, unit, "the data gives no capacity per vessel on the crossing"
-    if row["adds"] == "supply":
-        commodity = str(row["commodity"])
-        target = canonical_units(network.commodities)[commodity]
-    else:
-        commodity = str(network.links.at[row["link_ids"][0], "commodities"][0])
-        target = CANONICAL_BY_DIMENSION[UNITS[unit].dimension]
-    factors = commodity_factors(network.conversions, network.commodities, commodity)
-    try:
-        value = float(convert(float(row["increment"]), unit, target, **factors))
-    except ValueError:
-        return math.nan, target, f"cannot convert {unit} to {target} (no factor)"
-    return value, target, ""
+def _usd_per_cost_unit(network: Network, projects: pd.DataFrame) -> pd.Series:
+    """USD per unit of each project's ``cost_unit`` in its cost year (NaN: no rate)."""
+    scale, currency = _currency(projects)
+    rates = network.exchange_rates.reset_index()[["currency", "year", "usd_per_unit"]]
+    key = pd.DataFrame({"currency": currency, "year": projects["cost_year"]}, index=projects.index)
+    rate = (
+        key.reset_index()
+        .merge(rates, on=["currency", "year"], how="left")
+        .set_index(key.index.name)
+    )
+    usd = rate["usd_per_unit"].where(currency != "USD", 1.0)
+    return usd * np.where(scale == "million", 1e6, 1.0)
+
+
+def _increments(network: Network, projects: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each project's increment in canonical units, and that unit (NaN where it cannot be
+    converted)."""
+    first_link = projects["link_ids"].map(
+        lambda ls: ls[0] if isinstance(ls, (list, tuple)) and ls else None
+    )
+    link_commodity = first_link.map(network.links["commodities"].map(lambda cs: cs[0]))
+    supply = projects["adds"] == "supply"
+    commodity = projects["commodity"].where(supply, link_commodity)
+    dimension = projects["unit"].map(lambda u: UNITS[u].dimension if u in UNITS else None)
+    target = commodity.map(canonical_units(network.commodities)).where(
+        supply, dimension.map(CANONICAL_BY_DIMENSION)
+    )
+    increment = to_canonical(
+        projects["increment"], projects["unit"], target, commodity,
+        network.conversions, network.commodities,
+    )  # fmt: skip
+    return increment, target.fillna(projects["unit"])
+
+
+def _reasons(projects: pd.DataFrame, increment: pd.Series, usd: pd.Series) -> pd.Series:
+    """Why each project is not a candidate ('' where it is), the first reason that applies."""
+    currency = _currency(projects)[1].astype(str)
+    unit, year = projects["unit"].astype(str), projects["cost_year"].astype(str)
+    untimed = projects["lead_time_years"].isna() & projects["earliest_year"].isna()
+    checks = [
+        (projects["adds"] == "vessels", "the data gives no capacity per vessel on the crossing"),
+        (increment.isna(), "cannot convert " + unit + " to a canonical unit"),
+        (projects["capital_cost"].isna(), "no published capital cost"),
+        (usd.isna(), "no exchange rate for " + currency + " in " + year),
+        (untimed, "no published timing"),
+    ]
+    reason = pd.Series("", index=projects.index, dtype=object)
+    for failed, text in reversed(checks):  # the first check that fails wins
+        reason = reason.mask(failed, text)
+    return reason
 
 
 def candidate_projects(network: Network, first_year: int) -> pd.DataFrame:
@@ -74,40 +94,30 @@ def candidate_projects(network: Network, first_year: int) -> pd.DataFrame:
     one of those, the other does not restrict it. A missing lifetime is longer than any plan.
     ``reason`` says why a project is unavailable.
     """
-    rows = []
-    for pid, row in network.projects.iterrows():
-        capital, fixed, no_cost = _capital_usd(network, row)
-        increment, unit, no_size = _increment(network, row)
-        lead = row["lead_time_years"]
-        earliest = row["earliest_year"]
-        life = row["lifetime_years"]
-        no_timing = "" if pd.notna(lead) or pd.notna(earliest) else "no published timing"
-        reason = no_size or no_cost or no_timing
-        rows.append(
-            {
-                "project_id": pid,
-                "name": row["name"],
-                "adds": row["adds"],
-                "links": tuple(row["link_ids"])
-                if isinstance(row["link_ids"], (list, tuple))
-                else (),
-                "node_id": row["node_id"] if pd.notna(row["node_id"]) else None,
-                "commodity": row["commodity"] if pd.notna(row["commodity"]) else None,
-                "increment": increment,
-                "unit": unit,
-                "capital_usd": capital,
-                "fixed_usd_per_yr": fixed,
-                "lead_years": 0 if pd.isna(lead) else math.ceil(float(lead)),
-                "earliest_year": first_year if pd.isna(earliest) else int(earliest),
-                "lifetime_years": np.inf if pd.isna(life) else float(life),
-                "lumpy": bool(row["lumpy"]),
-                "excludes": tuple(row["excludes"])
-                if isinstance(row["excludes"], (list, tuple))
-                else (),
-                "status": row["status"],
-                "available": not reason,
-                "reason": reason,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=["project_id", *CANDIDATE_COLUMNS])
-    return frame.set_index("project_id")
+    p = network.projects
+    increment, unit = _increments(network, p)
+    usd = _usd_per_cost_unit(network, p)
+    reason = _reasons(p, increment, usd)
+    frame = pd.DataFrame(
+        {
+            "name": p["name"],
+            "adds": p["adds"],
+            "links": _tuples(p["link_ids"]),
+            "node_id": p["node_id"].astype(object).where(p["node_id"].notna(), None),
+            "commodity": p["commodity"].astype(object).where(p["commodity"].notna(), None),
+            "increment": increment,
+            "unit": unit,
+            "capital_usd": p["capital_cost"].astype(float) * usd,
+            "fixed_usd_per_yr": (p["fixed_cost"].astype(float) * usd).fillna(0.0),
+            "lead_years": np.ceil(p["lead_time_years"].astype(float).fillna(0.0)).astype(int),
+            "earliest_year": p["earliest_year"].astype(float).fillna(first_year).astype(int),
+            "lifetime_years": p["lifetime_years"].astype(float).fillna(np.inf),
+            "lumpy": p["lumpy"].astype(bool),
+            "excludes": _tuples(p["excludes"]),
+            "status": p["status"],
+            "available": reason == "",
+            "reason": reason,
+        },
+        index=p.index.rename("project_id"),
+    )
+    return frame[list(CANDIDATE_COLUMNS)]

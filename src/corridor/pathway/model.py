@@ -16,6 +16,7 @@ shortfall at the penalty of its commodity.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -25,7 +26,7 @@ from scipy import sparse
 
 from corridor.errors import SolveError
 from corridor.optimize.build import CAPACITY, LinearProgram
-from corridor.optimize.solve import new_highs
+from corridor.optimize.solve import new_highs, pass_model
 
 __all__ = [
     "DeliveryGoal",
@@ -86,6 +87,8 @@ class Pathway:
     couplings: pd.DataFrame  # project_id, year, row, kind (capacity | supply), field_col
     goals: pd.DataFrame  # goal, year, row, col (its shortfall column)
     discount: np.ndarray  # discount factor of each year
+    columns: pd.DataFrame  # every year's columns (see _column_table)
+    capacity: pd.DataFrame  # every year's capacity rows: year, row, link_id, unit
 
 
 def discount_factors(years: list[int] | tuple[int, ...], rate: float) -> np.ndarray:
@@ -111,71 +114,65 @@ def _decisions(candidates: pd.DataFrame, years: list[int], discount: np.ndarray)
     return grid
 
 
-def _capacity_rows(
-    lps: list[LinearProgram], years: list[int], row_offset: np.ndarray
-) -> pd.DataFrame:
-    """Every year's capacity rows: year, row (global), link_id."""
-    frames = []
-    for lp, year, offset in zip(lps, years, row_offset, strict=False):
-        rows = np.flatnonzero(lp.row_block == CAPACITY)
-        link = lp.net.link_ids[lp.arc_link[lp.row_arc[rows]]]
-        frames.append(pd.DataFrame({"year": year, "row": rows + offset, "link_id": link}))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _supply_cols(
+def _column_table(
     lps: list[LinearProgram], years: list[int], col_offset: np.ndarray
 ) -> pd.DataFrame:
-    """Every year's supply columns: year, col (global), node_id, commodity."""
-    frames = []
-    for lp, year, offset in zip(lps, years, col_offset, strict=False):
-        cols = np.flatnonzero(lp.col_block == "s")
-        frames.append(
-            pd.DataFrame(
-                {
-                    "year": year,
-                    "col": cols + offset,
-                    "node_id": lp.nodes[lp.col_node[cols]],
-                    "commodity": np.asarray(lp.net.commodities, dtype=object)[
-                        lp.col_commodity[cols]
-                    ],
-                }
-            )
+    """Every year's columns: year, col (global), block, node_id, commodity, link_id (flows),
+    weight (flows: units of link capacity per unit), c_value (the USD-only cost)."""
+
+    def one(lp: LinearProgram, year: int, offset: int) -> pd.DataFrame:
+        flow = lp.col_block == "x"
+        link = lp.arc_link[np.where(flow, lp.col_arc, 0)]
+        commodity = np.maximum(lp.col_commodity, 0)
+        return lp.cols[["block", "node_id", "commodity"]].assign(
+            year=year,
+            col=np.arange(len(lp.c)) + offset,
+            link_id=pd.Series(lp.net.link_ids[link]).where(flow),
+            weight=np.where(flow, lp.net.weight[link, commodity], np.nan),
+            c_value=lp.c_value,
         )
-    return pd.concat(frames, ignore_index=True)
+
+    return pd.concat(
+        [one(lp, y, int(o)) for lp, y, o in zip(lps, years, col_offset, strict=False)],
+        ignore_index=True,
+    )
 
 
-def _goal_terms(
-    lps: list[LinearProgram], years: list[int], col_offset: np.ndarray, goals: list[DeliveryGoal]
+def _capacity_table(
+    lps: list[LinearProgram], years: list[int], row_offset: np.ndarray
 ) -> pd.DataFrame:
-    """Flow columns on each goal's links in the goal's years: goal, year, col, weight."""
-    frames = []
-    for lp, year, offset in zip(lps, years, col_offset, strict=False):
-        cols = np.flatnonzero(lp.col_block == "x")
-        link_pos = lp.arc_link[lp.col_arc[cols]]
-        weight = lp.net.weight[link_pos, lp.col_commodity[cols]]
-        flows = pd.DataFrame(
-            {
-                "year": year,
-                "col": cols + offset,
-                "link_id": lp.net.link_ids[link_pos],
-                "weight": weight,
-            }
-        )
-        for k, goal in enumerate(goals):
-            if year >= goal.year:
-                hit = flows[flows["link_id"].isin(goal.links)]
-                frames.append(hit.assign(goal=k))
-    if not frames:
-        return pd.DataFrame(columns=["year", "col", "link_id", "weight", "goal"])
-    return pd.concat(frames, ignore_index=True)
+    """Every year's capacity rows: year, row (global), link_id, unit (the link's canonical)."""
+
+    def one(lp: LinearProgram, year: int, offset: int) -> pd.DataFrame:
+        rows = np.flatnonzero(lp.row_block == CAPACITY)
+        link = lp.arc_link[lp.row_arc[rows]]
+        return pd.DataFrame(
+            {"year": year, "row": rows + offset, "link_id": lp.net.link_ids[link],
+             "unit": lp.net.link_unit[link]}
+        )  # fmt: skip
+
+    return pd.concat(
+        [one(lp, y, int(o)) for lp, y, o in zip(lps, years, row_offset, strict=False)],
+        ignore_index=True,
+    )
+
+
+def _goal_rows(goals: Sequence[DeliveryGoal], years: list[int]) -> pd.DataFrame:
+    """One row per goal and year from its year: goal (position), year, value, penalty, links."""
+    frame = pd.DataFrame(
+        {"goal": range(len(goals)), "from_year": [g.year for g in goals],
+         "value": [g.value for g in goals], "penalty": [g.penalty for g in goals],
+         "links": [g.links for g in goals]}
+    )  # fmt: skip
+    grid = frame.merge(pd.DataFrame({"year": years}), how="cross")
+    return grid[grid["year"] >= grid["from_year"]].reset_index(drop=True)
 
 
 def build_pathway(
     lps: list[LinearProgram],
     candidates: pd.DataFrame,
     settings: PathwaySettings,
-    goals: list[DeliveryGoal] = (),  # type: ignore[assignment]
+    goals: Sequence[DeliveryGoal] = (),
 ) -> Pathway:
     """Assemble the MILP of ``lps`` (one per plan year, in order) and the candidate projects."""
     years = settings.years
@@ -208,12 +205,12 @@ def build_pathway(
     # --- a project's increment on its links' capacity rows in the years it runs --------------
     project_links = decisions[decisions["adds"] == "link_capacity"][["project_id", "links"]]
     project_links = project_links.drop_duplicates("project_id").explode("links")
-    cap = _capacity_rows(lps, years, row_offset).merge(
-        project_links.rename(columns={"links": "link_id"}), on="link_id"
-    )
+    columns = _column_table(lps, years, col_offset)
+    capacity = _capacity_table(lps, years, row_offset)
+    cap = capacity.merge(project_links.rename(columns={"links": "link_id"}), on="link_id")
     # --- a supply project: its field's supply column bounded by a row instead ---------------
     fields = decisions[decisions["adds"] == "supply"][["project_id", "node_id", "commodity"]]
-    scol = _supply_cols(lps, years, col_offset).merge(
+    scol = columns[columns["block"] == "s"].merge(
         fields.drop_duplicates("project_id"), on=["node_id", "commodity"]
     )
     field_cols = np.unique(scol["col"].to_numpy(dtype=int))
@@ -286,30 +283,21 @@ def build_pathway(
         )
 
     # --- delivery goals: flow through the links + shortfall >= the goal ------------------------
-    goal_terms = _goal_terms(lps, years, col_offset, list(goals))
-    goal_rows = pd.DataFrame(
-        [(k, y) for k, g in enumerate(goals) for y in years if y >= g.year],
-        columns=["goal", "year"],
-    )
-    goal_rows["row"] = add_rows(
-        np.array([goals[k].value for k in goal_rows["goal"]], dtype=float),
-        np.full(len(goal_rows), np.inf),
-    )
+    goal_rows = _goal_rows(goals, years)
+    goal_rows["row"] = add_rows(goal_rows["value"].to_numpy(float), np.full(len(goal_rows), np.inf))
     goal_rows["col"] = n_flow + n_build + np.arange(len(goal_rows))
-    joined = goal_terms.merge(goal_rows[["goal", "year", "row"]], on=["goal", "year"])
+    on_links = goal_rows[["goal", "year", "row", "links"]].explode("links")
+    joined = columns[columns["block"] == "x"].merge(
+        on_links.rename(columns={"links": "link_id"}), on=["year", "link_id"]
+    )
     entries.append(
         (joined["row"].to_numpy(int), joined["col"].to_numpy(int), joined["weight"].to_numpy(float))
     )
     entries.append(
         (goal_rows["row"].to_numpy(int), goal_rows["col"].to_numpy(int), np.ones(len(goal_rows)))
     )
-    short_cost = np.array(
-        [
-            discount[y - years[0]] * goals[k].penalty
-            for k, y in zip(goal_rows["goal"], goal_rows["year"], strict=True)
-        ],
-        dtype=float,
-    )
+    year_pos = (goal_rows["year"] - years[0]).to_numpy(int)
+    short_cost = discount[year_pos] * goal_rows["penalty"].to_numpy(float)
 
     base = sparse.block_diag([lp.a for lp in lps], format="coo")
     rows_all = np.concatenate([base.row, *(r for r, _, _ in entries)]).astype(np.int64)
@@ -320,7 +308,10 @@ def build_pathway(
     integrality = np.zeros(n_total, dtype=np.uint8)
     if not settings.relax:
         integrality[decisions.loc[decisions["lumpy"], "col"].to_numpy(int)] = 1
-    goals_frame = goal_rows.assign(goal=[goals[k].name for k in goal_rows["goal"]])
+    names = np.array([g.name for g in goals], dtype=object)
+    goals_frame = goal_rows.assign(goal=names[goal_rows["goal"].to_numpy(int)])[
+        ["goal", "year", "row", "col"]
+    ]
     return Pathway(
         c=np.concatenate(
             [c, (decisions["capital"] + decisions["fixed"]).to_numpy(float), short_cost]
@@ -339,6 +330,8 @@ def build_pathway(
         couplings=couplings,
         goals=goals_frame,
         discount=discount,
+        columns=columns,
+        capacity=capacity,
     )
 
 
@@ -350,23 +343,7 @@ class PathwaySolver:
         self.highs = new_highs()
         for name, value in {"time_limit": float(time_limit_s), "mip_rel_gap": 1e-9}.items():
             self.highs.setOptionValue(name, value)
-        model = highspy.HighsLp()
-        n = len(pathway.c)
-        model.num_col_, model.num_row_ = n, len(pathway.row_lower)
-        model.col_cost_, model.offset_ = pathway.c, pathway.constant
-        model.col_lower_, model.col_upper_ = pathway.col_lower, pathway.col_upper
-        model.row_lower_, model.row_upper_ = pathway.row_lower, pathway.row_upper
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_ = pathway.a.indptr
-        model.a_matrix_.index_ = pathway.a.indices
-        model.a_matrix_.value_ = pathway.a.data
-        model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, len(pathway.row_lower)
-        if pathway.integrality.any():
-            model.integrality_ = [
-                highspy.HighsVarType.kInteger if k else highspy.HighsVarType.kContinuous
-                for k in pathway.integrality
-            ]
-        self.highs.passModel(model)
+        pass_model(self.highs, pathway, pathway.integrality)
 
     def solve(
         self, upper: dict[int, float] | None = None, lower: dict[int, float] | None = None

@@ -18,8 +18,6 @@ import pandas as pd
 
 from corridor.dataset.network import Network, canonical_units
 from corridor.errors import OptionError, SolveError
-from corridor.optimize.build import LinearProgram, build_model
-from corridor.optimize.solve import FlowModel
 from corridor.options import SolveOptions
 from corridor.pathway import solution
 from corridor.pathway.candidates import candidate_projects
@@ -33,12 +31,12 @@ from corridor.pathway.model import (
 )
 from corridor.pathway.values import project_values, range_sensitivity
 from corridor.pathway.years import PlanYear, open_project_links, plan_years
-from corridor.pipeline import solve_model
+from corridor.pipeline import Held, hold, solve_model
 from corridor.results import Results
 from corridor.scenario import Scenario, read_scenario
 from corridor.units import UNITS, convert
 
-__all__ = ["Plan", "plan"]
+__all__ = ["Plan", "delivery_goals", "plan"]
 
 _GOAL_PENALTY = 1e10  # per canonical unit short, as unmet demand (corridor.commodities)
 
@@ -109,7 +107,7 @@ def _check_settings(settings: PathwaySettings, scenario: Scenario) -> None:
         raise OptionError(problems)
 
 
-def _goals(
+def delivery_goals(
     scenario: Scenario, network: Network
 ) -> tuple[list[DeliveryGoal], dict[str, tuple[float, str]]]:
     """The scenario's delivery targets in the links' canonical unit."""
@@ -134,59 +132,51 @@ def _goals(
     return goals, shown
 
 
-def _models(
-    years: list[PlanYear], candidates: pd.DataFrame
-) -> tuple[list[Network], list[LinearProgram]]:
-    nets = [open_project_links(y.network, candidates) for y in years]
-    return nets, [build_model(n, y.options) for n, y in zip(nets, years, strict=True)]
+def _held(years: list[PlanYear], candidates: pd.DataFrame) -> list[Held]:
+    """Each plan year's network (project links open at 0) and its flow model, through the
+    pipeline."""
+    return [hold(open_project_links(y.network, candidates), options=y.options) for y in years]
 
 
-def _year_results(
-    p: Pathway, x: np.ndarray, nets: list[Network], lps: list[LinearProgram], years: list[PlanYear]
-) -> list[Results]:
+def _year_results(p: Pathway, x: np.ndarray, held: list[Held]) -> list[Results]:
     """Each year solved by the flow engine with the plan's capacities (USD shadow prices)."""
     added = solution.added_bounds(p, x)
     out = []
-    for i, (net, lp, y) in enumerate(zip(nets, lps, years, strict=True)):
-        model = FlowModel(lp, method=y.options.method, time_limit_s=y.options.time_limit_s)
-        mine = added[added["year"] == y.year]
-        cap = mine[mine["kind"] == "capacity"]
+    for i, h in enumerate(held):
+        lp, mine = h.model.lp, added[added["year"] == p.years[i]]
+        cap, sup = mine[mine["kind"] == "capacity"], mine[mine["kind"] == "supply"]
         rows = cap["row"].to_numpy(int) - p.row_offset[i]
-        sup = mine[mine["kind"] == "supply"]
-        s_cols = sup["field_col"].to_numpy(int) - p.col_offset[i]
-        model.set_bounds(
-            rows,
-            lp.row_upper[rows] + cap["added"].to_numpy(float),
-            s_cols,
-            lp.col_upper[s_cols] + sup["added"].to_numpy(float),
-        )
-        out.append(solve_model(net, model, y.options))
+        cols = sup["field_col"].to_numpy(int) - p.col_offset[i]
+        h.model.set_bounds(
+            rows, lp.row_upper[rows] + cap["added"].to_numpy(float),
+            cols, lp.col_upper[cols] + sup["added"].to_numpy(float),
+        )  # fmt: skip
+        out.append(solve_model(h.network, h.model, h.options))
     return out
 
 
 def _shadow_prices(
     builds: pd.DataFrame, candidates: pd.DataFrame, results: list[Results]
 ) -> pd.DataFrame:
-    """USD a year per unit of a built link project's capacity, in each year it runs."""
-    rows = []
-    for b in builds.itertuples():
-        links = candidates.at[b.project_id, "links"]
-        for r in results:
-            if r.year < b.online_year or not links:
-                continue
-            own = r.links[r.links["link_id"].isin(links) & ~r.links.get("reverse", False)]
-            rows.append(
-                {
-                    "project_id": b.project_id,
-                    "year": r.year,
-                    "binding": bool(own["binding"].any()),
-                    "shadow_price": float(own["shadow_price"].sum(min_count=1)),
-                    "shadow_price_unit": f"USD/yr per {b.unit}",
-                }
-            )
-    return pd.DataFrame(
-        rows, columns=["project_id", "year", "binding", "shadow_price", "shadow_price_unit"]
+    """USD a year per unit of a built link project's capacity (the sum over its links, in
+    their forward direction), in each year from its first."""
+    columns = ["project_id", "year", "binding", "shadow_price", "shadow_price_unit"]
+    links = pd.concat([r.links.assign(year=r.year) for r in results], ignore_index=True)
+    links = links[~links["reverse"].astype(bool)]
+    own = (
+        builds[["project_id", "online_year", "unit"]]
+        .assign(link_id=builds["project_id"].map(candidates["links"]))
+        .explode("link_id")
     )
+    hit = own.merge(links, on="link_id")
+    hit = hit[hit["year"] >= hit["online_year"]]
+    if hit.empty:
+        return pd.DataFrame(columns=columns)
+    out = hit.groupby(["project_id", "year", "unit_x"], as_index=False).agg(
+        binding=("binding", "any"), shadow_price=("shadow_price", lambda v: v.sum(min_count=1))
+    )
+    out["shadow_price_unit"] = "USD/yr per " + out["unit_x"]
+    return out[columns]
 
 
 def _chosen(p: Pathway, x: np.ndarray) -> frozenset[str]:
@@ -254,10 +244,11 @@ def plan(
     settings = settings or PathwaySettings()
     scenario = target if isinstance(target, Scenario) else read_scenario(target)
     _check_settings(settings, scenario)
-    goals, goal_units = _goals(scenario, network)
+    goals, goal_units = delivery_goals(scenario, network)
     candidates = _without(candidate_projects(network, settings.first_year), without)
     years, carried = plan_years(network, scenario, settings.years, options or SolveOptions())
-    nets, lps = _models(years, candidates)
+    held = _held(years, candidates)
+    lps = [h.model.lp for h in held]
     units = canonical_units(network.commodities)
 
     def assemble(cands: pd.DataFrame, s: PathwaySettings) -> Pathway:
@@ -269,20 +260,18 @@ def plan(
     gap = _relaxation_gap(p, x, objective) if settings.relax else None
 
     def flows(v: np.ndarray) -> pd.DataFrame:
-        return solution.deliveries(p, v, lps, units)
+        return solution.deliveries(p, v, units)
 
     def usd(v: np.ndarray) -> float:
         """Sourced USD over the plan (undiscounted): delivery value less tariffs and capital."""
-        costs = solution.usd_by_year(p, v, lps).pivot(
-            index="year", columns="item", values="usd_per_yr"
-        )
+        costs = solution.usd_by_year(p, v).pivot(index="year", columns="item", values="usd_per_yr")
         return float((costs["delivery_value"] - costs["tariffs"] - costs["capital"]).sum())
 
     builds = solution.builds(p, x, candidates)
     deliveries = flows(x)
     goal_frame = solution.goal_table(p, x, goal_units)
     short = (deliveries["unmet"] > 1e-6).any() or (goal_frame["short"] > 1e-6).any()
-    results = _year_results(p, x, nets, lps, years)
+    results = _year_results(p, x, held)
     table_values = pd.DataFrame()
     sensitivity = pd.DataFrame()
     if values:
@@ -307,11 +296,11 @@ def plan(
         timeline=solution.capacity_timeline(p, x),
         deliveries=deliveries,
         goals=goal_frame,
-        costs=solution.usd_by_year(p, x, lps),
+        costs=solution.usd_by_year(p, x),
         values=table_values,
         shadow_prices=_shadow_prices(builds, candidates, results),
         sensitivity=sensitivity,
-        would_take=what_it_would_take(p, x, lps)
+        would_take=what_it_would_take(p, x, units)
         if short
         else pd.DataFrame(columns=["year", "what", "id", "added", "unit"]),
         candidates=candidates.reset_index(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from corridor.optimize.build import LinearProgram
 from corridor.pathway.model import Pathway
 
 __all__ = ["builds", "capacity_timeline", "deliveries", "goal_table", "usd_by_year"]
@@ -39,40 +38,26 @@ def capacity_timeline(p: Pathway, x: np.ndarray) -> pd.DataFrame:
     return out[["project_id", "year", "capacity_added", "unit"]]
 
 
-def _year_frame(
-    lp: LinearProgram, xs: np.ndarray, year: int, block: str, units: dict[str, str]
-) -> pd.DataFrame:
-    cols = np.flatnonzero(lp.col_block == block)
-    commodity = np.asarray(lp.net.commodities, dtype=object)[lp.col_commodity[cols]]
-    return pd.DataFrame(
-        {
-            "year": year,
-            "node_id": lp.nodes[lp.col_node[cols]],
-            "commodity": commodity,
-            "delivered": xs[cols],
-            "demand": lp.col_upper[cols] if block == "d" else np.nan,
-            "unit": [units[c] for c in commodity],
-        }
-    )
+_TO = {"d": "demand", "m": "market", "z": "agreement"}
 
 
-def deliveries(
-    p: Pathway, x: np.ndarray, lps: list[LinearProgram], units: dict[str, str]
-) -> pd.DataFrame:
+def deliveries(p: Pathway, x: np.ndarray, units: dict[str, str]) -> pd.DataFrame:
     """Deliveries of every plan year: to demand (with demand and unmet), to open markets and
     to agreements' destinations (beyond any demand there)."""
-    frames = []
-    for i, (lp, year) in enumerate(zip(lps, p.years, strict=True)):
-        xs = x[p.col_offset[i] : p.col_offset[i + 1]]
-        frames.append(_year_frame(lp, xs, year, "d", units).assign(to="demand"))
-        frames.append(_year_frame(lp, xs, year, "m", units).assign(to="market"))
-        frames.append(_year_frame(lp, xs, year, "z", units).assign(to="agreement"))
-    out = pd.concat(frames, ignore_index=True)
-    out["delivered"] = out["delivered"].where(out["delivered"].abs() > 1e-9, 0.0)
-    out["unmet"] = (out["demand"] - out["delivered"]).clip(lower=0.0)
-    out.loc[out["unmet"] < 1e-9, "unmet"] = 0.0
+    cols = p.columns[p.columns["block"].isin(list(_TO))]
+    at = cols["col"].to_numpy(int)
+    out = cols[["year", "node_id", "commodity"]].assign(
+        to=cols["block"].map(_TO),
+        demand=np.where(cols["block"] == "d", p.col_upper[at], np.nan),
+        delivered=np.where(np.abs(x[at]) > 1e-9, x[at], 0.0),
+        unit=cols["commodity"].map(units),
+    )
+    unmet = (out["demand"] - out["delivered"]).clip(lower=0.0)
+    out["unmet"] = unmet.where(unmet >= 1e-9, 0.0)
+    rank = out["to"].map({"demand": 0, "market": 1, "agreement": 2})
+    out = out.assign(rank=rank).sort_values(["year", "rank"], kind="stable")
     columns = ["year", "to", "node_id", "commodity", "demand", "delivered", "unmet", "unit"]
-    return out[columns]
+    return out[columns].reset_index(drop=True)
 
 
 def goal_table(p: Pathway, x: np.ndarray, goals: dict[str, tuple[float, str]]) -> pd.DataFrame:
@@ -86,21 +71,25 @@ def goal_table(p: Pathway, x: np.ndarray, goals: dict[str, tuple[float, str]]) -
     return g[["goal", "year", "target", "achieved", "short", "unit"]]
 
 
-def usd_by_year(p: Pathway, x: np.ndarray, lps: list[LinearProgram]) -> pd.DataFrame:
+def usd_by_year(p: Pathway, x: np.ndarray) -> pd.DataFrame:
     """USD a year by item (undiscounted): capital spent, tariffs paid, value of priced
     deliveries; penalties and priority weights are not in it."""
-    capital = p.decisions.assign(
-        spent=x[p.decisions["col"].to_numpy(int)] * p.decisions["capital_usd"]
+    d = p.decisions
+    spent = (x[d["col"].to_numpy(int)] * d["capital_usd"]).groupby(d["decision_year"]).sum()
+    cols = p.columns
+    usd = cols["c_value"].to_numpy(float) * x[cols["col"].to_numpy(int)]
+    flow = (cols["block"] == "x").to_numpy()
+    frame = (
+        pd.DataFrame(
+            {
+                "capital": spent.reindex(list(p.years), fill_value=0.0),
+                "tariffs": pd.Series(np.where(flow, usd, 0.0)).groupby(cols["year"]).sum(),
+                "delivery_value": pd.Series(np.where(flow, 0.0, -usd)).groupby(cols["year"]).sum(),
+            }
+        )
+        .rename_axis("year")
+        .reset_index()
     )
-    spent = capital.groupby("decision_year")["spent"].sum()
-    rows = []
-    for i, (lp, year) in enumerate(zip(lps, p.years, strict=True)):
-        xs = x[p.col_offset[i] : p.col_offset[i + 1]]
-        flows = lp.col_block == "x"
-        tariffs = float(np.nansum(np.where(flows, lp.c_value, 0.0) * xs))
-        value = float(-np.nansum(np.where(flows, 0.0, lp.c_value) * xs))
-        rows.append((year, float(spent.get(year, 0.0)), tariffs, value))
-    frame = pd.DataFrame(rows, columns=["year", "capital", "tariffs", "delivery_value"])
     out = frame.melt(id_vars="year", var_name="item", value_name="usd_per_yr")
     out["unit"] = "USD/yr"
     return out.sort_values(["year", "item"]).reset_index(drop=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from corridor.errors import SolveError
 from corridor.pathway.model import Pathway, PathwaySolver
 
 __all__ = ["VALUE_COLUMNS", "project_values", "range_sensitivity"]
@@ -27,6 +28,25 @@ def _volumes(
     return d.groupby(["commodity", "unit"])[["delivered", "unmet"]].sum() / len(p.years)
 
 
+_Pair = tuple[np.ndarray, float, np.ndarray, float, float]  # with x, obj; without x, obj; capital
+
+
+def _with_and_without(
+    solver: PathwaySolver, x: np.ndarray, objective: float, own: pd.DataFrame
+) -> _Pair | None:
+    """The plan with and without one project (its decisions ``own``): a built project is
+    forbidden, another forced in at its earliest decision (None if a limit forbids that)."""
+    if (own["share"] > 1e-6).any():
+        y, obj = solver.solve(upper=dict.fromkeys(own["col"].astype(int).tolist(), 0.0))
+        return x, objective, y, obj, float((own["capital"] * own["share"]).sum())
+    first = own.sort_values("decision_year").iloc[0]
+    try:
+        y, obj = solver.solve(lower={int(first["col"]): 1.0})
+    except SolveError:  # an exclusive alternative or the budget forbids it
+        return None
+    return y, obj, x, objective, float(first["capital"])
+
+
 def project_values(
     solver: PathwaySolver,
     x: np.ndarray,
@@ -40,56 +60,35 @@ def project_values(
     without it); value_per_usd is the objective's gain per discounted capital dollar."""
     p = solver.pathway
     d = p.decisions.assign(share=x[p.decisions["col"].to_numpy(int)])
-    base = _volumes(p, x, flows)
-    rows = []
+    frames = []
     for pid, own in d.groupby("project_id", sort=True):
-        cols = own["col"].to_numpy(int)
-        built = bool((own["share"] > 1e-6).any())
-        if built:
-            y, obj = solver.solve(upper=dict.fromkeys(cols.tolist(), 0.0))
-            with_x, with_obj, without_x, without_obj = x, objective, y, obj
-            capital = float((own["capital"] * own["share"]).sum())
-        else:
-            first = int(own.sort_values("decision_year")["col"].iloc[0])
-            try:
-                y, obj = solver.solve(lower={first: 1.0})
-            except Exception:
-                continue
-            with_x, with_obj, without_x, without_obj = y, obj, x, objective
-            capital = float(own.sort_values("decision_year")["capital"].iloc[0])
+        pair = _with_and_without(solver, x, objective, own)
+        if pair is None:
+            continue
+        with_x, with_obj, without_x, without_obj, capital = pair
         change = _volumes(p, with_x, flows).sub(_volumes(p, without_x, flows), fill_value=0.0)
+        moved = (change.abs() >= 1e-6).any(axis=1)
+        change = (
+            change[moved]
+            if moved.any()
+            else pd.DataFrame(
+                {"delivered": [0.0], "unmet": [0.0]}, index=pd.MultiIndex.from_tuples([("", "")])
+            )
+        )
         gain = without_obj - with_obj + capital  # what it brings before its capital
-        for (_, unit), r in change.reindex(base.index.union(change.index)).fillna(0).iterrows():
-            if abs(r["delivered"]) < 1e-6 and abs(r["unmet"]) < 1e-6:
-                continue
-            rows.append(
-                (
-                    pid,
-                    built,
-                    capital,
-                    without_obj - with_obj,
-                    usd(with_x) - usd(without_x),
-                    r["delivered"],
-                    r["unmet"],
-                    unit,
-                    gain / capital if capital > 0 else np.inf,
-                )
+        frames.append(
+            change.reset_index(names=["commodity", "unit"]).assign(
+                project_id=pid,
+                built=with_x is x,
+                capital_discounted_usd=capital,
+                objective_change=without_obj - with_obj,
+                usd_change=usd(with_x) - usd(without_x),
+                value_per_usd=gain / capital if capital > 0 else np.inf,
             )
-        if not any(r[0] == pid for r in rows):
-            rows.append(
-                (
-                    pid,
-                    built,
-                    capital,
-                    without_obj - with_obj,
-                    usd(with_x) - usd(without_x),
-                    0.0,
-                    0.0,
-                    "",
-                    gain / capital if capital > 0 else np.inf,
-                )
-            )
-    out = pd.DataFrame(rows, columns=list(VALUE_COLUMNS[:-1]))
+        )
+    out = pd.concat(frames, ignore_index=True).rename(
+        columns={"delivered": "delivered_change", "unmet": "unmet_change"}
+    )[list(VALUE_COLUMNS[:-1])]
     order = out.groupby("project_id")["value_per_usd"].first().rank(ascending=False, method="min")
     out["rank"] = out["project_id"].map(order).astype(int)
     return out.sort_values(["rank", "project_id"]).reset_index(drop=True)

@@ -26,17 +26,12 @@ PLAN_TABLES = (
 
 
 def _sources(network: Network, table: str, row_id: str, column: str) -> tuple[list[str], str]:
+    """The sources and status of one figure (none: ``[]`` and ``plan``)."""
     prov = network.provenance
     hit = prov[(prov["table"] == table) & (prov["row_id"] == row_id) & (prov["column"] == column)]
     if hit.empty:
         return [], "plan"
-    status = str(hit["status"].iloc[0])
-    return list(hit["source_ids"].iloc[0]), status if status in (
-        "design",
-        "actual",
-        "plan",
-        "contract",
-    ) else "plan"
+    return list(hit["source_ids"].iloc[0]), str(hit["status"].iloc[0])
 
 
 def _extends(plan: Plan) -> str:
@@ -50,8 +45,9 @@ def _expansions(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Expansions and link changes for built link projects, supply additions for fields."""
     expansions, changes, supply = [], [], []
+    candidates = plan.candidates.set_index("project_id")
     for b in plan.builds.itertuples():
-        row = plan.candidates.set_index("project_id").loc[b.project_id]
+        row = candidates.loc[b.project_id]
         sources, _ = _sources(network, "projects", b.project_id, "increment")
         note = f"{b.project_id} (corridor plan, {b.share:.0%} of it)"
         if b.adds == "supply":
@@ -162,6 +158,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         "years": [plan.settings.first_year, plan.settings.last_year],
         "discount_rate": plan.settings.discount_rate,
         "budget": {"value": plan.settings.budget_usd, "unit": "USD"},
+        "budget_per_year": {"value": plan.settings.budget_usd_per_year, "unit": "USD/yr"},
         "relaxed": plan.settings.relax,
         "relaxation_gap": plan.relaxation_gap,
         "objective": {

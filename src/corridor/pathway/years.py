@@ -20,7 +20,7 @@ import pandas as pd
 
 from corridor.dataset.network import Network
 from corridor.options import SolveOptions
-from corridor.scenario import AppliedScenario, Scenario, apply_scenario
+from corridor.scenario import Scenario, apply_scenario
 
 __all__ = ["PlanYear", "carry_forward", "plan_years"]
 
@@ -29,12 +29,11 @@ _SERIES = ["node_id", "commodity"]
 
 @dataclasses.dataclass(frozen=True)
 class PlanYear:
-    """One year of a plan: its network (target applied, project links open at 0) and options."""
+    """One year of a plan: its network (the target applied) and options."""
 
     year: int
     network: Network
     options: SolveOptions
-    applied: AppliedScenario
 
 
 def carry_forward(frame: pd.DataFrame, years: Sequence[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -174,6 +173,5 @@ def plan_years(
             rules=applied.options.rules,
             commodity_rules=applied.options.commodity_rules,
         )
-        out.append(PlanYear(year, applied.network, opts, applied))
+        out.append(PlanYear(year, applied.network, opts))
     return out, origin
-
