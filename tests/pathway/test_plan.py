@@ -120,6 +120,36 @@ def test_budget_leaves_a_labelled_shortfall_and_what_it_would_take(folder: Path)
     assert set(need["id"]) == {"L_BC"} and need["added"].to_numpy() == pytest.approx([1.0, 1.0])
 
 
+def _with_target(path: Path, value: float, unit: str = "Mt/yr") -> Path:
+    """``path`` with a delivery target: ``value`` through L_BC from 2024."""
+    text = path.read_text(encoding="utf-8") + (
+        f"targets:\n  - {{name: bc, links: [L_BC], value: {value}, unit: {unit}, "
+        "sources: [S_TEST]}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_delivery_target_beyond_demand_is_a_labelled_shortfall(folder: Path) -> None:
+    """10 Mt/yr through L_BC while C takes 8 (its agreement's 1 inside that): the plan builds
+    what the deliveries need (three quarters of SMALL), not capacity for flow with nowhere to
+    go, and reports the target 2 Mt/yr short in 2024 and 2025; a solve reports its 5 of 10."""
+    target = _with_target(_target(folder, 8), 10)
+    done = plan(corridor.load(folder), target, SETTINGS)
+    assert _built(done) == {"P_SMALL": (2023, 0.75)}
+    assert done.goals["year"].tolist() == [2024, 2025]
+    assert done.goals["achieved"].to_numpy() == pytest.approx([8.0, 8.0])
+    assert done.goals["short"].to_numpy() == pytest.approx([2.0, 2.0])
+    solved = run_cli("solve", "--scenario", str(target), "--data", str(folder))
+    assert "target bc: 5 of 10 Mt/yr through L_BC (short by 5 Mt/yr)" in solved.stdout
+
+
+def test_target_in_another_unit_is_an_error(folder: Path) -> None:
+    target = _with_target(_target(folder, 8), 9, unit="bcm/yr")
+    with pytest.raises(OptionError, match=r"targets\[0\]\.unit 'bcm/yr'.*Mt/yr"):
+        plan(corridor.load(folder), target, SETTINGS)
+
+
 def test_higher_budget_never_increases_shortage(folder: Path) -> None:
     network, target = corridor.load(folder), _target(folder, 10)
     shortages = [

@@ -27,7 +27,7 @@ from corridor.results.extract import per_unit
 from corridor.results.headline import headline
 from corridor.results.write import write_results
 from corridor.routing.inputs import check_year
-from corridor.scenario import apply_scenario
+from corridor.scenario import Scenario, apply_scenario
 
 _WIDE = 120  # narrower consoles get the agreements as lines instead of a table
 
@@ -110,6 +110,26 @@ def _print_agreements(results: Results) -> None:
         if a.blocked_by:
             line += f"; short {format_quantity(a.shortfall)}: {a.blocked_by}"
         out_console.print(f"  {line}", markup=False, highlight=False)
+
+
+def print_targets(scenario: Scenario, network: Network, results: Results) -> None:
+    """Each delivery target of the scenario (``targets:``, which `corridor plan` holds) against
+    the solve's flow through its links."""
+    from corridor.pathway.plan import delivery_goals
+
+    goals, _ = delivery_goals(scenario, network)
+    for g in goals:
+        links = ", ".join(g.links)
+        if results.year < g.year:
+            out_console.print(
+                f"target {g.name}: {g.value:g} {g.unit} through {links}, due {g.year}"
+            )
+            continue
+        used = float(results.links.loc[results.links["link_id"].isin(g.links), "used"].sum())
+        verdict = "reached" if used >= g.value - 1e-6 else f"short by {g.value - used:.4g} {g.unit}"
+        out_console.print(
+            f"target {g.name}: {used:.4g} of {g.value:g} {g.unit} through {links} ({verdict})"
+        )
 
 
 def print_results(network: Network, results: Results, *, top: int = 15) -> None:
@@ -248,6 +268,8 @@ def solve(
     done = run(network, applied, SolveOptions(year=year or 2024, method=method), rules=rules)
     network, results = done.network, done.results
     print_results(network, results)
+    if applied is not None:
+        print_targets(applied.scenario, network, results)
     if out is not None:
         write_results(results, out)
         out_console.print(f"results written to {out}")

@@ -6,7 +6,9 @@ when divisible; the project runs from ``t + lead`` for its lifetime), then one s
 column per delivery target and year. Rows: every year's rows, with each project's increment
 added to the capacity rows of its links (or to its field's supply) in the years it runs; one
 build per project; exclusive alternatives; budgets; delivery targets (flow through the
-target's links plus the labelled shortfall >= the target).
+target's links plus the labelled shortfall >= the target); an agreement's free sink taking
+at most what its agreements bring (so a target is met by deliveries, not by flow poured
+into a sink, which nothing in a solve has reason to do).
 
 Objective (USD-equivalent, discounted to the first year at ``discount_rate``): each year's
 priority-stage costs (tariffs, prices of deliveries, unmet demand at its penalty), capital
@@ -281,6 +283,17 @@ def build_pathway(
         entries.append(
             (yearly[at], decisions["col"].to_numpy(int), decisions["capital_usd"].to_numpy(float))
         )
+
+    # --- an agreement's free sink takes no more than its agreements bring there ----------------
+    # (in a solve nothing gains from sending free flow into it; a delivery goal would)
+    keys = ["year", "node_id", "commodity"]
+    sinks = columns[columns["block"] == "z"][[*keys, "col"]].reset_index(drop=True)
+    sink_rows = add_rows(np.full(len(sinks), -np.inf), np.zeros(len(sinks)))
+    exits = columns[columns["block"] == "e"][[*keys, "col"]].merge(
+        sinks.assign(row=sink_rows)[[*keys, "row"]], on=keys
+    )
+    entries.append((sink_rows, sinks["col"].to_numpy(int), np.ones(len(sinks))))
+    entries.append((exits["row"].to_numpy(int), exits["col"].to_numpy(int), -np.ones(len(exits))))
 
     # --- delivery goals: flow through the links + shortfall >= the goal ------------------------
     goal_rows = _goal_rows(goals, years)
