@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from corridor.io.export import export_network
     from corridor.io.frames import links_to_geodataframe, nodes_to_geodataframe
     from corridor.options import RouteRules, SolveOptions
+    from corridor.pathway.model import PathwaySettings
+    from corridor.pathway.plan import Plan, plan
     from corridor.pipeline import Run, run, solve
     from corridor.results import Results
     from corridor.units import convert
@@ -50,6 +52,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Network": ("corridor.dataset.network", "Network"),
     "OptionError": ("corridor.errors", "OptionError"),
     "ParameterError": ("corridor.errors", "ParameterError"),
+    "PathwaySettings": ("corridor.pathway.model", "PathwaySettings"),
+    "Plan": ("corridor.pathway.plan", "Plan"),
     "ReportError": ("corridor.errors", "ReportError"),
     "Results": ("corridor.results", "Results"),
     "RouteRules": ("corridor.options", "RouteRules"),
@@ -66,6 +70,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "links_to_geodataframe": ("corridor.io.frames", "links_to_geodataframe"),
     "load": ("corridor.dataset.network", "load"),
     "nodes_to_geodataframe": ("corridor.io.frames", "nodes_to_geodataframe"),
+    "plan": ("corridor.pathway.plan", "plan"),
     "run": ("corridor.pipeline", "run"),
     "solve": ("corridor.pipeline", "solve"),
     "validate": ("corridor.dataset", "validate_dataset"),
@@ -79,6 +84,8 @@ __all__ = [
     "Network",
     "OptionError",
     "ParameterError",
+    "PathwaySettings",
+    "Plan",
     "ReportError",
     "Results",
     "RouteRules",
@@ -96,6 +103,7 @@ __all__ = [
     "links_to_geodataframe",
     "load",
     "nodes_to_geodataframe",
+    "plan",
     "run",
     "solve",
     "validate",
