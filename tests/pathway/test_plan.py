@@ -214,6 +214,75 @@ def test_written_plan_solves_to_the_plans_deliveries(folder: Path, tmp_path: Pat
         assert solved.at[r.node_id, "delivered"] == pytest.approx(r.delivered)
 
 
+def test_written_plan_adds_to_the_targets_own_expansion(folder: Path, tmp_path: Path) -> None:
+    """The target expands L_BC by 1 (to 6) and C takes 10: all of SMALL (+4) closes the rest,
+    and plan.yaml adds it on top of the target's expansion (not a total over the dataset's 5)."""
+    target = _target(folder, 10)
+    target.write_text(
+        target.read_text(encoding="utf-8")
+        + "expansions:\n  - {link: L_BC, add: 1, year: 2024, sources: [S_TEST]}\n",
+        encoding="utf-8",
+    )
+    network = corridor.load(folder)
+    done = plan(network, target, SETTINGS, values=False)
+    assert _built(done) == {"P_SMALL": (2023, 1.0)}
+    out = write_plan(done, network, tmp_path / "plan")
+    solved = run(network, out / "plan.yaml").results
+    assert solved.unmet.set_index("node_id").at["M_C", "delivered"] == pytest.approx(10.0)
+    assert solved.unmet["unmet"].sum() == pytest.approx(0.0)
+
+
+def _with_projects(path: Path, entries: str) -> Path:
+    """``path`` with a ``projects:`` section (YAML flow mappings, one a line)."""
+    text = path.read_text(encoding="utf-8") + "projects:\n" + entries
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_scenario_gives_a_project_its_cost(folder: Path) -> None:
+    """P_FREE (+5, lumpy, no lead time) has no published cost: the plan cannot choose it until
+    the target gives one (USD 10 million); then it beats SMALL: decided 2024, 10 / 1.05 million
+    discounted."""
+    projects = pd.read_csv(folder / "projects.csv", dtype=str)
+    free = {**projects.iloc[0].to_dict(), "project_id": "P_FREE", "name": "Free"}
+    free["capital_cost"] = None
+    pd.concat([projects, pd.DataFrame([free])]).to_csv(folder / "projects.csv", index=False)
+    with (folder / "provenance.csv").open("a", encoding="utf-8") as f:
+        for column, value in (("increment", 5), ("cost_year", 2023), ("lead_time_years", 0)):
+            f.write(f"projects,P_FREE,{column},{value},,,2023,plan,M,S_TEST,\n")
+    network = corridor.load(folder)
+    before = plan(network, _target(folder, 8), SETTINGS, values=False)
+    reason = before.candidates.set_index("project_id").at["P_FREE", "reason"]
+    assert reason == "no published capital cost" and "P_FREE" not in _built(before)
+    entry = "  - {id: P_FREE, capital_cost: 10, sources: [S_TEST], note: our estimate}\n"
+    done = plan(network, _with_projects(_target(folder, 8), entry), SETTINGS, values=False)
+    assert _built(done) == {"P_FREE": (2024, 1.0)}
+    assert done.builds["capital_discounted_usd"].sum() == pytest.approx(10e6 / 1.05)
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("{id: P_BGI, capital_cost: 10, sources: [S_TEST]}",
+         r"projects\[0\]\.id: no project.*did you mean P_BIG"),
+        ("{id: P_BIG, capital_cost: 10, cost_unit: million GBP, sources: [S_TEST]}",
+         r"projects\[0\]\.cost_unit: not a cost unit; expected one of million USD"),
+        ("{id: P_BIG, capital_cost: 10, cost_unit: million EUR, sources: [S_TEST]}",
+         r"projects\[0\]\.cost_year: no exchange rate for EUR in 2023"),
+        ("{id: P_BIG, fixed_cost: 1, cost_unit: million AZN, sources: [S_TEST]}",
+         r"projects\[0\]\.cost_unit: it would change the unit of the project's capital_cost"),
+        ("{id: P_BIG, lead_time_years: 1, sources: [S_NOPE]}",
+         r"projects\[0\]\.sources: no source"),
+        ("{id: P_BIG, sources: [S_TEST]}", r"projects\[0\]: give at least one"),
+        ("{id: P_BIG, capital_cost: 10}", r"projects\[0\]\.sources"),
+    ],
+)  # fmt: skip
+def test_bad_project_changes_are_clear_errors(folder: Path, entry: str, expected: str) -> None:
+    target = _with_projects(_target(folder, 8), f"  - {entry}\n")
+    with pytest.raises(ScenarioError, match=expected):
+        plan(corridor.load(folder), target, SETTINGS, values=False)
+
+
 def test_shipped_eu_target_plan_scenario_reproduces(tmp_path: Path) -> None:
     """The done-when of the issue: the plan of eu-20bcm-2027 either meets the gas demand or says
     what no candidate covers; its plan.yaml solves to the same gas deliveries."""

@@ -244,9 +244,10 @@ def plan(
     settings = settings or PathwaySettings()
     scenario = target if isinstance(target, Scenario) else read_scenario(target)
     _check_settings(settings, scenario)
-    goals, goal_units = delivery_goals(scenario, network)
-    candidates = _without(candidate_projects(network, settings.first_year), without)
     years, carried = plan_years(network, scenario, settings.years, options or SolveOptions())
+    applied = years[0].network  # the target's links and project changes hold in every year
+    goals, goal_units = delivery_goals(scenario, applied)
+    candidates = _without(candidate_projects(applied, settings.first_year), without)
     held = _held(years, candidates)
     lps = [h.model.lp for h in held]
     units = canonical_units(network.commodities)
@@ -280,12 +281,12 @@ def plan(
 
         def again(pid: str, column: str, value: float) -> frozenset[str]:
             changed = _without(
-                _with_figure(network, pid, column, value, settings.first_year), without
+                _with_figure(applied, pid, column, value, settings.first_year), without
             )
             q = assemble(changed, settings)
             return _chosen(q, PathwaySolver(q).solve()[0])
 
-        sensitivity = range_sensitivity(_ranges(network, candidates), chosen, again)
+        sensitivity = range_sensitivity(_ranges(applied, candidates), chosen, again)
     return Plan(
         target=scenario.name,
         target_year=scenario.year,

@@ -40,17 +40,49 @@ def _extends(plan: Plan) -> str:
     return plan.scenario.name if last in shipped else str(last)
 
 
+def _target_network(plan: Plan) -> Network:
+    """The network of the plan's target year (the target applied, carried rows in)."""
+    return next(y.network for y in plan.years if y.year == plan.target_year)
+
+
+def _link_entries(
+    b: Any, own: pd.Series, links: pd.DataFrame, sources: list[str], note: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A built link project's expansions (an addition where the link runs in the project's
+    unit, else a new total) and the link changes that open a suspended link."""
+    expansions, changes = [], []
+    added = round(float(own["increment"]) * b.share, 9)
+    for link in own["link_ids"]:
+        row = links.loc[link]
+        amount: dict[str, Any] = {"capacity": added, "unit": own["unit"]}  # it opens the link
+        if row["status"] == "operating" and pd.notna(row["capacity"]):
+            amount = (
+                {"add": added, "unit": own["unit"]}
+                if row["capacity_unit"] == own["unit"]
+                else {  # in the canonical unit the planner counted it in
+                    "capacity": round(float(row["capacity_canonical"]) + b.capacity_added, 9),
+                    "unit": b.unit,
+                }
+            )
+        entry = {"link": link, **amount, "year": int(b.online_year)}
+        expansions.append({**entry, "sources": sources, "status": "plan", "note": note})
+        if row["status"] not in ("operating", "under_construction", "planned", "proposed"):
+            changes.append({"link": link, "status": "operating", "note": note})
+    return expansions, changes
+
+
 def _expansions(
-    plan: Plan, network: Network
+    plan: Plan,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Expansions and link changes for built link projects, supply additions for fields."""
     expansions, changes, supply = [], [], []
+    network = _target_network(plan)
     candidates = plan.candidates.set_index("project_id")
     for b in plan.builds.itertuples():
-        row = candidates.loc[b.project_id]
         sources, _ = _sources(network, "projects", b.project_id, "increment")
         note = f"{b.project_id} (corridor plan, {b.share:.0%} of it)"
         if b.adds == "supply":
+            row = candidates.loc[b.project_id]
             supply.append(
                 {
                     "node": row["node_id"],
@@ -64,28 +96,9 @@ def _expansions(
             )
             continue
         own = network.projects.loc[b.project_id]  # the increment in its links' unit
-        for link in row["links"]:
-            base = network.links.at[link, "capacity"]
-            running = network.links.at[link, "status"] == "operating" and pd.notna(base)
-            total = float(own["increment"]) * b.share + (float(base) if running else 0.0)
-            expansions.append(
-                {
-                    "link": link,
-                    "capacity": round(total, 9),
-                    "unit": own["unit"],
-                    "year": int(b.online_year),
-                    "sources": sources,
-                    "status": "plan",
-                    "note": note,
-                }
-            )
-            if network.links.at[link, "status"] not in (
-                "operating",
-                "under_construction",
-                "planned",
-                "proposed",
-            ):
-                changes.append({"link": link, "status": "operating", "note": note})
+        more, opened = _link_entries(b, own, network.links, sources, note)
+        expansions += more
+        changes += opened
     return expansions, changes, supply
 
 
@@ -121,7 +134,7 @@ def _carried(plan: Plan, network: Network) -> dict[str, list[dict[str, Any]]]:
 
 def plan_scenario(plan: Plan, network: Network) -> dict[str, Any]:
     """plan.yaml: the target scenario with the plan's projects, for the target year."""
-    expansions, changes, supply = _expansions(plan, network)
+    expansions, changes, supply = _expansions(plan)
     carried = _carried(plan, network)
     built = (
         ", ".join(f"{b.project_id} ({b.online_year})" for b in plan.builds.itertuples())

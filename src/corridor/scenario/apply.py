@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -29,11 +30,13 @@ from corridor.scenario.files import Scenario, ScenarioError, ScenarioProblem, re
 from corridor.scenario.model import (
     Expansion,
     Outage,
+    ProjectChange,
     QuantityChange,
     RecordedOutage,
     ScenarioSpec,
 )
 from corridor.schema import TABLES
+from corridor.schema.vocabulary import COST_UNITS
 
 __all__ = ["AppliedScenario", "apply_scenario", "outage_factor"]
 
@@ -250,7 +253,9 @@ class _Editor:
         """True if ``table`` has the id; else a problem at ``key``."""
         if self.tables[table].has(value):
             return True
-        self.problem(key, f"no {what} with this id in the dataset", value)
+        close = difflib.get_close_matches(value, sorted(self.ids(table)), n=2)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        self.problem(key, f"no {what} with this id in the dataset{hint}", value)
         return False
 
     def new(self, table: str, value: str, key: str, what: str) -> bool:
@@ -620,6 +625,71 @@ def _check_targets(ed: _Editor) -> None:
             ed.known("links", link, f"{key}.links[{j}]", "link")
 
 
+_PROJECT_FIGURES = (
+    "capital_cost", "fixed_cost", "cost_year", "increment", "lead_time_years", "earliest_year",
+    "lifetime_years",
+)  # fmt: skip
+
+
+def _cost_problems(ed: _Editor, ch: ProjectChange) -> list[tuple[str, str, Any]]:
+    """What keeps a changed cost from being read: its unit, its year, its exchange rate."""
+    costs = [c for c in ("capital_cost", "fixed_cost") if getattr(ch, c) is not None]
+    unit = ch.cost_unit or ed.get("projects", ch.id, "cost_unit")
+    year = ch.cost_year or _number(ed.get("projects", ch.id, "cost_year"))
+    if not costs and ch.cost_unit is None:
+        return []
+    if _missing(unit):
+        return [("cost_unit", "the project has no cost unit; give one (e.g. million USD)", None)]
+    if unit not in COST_UNITS:
+        return [("cost_unit", f"not a cost unit; expected one of {', '.join(COST_UNITS)}", unit)]
+    kept = [
+        c for c in ("capital_cost", "fixed_cost")
+        if c not in costs and _number(ed.get("projects", ch.id, c)) is not None
+    ]  # fmt: skip
+    if ch.cost_unit is not None and kept and ch.cost_unit != ed.get("projects", ch.id, "cost_unit"):
+        return [("cost_unit", f"it would change the unit of the project's {kept[0]} too; "
+                 f"give {kept[0]} in {ch.cost_unit} as well", ch.cost_unit)]  # fmt: skip
+    if year is None:
+        return [("cost_year", "the project has no cost year; give the year of the estimate", None)]
+    currency = str(unit).split(" ", 1)[-1]
+    rates = ed.tables["exchange_rates"]
+    if currency != "USD" and rates.find(currency=currency, year=int(year)) is None:
+        have = sorted(
+            int(y) for c, y in zip(rates.column("currency"), rates.column("year"), strict=True)
+            if c == currency
+        )  # fmt: skip
+        return [("cost_year", f"no exchange rate for {currency} in {int(year)} in "
+                 f"exchange_rates.csv (it has {currency} for {have or 'no year'}); give the "
+                 "cost in USD or in a year the table has", int(year))]  # fmt: skip
+    return []
+
+
+def _apply_projects(ed: _Editor) -> None:
+    """Candidate projects' costs, sizes and timing (the planner reads them)."""
+    for i, ch in enumerate(ed.scenario.spec.projects):
+        key = f"projects[{i}]"
+        ed.check_sources(ch, key)
+        if not ed.known("projects", ch.id, f"{key}.id", "project"):
+            continue
+        problems = _cost_problems(ed, ch)
+        for column, message, value in problems:
+            ed.problem(f"{key}.{column}", message, value)
+        if problems:
+            continue
+        for column in ("cost_unit", "lumpy"):
+            if getattr(ch, column) is not None:
+                ed.set("projects", ch.id, column, getattr(ch, column))
+        said = []
+        for column in _PROJECT_FIGURES:
+            value = getattr(ch, column)
+            if value is not None:
+                ed.set_figure("projects", ch.id, column, float(value), ch)
+                said.append(f"{column} {value:g}")
+        if ch.lumpy is not None:
+            said.append("lumpy" if ch.lumpy else "divisible")
+        ed.changes.append(f"project {ch.id}: {', '.join(said)}")
+
+
 def _apply_agreements(ed: _Editor) -> None:
     spec = ed.scenario.spec.agreements
     for i, agreement_id in enumerate(spec.remove):
@@ -709,6 +779,8 @@ def _entry_keys(spec: ScenarioSpec) -> dict[str, str]:
         keys.setdefault(agreement.agreement_id, f"agreements.add[{i}]")
     for i, change in enumerate(spec.agreements.change):
         keys.setdefault(change.id, f"agreements.change[{i}]")
+    for i, project in enumerate(spec.projects):
+        keys.setdefault(project.id, f"projects[{i}]")
     return keys
 
 
@@ -758,6 +830,7 @@ def apply_scenario(
     _apply_quantities(ed, "demand")
     _apply_agreements(ed)
     _check_targets(ed)
+    _apply_projects(ed)
     rules, scoped = _rules(ed, closed)
     if ed.problems:
         raise ScenarioError(ed.problems)

@@ -268,6 +268,7 @@ def find_scenario(name_or_path: str | Path, *, near: Path | None = None) -> Path
 _SECTIONS = (
     "sources",
     "targets",
+    "projects",
     "outages",
     "outage_history",
     "expansions",

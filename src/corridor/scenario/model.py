@@ -26,6 +26,7 @@ __all__ = [
     "NewNode",
     "NewSource",
     "Outage",
+    "ProjectChange",
     "QuantityChange",
     "ScenarioRules",
     "ScenarioSpec",
@@ -147,6 +148,29 @@ class DeliveryTarget(Sourced):
     unit: str = Field(description="Unit of value: the links' capacity unit (e.g. Mt/yr).")
     year: int | None = Field(None, ge=1990, le=2100, description="Default: the scenario's year.")
     name: str | None = Field(None, pattern=_ID)
+
+
+class ProjectChange(Sourced):
+    """A candidate project's cost, size or timing (e.g. a cost the data does not publish):
+    ``corridor plan`` chooses among the projects as the scenario leaves them."""
+
+    id: str
+    capital_cost: float | None = Field(None, ge=0, description="In cost_unit.")
+    fixed_cost: float | None = Field(None, ge=0, description="A year, in cost_unit.")
+    cost_unit: str | None = Field(None, description="Default: the project's (e.g. million USD).")
+    cost_year: int | None = Field(None, ge=1990, le=2100, description="Year of the estimate.")
+    increment: float | None = Field(None, gt=0, description="In the project's unit.")
+    lead_time_years: float | None = Field(None, ge=0, le=50)
+    earliest_year: int | None = Field(None, ge=1990, le=2100)
+    lifetime_years: float | None = Field(None, gt=0, le=200)
+    lumpy: bool | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> ProjectChange:
+        if not self.model_dump(exclude={"id", "sources", "status", "confidence", "note"},
+                               exclude_none=True):  # fmt: skip
+            raise ValueError("give at least one of the project's figures to change")
+        return self
 
 
 class QuantityChange(Sourced):
@@ -308,3 +332,4 @@ class ScenarioSpec(_Strict):
     rules: list[ScenarioRules] = []
     agreements: Agreements = Agreements()
     targets: list[DeliveryTarget] = []
+    projects: list[ProjectChange] = []
