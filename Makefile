@@ -22,7 +22,7 @@ $(STAMP_TEST): $(BIN)/python pyproject.toml
 	touch $@
 
 ## run: install corridor into .venv and run the main job on the shipped dataset (solve, skim,
-## scenarios, a comparison and the HTML report)
+## scenarios, a comparison, the HTML report, Monte Carlo and the EU gas investment plan)
 run: $(STAMP_RUN)
 	$(BIN)/corridor validate
 	$(BIN)/corridor data show
@@ -32,6 +32,8 @@ run: $(STAMP_RUN)
 	$(BIN)/corridor compare baseline-2023 cpc-closed --out out/compare-cpc
 	$(BIN)/corridor report --scenario baseline-2023 --scenario cpc-closed -o out/report.html
 	$(BIN)/corridor resilience monte-carlo --draws 2000 --scenario tap-20 --out out/monte-carlo-tap-20
+	$(BIN)/corridor plan --target eu-20bcm-2027 --out out/plan-eu-20bcm
+	$(BIN)/corridor report --plan out/plan-eu-20bcm -o out/plan-eu-20bcm.html
 
 ## chromium: install Debian's chromium for the report's browser test when it is missing
 chromium:

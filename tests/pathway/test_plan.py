@@ -13,76 +13,15 @@ import pytest
 import corridor
 from corridor.errors import OptionError
 from corridor.pathway.model import PathwaySettings, PathwaySolver, build_pathway
-from corridor.pathway.plan import plan
+from corridor.pathway.plan import Plan, plan
 from corridor.pathway.write import write_plan
 from corridor.pipeline import run
 from corridor.scenario import ScenarioError
 from tests.cli.runner import run as run_cli
-from tests.conftest import edit_csv
-
-PROJECT_COLUMNS = [
-    "project_id", "name", "adds", "link_ids", "node_id", "commodity", "increment", "unit",
-    "capital_cost", "cost_unit", "cost_year", "fixed_cost", "lifetime_years", "earliest_year",
-    "lead_time_years", "lumpy", "status", "excludes", "note",
-]  # fmt: skip
-SOURCED = ("increment", "capital_cost", "cost_year", "lead_time_years", "earliest_year")
+from tests.pathway.conftest import SETTINGS, target_scenario, write_projects
 
 
-def _projects(folder: Path, rows: list[dict[str, object]]) -> None:
-    """Write projects.csv with ``rows`` (on L_BC, in Mt/yr, USD 2023) and their provenance."""
-    base = {"adds": "link_capacity", "link_ids": "L_BC", "unit": "Mt/yr", "status": "planned",
-            "cost_unit": "million USD", "cost_year": 2023, "lumpy": "true"}  # fmt: skip
-    frame = pd.DataFrame([{**base, "name": r["project_id"], **r} for r in rows])
-    frame.reindex(columns=PROJECT_COLUMNS).to_csv(folder / "projects.csv", index=False)
-    prov = [
-        f"projects,{r['project_id']},{c},{frame.loc[i, c]},,,2023,plan,M,S_TEST,"
-        for i, r in enumerate(rows)
-        for c in SOURCED
-        if c in frame.columns and pd.notna(frame.loc[i, c])
-    ]
-    with (folder / "provenance.csv").open("a", encoding="utf-8") as f:
-        f.write("\n".join(prov) + "\n")
-
-
-def _target(folder: Path, demand: float, year: int = 2024, supply: float = 12) -> Path:
-    """Demand at C of ``demand`` Mt/yr from ``year``, with A supplying ``supply``."""
-    path = folder / "target.yaml"
-    entry = "{{node: {}, commodity: crude_oil, value: {}, unit: Mt/yr, sources: [S_TEST]}}"
-    path.write_text(
-        f"title: More crude at C\ndescription: Demand at C rises to {demand} Mt/yr from {year}.\n"
-        f"year: {year}\ndemand:\n  - {entry.format('M_C', demand)}\n"
-        f"supply:\n  - {entry.format('F_A', supply)}\n",
-        encoding="utf-8",
-    )
-    return path
-
-
-@pytest.fixture
-def folder(tiny_copy: Path) -> Path:
-    """The tiny network with L_BC at 5 Mt/yr and two candidates on it: BIG (+5, lumpy, USD 100
-    million, no lead time) and SMALL (+4, divisible, USD 30 million, one year to build)."""
-
-    def five(links: pd.DataFrame) -> pd.DataFrame:
-        links.loc[links["link_id"] == "L_BC", ["capacity", "capacity_unit"]] = ["5", "Mt/yr"]
-        return links
-
-    edit_csv(tiny_copy, "links", five)
-    prov = (tiny_copy / "provenance.csv").read_text(encoding="utf-8")
-    (tiny_copy / "provenance.csv").write_text(
-        prov.replace("links,L_BC,capacity,100000", "links,L_BC,capacity,5")
-    )
-    _projects(tiny_copy, [
-        {"project_id": "P_BIG", "increment": 5, "capital_cost": 100, "lead_time_years": 0},
-        {"project_id": "P_SMALL", "increment": 4, "capital_cost": 30, "lead_time_years": 1,
-         "lumpy": "false"},
-    ])  # fmt: skip
-    return tiny_copy
-
-
-SETTINGS = PathwaySettings(2023, 2025, discount_rate=0.05)
-
-
-def _built(p: corridor.pathway.plan.Plan) -> dict[str, tuple[int, float]]:  # type: ignore[name-defined]
+def _built(p: Plan) -> dict[str, tuple[int, float]]:
     return {
         b.project_id: (int(b.decision_year), round(float(b.share), 6))
         for b in p.builds.itertuples()
@@ -92,7 +31,7 @@ def _built(p: corridor.pathway.plan.Plan) -> dict[str, tuple[int, float]]:  # ty
 def test_cheapest_project_in_time_is_built(folder: Path) -> None:
     """+3 Mt/yr from 2024: three quarters of SMALL decided in 2023 (USD 22.5 million,
     undiscounted) beat BIG in 2024 (100 / 1.05 = 95.2 million)."""
-    done = plan(corridor.load(folder), _target(folder, 8), SETTINGS)
+    done = plan(corridor.load(folder), target_scenario(folder, 8), SETTINGS)
     assert _built(done) == {"P_SMALL": (2023, 0.75)}
     assert done.builds["capital_discounted_usd"].sum() == pytest.approx(22.5e6)
     assert done.unmet[done.unmet["year"] >= 2024].empty
@@ -102,7 +41,7 @@ def test_cheapest_project_in_time_is_built(folder: Path) -> None:
 def test_lumpy_project_when_the_divisible_is_too_small(folder: Path) -> None:
     """+5 from 2024: SMALL adds at most 4, so BIG, decided in 2024 (no lead time) for
     100 / 1.05 = 95.238 million discounted; nothing is built in 2023."""
-    done = plan(corridor.load(folder), _target(folder, 10), SETTINGS)
+    done = plan(corridor.load(folder), target_scenario(folder, 10), SETTINGS)
     assert _built(done) == {"P_BIG": (2024, 1.0)}
     assert done.builds["capital_discounted_usd"].sum() == pytest.approx(100e6 / 1.05)
     assert done.unmet[done.unmet["year"] >= 2024].empty
@@ -112,7 +51,7 @@ def test_budget_leaves_a_labelled_shortfall_and_what_it_would_take(folder: Path)
     """USD 15 million buys half of SMALL: 1 Mt/yr stays short, and 1 more on L_BC would
     close it."""
     settings = PathwaySettings(2023, 2025, budget_usd=15e6)
-    done = plan(corridor.load(folder), _target(folder, 8), settings)
+    done = plan(corridor.load(folder), target_scenario(folder, 8), settings)
     assert _built(done) == {"P_SMALL": (2023, 0.5)}
     short = done.unmet[done.unmet["year"] >= 2024]
     assert short["unmet"].to_numpy() == pytest.approx([1.0, 1.0])
@@ -134,7 +73,7 @@ def test_delivery_target_beyond_demand_is_a_labelled_shortfall(folder: Path) -> 
     """10 Mt/yr through L_BC while C takes 8 (its agreement's 1 inside that): the plan builds
     what the deliveries need (three quarters of SMALL), not capacity for flow with nowhere to
     go, and reports the target 2 Mt/yr short in 2024 and 2025; a solve reports its 5 of 10."""
-    target = _with_target(_target(folder, 8), 10)
+    target = _with_target(target_scenario(folder, 8), 10)
     done = plan(corridor.load(folder), target, SETTINGS)
     assert _built(done) == {"P_SMALL": (2023, 0.75)}
     assert done.goals["year"].tolist() == [2024, 2025]
@@ -145,13 +84,13 @@ def test_delivery_target_beyond_demand_is_a_labelled_shortfall(folder: Path) -> 
 
 
 def test_target_in_another_unit_is_an_error(folder: Path) -> None:
-    target = _with_target(_target(folder, 8), 9, unit="bcm/yr")
+    target = _with_target(target_scenario(folder, 8), 9, unit="bcm/yr")
     with pytest.raises(OptionError, match=r"targets\[0\]\.unit 'bcm/yr'.*Mt/yr"):
         plan(corridor.load(folder), target, SETTINGS)
 
 
 def test_higher_budget_never_increases_shortage(folder: Path) -> None:
-    network, target = corridor.load(folder), _target(folder, 10)
+    network, target = corridor.load(folder), target_scenario(folder, 10)
     shortages = [
         plan(network, target, PathwaySettings(2023, 2025, budget_usd=b), values=False)
         .unmet["unmet"]
@@ -175,9 +114,10 @@ def test_milp_matches_every_subset(folder: Path, seed: int) -> None:
     rows[0]["excludes"] = "P_1"
     rows[1]["excludes"] = "P_0"
     (folder / "projects.csv").unlink()
-    _projects(folder, rows)
+    write_projects(folder, rows)
     network = corridor.load(folder)
-    done = plan(network, _target(folder, float(rng.integers(6, 11))), SETTINGS, values=False)
+    target = target_scenario(folder, float(rng.integers(6, 11)))
+    done = plan(network, target, SETTINGS, values=False)
     from corridor.pathway.plan import _held  # the plan's own yearly LPs
 
     cands = done.candidates.set_index("project_id")
@@ -201,7 +141,7 @@ def test_milp_matches_every_subset(folder: Path, seed: int) -> None:
 
 def test_written_plan_solves_to_the_plans_deliveries(folder: Path, tmp_path: Path) -> None:
     network = corridor.load(folder)
-    done = plan(network, _target(folder, 8), SETTINGS)
+    done = plan(network, target_scenario(folder, 8), SETTINGS)
     out = write_plan(done, network, tmp_path / "plan")
     assert {"plan.yaml", "summary.json", "timeline.svg", "builds.csv", "builds.parquet"} <= {
         f.name for f in out.iterdir()
@@ -217,7 +157,7 @@ def test_written_plan_solves_to_the_plans_deliveries(folder: Path, tmp_path: Pat
 def test_written_plan_adds_to_the_targets_own_expansion(folder: Path, tmp_path: Path) -> None:
     """The target expands L_BC by 1 (to 6) and C takes 10: all of SMALL (+4) closes the rest,
     and plan.yaml adds it on top of the target's expansion (not a total over the dataset's 5)."""
-    target = _target(folder, 10)
+    target = target_scenario(folder, 10)
     target.write_text(
         target.read_text(encoding="utf-8")
         + "expansions:\n  - {link: L_BC, add: 1, year: 2024, sources: [S_TEST]}\n",
@@ -251,11 +191,11 @@ def test_scenario_gives_a_project_its_cost(folder: Path) -> None:
         for column, value in (("increment", 5), ("cost_year", 2023), ("lead_time_years", 0)):
             f.write(f"projects,P_FREE,{column},{value},,,2023,plan,M,S_TEST,\n")
     network = corridor.load(folder)
-    before = plan(network, _target(folder, 8), SETTINGS, values=False)
+    before = plan(network, target_scenario(folder, 8), SETTINGS, values=False)
     reason = before.candidates.set_index("project_id").at["P_FREE", "reason"]
     assert reason == "no published capital cost" and "P_FREE" not in _built(before)
     entry = "  - {id: P_FREE, capital_cost: 10, sources: [S_TEST], note: our estimate}\n"
-    done = plan(network, _with_projects(_target(folder, 8), entry), SETTINGS, values=False)
+    done = plan(network, _with_projects(target_scenario(folder, 8), entry), SETTINGS, values=False)
     assert _built(done) == {"P_FREE": (2024, 1.0)}
     assert done.builds["capital_discounted_usd"].sum() == pytest.approx(10e6 / 1.05)
 
@@ -278,7 +218,7 @@ def test_scenario_gives_a_project_its_cost(folder: Path) -> None:
     ],
 )  # fmt: skip
 def test_bad_project_changes_are_clear_errors(folder: Path, entry: str, expected: str) -> None:
-    target = _with_projects(_target(folder, 8), f"  - {entry}\n")
+    target = _with_projects(target_scenario(folder, 8), f"  - {entry}\n")
     with pytest.raises(ScenarioError, match=expected):
         plan(corridor.load(folder), target, SETTINGS, values=False)
 
@@ -298,13 +238,15 @@ def test_shipped_eu_target_plan_scenario_reproduces(tmp_path: Path) -> None:
 
 
 def test_bad_settings_are_clear_errors(folder: Path) -> None:
-    network, target = corridor.load(folder), _target(folder, 8)
+    network, target = corridor.load(folder), target_scenario(folder, 8)
     with pytest.raises(OptionError, match="--from 2026 is after --to 2025"):
         plan(network, target, PathwaySettings(2026, 2025))
     with pytest.raises(OptionError, match="outside the plan's years"):
         plan(network, target, PathwaySettings(2025, 2026))
     with pytest.raises(OptionError, match="a budget is a non-negative"):
         plan(network, target, PathwaySettings(2023, 2025, budget_usd=-1))
+    with pytest.raises(OptionError, match="--budget-per-year nan: a budget is a non-negative"):
+        plan(network, target, PathwaySettings(2023, 2025, budget_usd_per_year=float("nan")))
     with pytest.raises(OptionError, match="did you mean P_BIG"):
         plan(network, target, SETTINGS, without=["P_BGI"])
     with pytest.raises(ScenarioError, match="no scenario file"):
@@ -312,7 +254,7 @@ def test_bad_settings_are_clear_errors(folder: Path) -> None:
 
 
 def test_cli_plan(folder: Path, tmp_path: Path) -> None:
-    target = _target(folder, 8)
+    target = target_scenario(folder, 8)
     args = [
         "plan",
         "--target",

@@ -14,6 +14,7 @@ from corridor.cli.console import DataOption, check_not_an_input, out_console, ou
 from corridor.cli.scenario_cmd import unique_names
 from corridor.dataset.network import load
 from corridor.io.atomic import check_output_file, check_output_folder, check_output_path
+from corridor.pathway.view import read_plan_view
 from corridor.pipeline import run
 from corridor.results.compare import compare_scenarios
 from corridor.scenario import AppliedScenario, apply_scenario
@@ -46,10 +47,15 @@ def _check_outputs(
     force: bool,
     data: Path | None,
     applied: list[tuple[str, AppliedScenario]],
+    plans: list[Path],
 ) -> None:
-    """Refuse a page or figures folder that is an input, a user's file or each other."""
+    """Refuse a page or figures folder that is an input (the dataset, a scenario, a plan
+    folder), a user's file or each other."""
     scenarios = [(name, run.scenario.lineage) for name, run in applied]
     check_not_an_input(out, data, scenarios, noun="file")
+    folders = {folder: f"the plan folder --plan {folder}" for folder in plans}
+    check_output_path(out, inputs=folders, option="--out", noun="file")
+    check_output_path(figures, inputs=folders, option="--figures")
     check_output_file(out, is_own=is_report_page, force=force, option="--out")
     check_not_an_input(figures, data, scenarios, option="--figures")
     check_output_path(figures, inputs={out: f"the report page --out {out}"}, option="--figures")
@@ -94,6 +100,15 @@ def report(
             "draws (corridor resilience monte-carlo; seed 0).",
         ),
     ] = None,
+    plan: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--plan",
+            help="A folder written by corridor plan -o: its plan.yaml is a run of the report, "
+            "with the plan's timeline and project values; repeat for several. Without "
+            "--scenario the report shows only the plans.",
+        ),
+    ] = None,
     data: DataOption = None,
     force: Annotated[
         bool,
@@ -112,15 +127,22 @@ def report(
             f"{monte_carlo} is not a number of draws in 1-{MAX_DRAWS:,}", param_hint="--monte-carlo"
         )
     network = load(data)
-    names = scenario or ["baseline-2024"]
+    plans = plan or []
+    views = [read_plan_view(p, option="--plan") for p in plans]
+    names = _run_names(scenario or [], plans)
     applied = [apply_scenario(name, network) for name in names]
     unique_names([a.name for a in applied])
     folder = figures or out.with_name(f"{out.stem}-figures")
     _check_outputs(  # before the solves
-        out, folder, force=force, data=data, applied=list(zip(names, applied, strict=True))
-    )
+        out, folder, force=force, data=data, applied=list(zip(names, applied, strict=True)),
+        plans=plans,
+    )  # fmt: skip
     done = [run(network, a) for a in applied]
     runs = [ReportRun.of(d) for d in done]
+    shown = len(runs) - len(views)
+    runs[shown:] = [
+        dataclasses.replace(r, pathway=v) for r, v in zip(runs[shown:], views, strict=True)
+    ]
     if outages:
         from corridor.resilience import outage_criticality  # only when asked for
 
@@ -138,6 +160,13 @@ def report(
     written = write_report(runs, out, comparison=comparison, figures_dir=folder, title=title)
     out_console.print(f"report written to {written[0]}")
     out_console.print(f"figures for slides in {folder} ({len(written) - 1} files)")
+
+
+def _run_names(scenarios: list[str], plans: list[Path]) -> list[str]:
+    """The page's runs: the scenarios (baseline-2024 when neither they nor plans are given),
+    then each plan folder's plan.yaml."""
+    given = scenarios or ([] if plans else ["baseline-2024"])
+    return [*given, *(str(p / "plan.yaml") for p in plans)]
 
 
 def _with_draws(report_run: ReportRun, done: Run, draws: int) -> ReportRun:

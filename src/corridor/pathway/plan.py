@@ -96,7 +96,7 @@ def _check_settings(settings: PathwaySettings, scenario: Scenario) -> None:
         ("--budget", settings.budget_usd),
         ("--budget-per-year", settings.budget_usd_per_year),
     ):
-        if value is not None and value < 0:
+        if value is not None and not value >= 0:  # NaN too
             problems.append(f"{name} {value:g}: a budget is a non-negative amount of USD")
     if not settings.first_year <= scenario.year <= settings.last_year:
         problems.append(

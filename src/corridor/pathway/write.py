@@ -4,6 +4,7 @@ plan.yaml, a scenario that applies the plan so that solve, compare and report wo
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,7 @@ def plan_scenario(plan: Plan, network: Network) -> dict[str, Any]:
         or "no project"
     )
     spec: dict[str, Any] = {
+        "name": "plan-" + re.sub(r"[^a-z0-9\-_.]+", "-", plan.target.lower()).strip("-"),
         "title": f"Plan for {plan.target}: {built}",
         "description": (
             f"Written by corridor plan for {plan.settings.first_year}-{plan.settings.last_year}: "

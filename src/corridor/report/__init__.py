@@ -26,6 +26,7 @@ from corridor.report.data import SourceIndex, build_run_data
 from corridor.report.html import RunSection, render_page, write_page
 from corridor.report.montecarlo import MONTE_CARLO_TITLE, monte_carlo_section
 from corridor.report.palette import MODE_COLORS
+from corridor.report.pathway import PATHWAY_TITLE, pathway_section
 from corridor.report.region import basemap_to_json, clip_basemap, region_bounds
 from corridor.report.run import ReportRun
 from corridor.report.static import write_figures
@@ -59,7 +60,8 @@ def _section(
         "generated": generated,
         "input hash": str(res.provenance.get("input_hash", "–")),
     }
-    tables = {
+    tables = {} if run.pathway is None else {PATHWAY_TITLE: pathway_section(run.pathway)}
+    tables |= {
         "Bottlenecks: links whose capacity binds": bottlenecks_table(res, index, run.name),
         "Unmet demand": unmet_table(run.network, res, index, run.name),
         "Agreements and their routes": agreements_table(res, index, run.name),

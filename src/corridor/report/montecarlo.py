@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.formats import format_usd, quantity_with_unit
+from corridor.report.tables import html_table
 
 __all__ = ["MONTE_CARLO_TITLE", "monte_carlo_section"]
 
@@ -24,24 +25,6 @@ MARKETS_SHOWN: Final = 3
 
 def _percent(p: float) -> str:
     return f"{100 * p:.1f} %"
-
-
-def _row(cells: list[str], numeric: set[int]) -> str:
-    return (
-        "<tr>"
-        + "".join(
-            f"<td{' class=num' if i in numeric else ''}>{c}</td>" for i, c in enumerate(cells)
-        )
-        + "</tr>"
-    )
-
-
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    head = "".join(
-        f"<th{' class=num' if i in numeric else ''}>{escape(h)}</th>" for i, h in enumerate(headers)
-    )
-    body = "".join(_row(r, numeric) for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _shortfall_table(shortfall: pd.DataFrame) -> str:
@@ -66,7 +49,7 @@ def _shortfall_table(shortfall: pd.DataFrame) -> str:
         "unmet (P95)",
         "intact unmet",
     ]
-    return _table(headers, rows, {2, 3, 4, 5, 6})
+    return html_table(headers, rows, {2, 3, 4, 5, 6})
 
 
 def shortfall_chart(unmet: np.ndarray, market: str, unit: str) -> str:
@@ -152,7 +135,7 @@ def _criticality_table(criticality: pd.DataFrame) -> str:
         "capacity lost (mean, share of the year's)",
         "binds (share of draws)",
     ]
-    return _table(headers, rows, {1, 2, 3, 4})
+    return html_table(headers, rows, {1, 2, 3, 4})
 
 
 def monte_carlo_section(tables: Mapping[str, pd.DataFrame], draws: int, seed: int) -> str:

@@ -41,6 +41,11 @@ class ReportRun:
     monte_carlo
         The Monte Carlo tables of the run (``corridor.resilience``'s ``MonteCarlo``: its
         ``shortfall``, ``criticality``, ``cost`` and ``unmet``, and ``settings``), or None.
+    pathway
+        The plan the run's scenario applies (``corridor.pathway.view``'s ``plan_view`` of a
+        Plan, or ``read_plan_view`` of the folder ``corridor plan -o`` wrote: ``summary``,
+        ``builds``, ``goals``, ``values``, ``would_take``, ``candidates`` and
+        ``timeline_svg``), or None: the page then has no pathway section.
     """
 
     name: str
@@ -52,6 +57,7 @@ class ReportRun:
     changes: tuple[str, ...] = ()
     outages: pd.DataFrame | None = None
     monte_carlo: Mapping[str, Any] | None = None
+    pathway: Mapping[str, Any] | None = None
 
     @classmethod
     def of(cls, done: Run) -> ReportRun:

@@ -7,6 +7,7 @@ report never changes the backend or the open figures of a user's notebook.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from corridor.results import Results
 
 __all__ = ["bottlenecks_figure", "deliveries_figure", "map_figure", "write_figures"]
 
+#: Longest run title under a bar of the deliveries chart (longer ones are cut with "…").
+TICK_CHARS = 28
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 
@@ -136,7 +139,8 @@ def deliveries_figure(runs: Sequence[ReportRun]) -> Figure:
     for ax, commodity in zip(axes_list, commodities, strict=True):
         rows = table[table["commodity"] == commodity].set_index("run").reindex(titles)
         ax.bar(range(len(titles)), rows["delivered"].fillna(0.0), color="#4c78a8")
-        ax.set_xticks(range(len(titles)), titles, rotation=30, ha="right", fontsize=8)
+        labels = [textwrap.shorten(t, TICK_CHARS, placeholder="…") for t in titles]
+        ax.set_xticks(range(len(titles)), labels, rotation=30, ha="right", fontsize=8)
         ax.set_title(str(commodity).replace("_", " "), fontsize=10)
         ax.set_ylabel(str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else "")
     fig.suptitle("Delivered volume by run")

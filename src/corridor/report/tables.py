@@ -23,6 +23,7 @@ __all__ = [
     "comparison_tables",
     "costs_table",
     "format_number",
+    "html_table",
     "outages_chart",
     "outages_table",
     "record_chart",
@@ -69,7 +70,7 @@ def _source_refs(ids: Iterable[str], run: str) -> Cell:
     )
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[Cell]], numeric: set[int]) -> str:
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[Cell]], numeric: set[int]) -> str:
     head = "".join(
         f"<th{' class=num' if i in numeric else ''}>{escape(h)}</th>" for i, h in enumerate(headers)
     )
@@ -99,7 +100,7 @@ def bottlenecks_table(results: Results, sources: SourceIndex, run: str) -> str:
         for r in binding.itertuples()
     ]
     headers = ("link", "name", "capacity", "unit", "one more unit is worth", "sources")
-    return _table(headers, rows, {2, 4})
+    return html_table(headers, rows, {2, 4})
 
 
 def _demand_ids(network: Network, year: int) -> dict[tuple[str, str], list[str]]:
@@ -137,7 +138,7 @@ def unmet_table(network: Network, results: Results, sources: SourceIndex, run: s
     headers = (
         "node", "commodity", "demand", "delivered", "unmet", "unit", "limited by", "sources"
     )  # fmt: skip
-    return _table(headers, rows, {2, 3, 4})
+    return html_table(headers, rows, {2, 3, 4})
 
 
 def agreements_table(results: Results, sources: SourceIndex, run: str) -> str:
@@ -163,7 +164,7 @@ def agreements_table(results: Results, sources: SourceIndex, run: str) -> str:
         "agreement", "delivered", "max volume", "shortfall", "unit", "route", "countries",
         "blocked by", "sources",
     )  # fmt: skip
-    return _table(headers, rows, {1, 2, 3})
+    return html_table(headers, rows, {1, 2, 3})
 
 
 def transit_table(results: Results) -> str:
@@ -182,7 +183,7 @@ def transit_table(results: Results) -> str:
         for r in table.itertuples()
     ]
     headers = ("country", "commodity", "volume", "unit", "tariff revenue (USD/yr)")
-    return _table(headers, rows, {2, 4})
+    return html_table(headers, rows, {2, 4})
 
 
 def record_table(network: Network, results: Results, sources: SourceIndex, run: str) -> str:
@@ -216,7 +217,7 @@ def record_table(network: Network, results: Results, sources: SourceIndex, run: 
         "verdict",
         "sources",
     )
-    return record_chart(table) + _table(headers, rows, {2, 3, 4, 6})
+    return record_chart(table) + html_table(headers, rows, {2, 3, 4, 6})
 
 
 def record_chart(table: pd.DataFrame) -> str:
@@ -287,7 +288,7 @@ def outages_table(ranking: pd.DataFrame) -> str:
         "the cost is the value of what is no longer delivered at sourced prices, less known "
         "tariffs.</p>"
     )
-    return outages_chart(top) + note + _table(headers, rows, {0, 3})
+    return outages_chart(top) + note + html_table(headers, rows, {0, 3})
 
 
 def outages_chart(top: pd.DataFrame) -> str:
@@ -331,7 +332,7 @@ def costs_table(results: Results) -> str:
         (_text(r.item), _text(r.commodity), format_number(r.value), _text(r.unit))
         for r in results.costs.itertuples()
     ]
-    return _table(("item", "commodity", "value", "unit"), rows, {2})
+    return html_table(("item", "commodity", "value", "unit"), rows, {2})
 
 
 def _is_delta(column: str) -> bool:
@@ -364,7 +365,7 @@ def _frame_table(frame: pd.DataFrame) -> str:
         [fmt(v) for fmt, v in zip(formatters, row, strict=True)]
         for row in frame.itertuples(index=False)
     ]
-    return _table(columns, rows, numeric)
+    return html_table(columns, rows, numeric)
 
 
 def comparison_tables(comparison: Mapping[str, pd.DataFrame]) -> str:
