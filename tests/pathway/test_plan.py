@@ -235,6 +235,11 @@ def test_shipped_eu_target_plan_scenario_reproduces(tmp_path: Path) -> None:
         assert solved.at[r.node_id, "delivered"] == pytest.approx(r.delivered, abs=1e-6)
     if (gas["unmet"] > 0).any():
         assert not done.would_take.empty
+    # Baku-Supsa's restart adds capacity only while the link runs (to its data's last year)
+    wrep = done.timeline[done.timeline["project_id"] == "P_WREP_RESTART"].set_index("year")
+    last = int(network.links.at["L_WREP", "end_year"])
+    assert (wrep.loc[wrep.index > last, "capacity_added"] == 0).all()
+    assert (wrep.loc[wrep.index <= last, "capacity_added"] > 0).all()
 
 
 def test_bad_settings_are_clear_errors(folder: Path) -> None:

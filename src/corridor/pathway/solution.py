@@ -27,12 +27,16 @@ def builds(p: Pathway, x: np.ndarray, candidates: pd.DataFrame) -> pd.DataFrame:
 
 
 def capacity_timeline(p: Pathway, x: np.ndarray) -> pd.DataFrame:
-    """Capacity each project adds in each plan year (0 before it runs): project_id, year,
-    capacity_added, unit."""
+    """Capacity each project adds in each plan year: project_id, year, capacity_added, unit.
+    0 before it runs, after its lifetime, and in years its links or field are not in the
+    network (e.g. past a link's end year)."""
     d = p.decisions.assign(share=x[p.decisions["col"].to_numpy(int)])
     d = d[d["share"] > _BUILT]
     grid = d.merge(pd.DataFrame({"year": list(p.years)}), how="cross")
+    coupled = p.couplings[["project_id", "year"]].drop_duplicates().assign(coupled=True)
+    grid = grid.merge(coupled, on=["project_id", "year"], how="left")
     runs = (grid["year"] >= grid["online_year"]) & (grid["year"] < grid["end_year"])
+    runs &= grid["coupled"].eq(True)
     grid["capacity_added"] = np.where(runs, grid["increment"] * grid["share"], 0.0)
     out = grid.groupby(["project_id", "year", "unit"], as_index=False)["capacity_added"].sum()
     return out[["project_id", "year", "capacity_added", "unit"]]

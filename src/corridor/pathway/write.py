@@ -199,8 +199,8 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
 
 
 def timeline_svg(plan: Plan) -> str:
-    """A Gantt-like chart: one bar per built project from its decision to the plan's end,
-    hatched while it is being built."""
+    """A Gantt-like chart: one bar per built project from its decision to its last year of
+    running (within the plan), pale while it is being built."""
     years = list(range(plan.settings.first_year, plan.settings.last_year + 2))
     left, width, row_h = 230, 44, 26
     w = left + width * len(years) + 20
@@ -213,11 +213,14 @@ def timeline_svg(plan: Plan) -> str:
     ]
     for i, y in enumerate(years[:-1]):
         parts.append(f'<text x="{left + i * width + 8}" y="{h - 10}">{y}</text>')
+    running = plan.timeline[plan.timeline["capacity_added"] > 0].groupby("project_id")["year"]
+    last = running.max()
     for k, b in enumerate(plan.builds.itertuples()):
         top = 30 + k * row_h
         x0 = left + (b.decision_year - years[0]) * width
         x1 = left + (b.online_year - years[0]) * width
-        x2 = left + (years[-1] - years[0]) * width
+        end = int(last.get(b.project_id, b.online_year - 1)) + 1  # first year it no longer runs
+        x2 = left + (max(end, b.online_year) - years[0]) * width
         label = f"{b.project_id} +{b.capacity_added:g} {b.unit}"
         parts.append(f'<text x="10" y="{top + 16}">{escape(label)}</text>')
         parts.append(f'<rect x="{x0}" y="{top + 4}" width="{x1 - x0}" height="16" fill="#9ecae1"/>')
