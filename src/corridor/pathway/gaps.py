@@ -52,7 +52,8 @@ def what_it_would_take(p: Pathway, x: np.ndarray, units: dict[str, str]) -> pd.D
 
     The plan's builds are fixed and every delivery, agreement volume and market delivery is
     held at least at the plan's; the LP then serves as much unmet demand and target
-    shortfall as it can (1 a unit) with the least hypothetical capacity (1e-4 a unit).
+    shortfall as it can (1 a unit) with the least hypothetical capacity (1e-4 a unit, a
+    thousandth more for each later link or field in id order: a tie-break).
     """
     extra, what = _hypothetical(p, units)
     blocks = p.columns["block"].to_numpy()
@@ -68,9 +69,13 @@ def what_it_would_take(p: Pathway, x: np.ndarray, units: dict[str, str]) -> pd.D
     build = p.decisions["col"].to_numpy(int)
     lower[build] = upper[build] = x[build]
     extra_year = (what["year"] - p.years[0]).to_numpy(int)
+    # equal alternatives (a field or another one) are broken by a stable order, so that every
+    # year takes the same one
+    order = what.groupby(["what", "id"]).ngroup().to_numpy(float)
+    unit_cost = 1e-4 * (1.0 + 1e-3 * order / max(order.max(), 1.0))
     wide = dataclasses.replace(
         p,
-        c=np.concatenate([c, 1e-4 * p.discount[extra_year]]),
+        c=np.concatenate([c, unit_cost * p.discount[extra_year]]),
         col_lower=np.concatenate([lower, np.zeros(extra.shape[1])]),
         col_upper=np.concatenate([upper, np.full(extra.shape[1], np.inf)]),
         integrality=np.zeros(len(p.c) + extra.shape[1], dtype=np.uint8),
