@@ -247,7 +247,8 @@ def test_what_it_would_take_is_the_same_choice_every_year() -> None:
     Turkish supply at one field or another) are taken alike in every year, not one a year."""
     done = plan(corridor.load(), "middle-corridor-2030", values=False)
     need = done.would_take[done.would_take["year"] >= 2027]
-    by_year = need.groupby("year").apply(lambda g: frozenset(zip(g["id"], g["added"].round(6))))
+    pairs = need.assign(pair=list(zip(need["id"], need["added"].round(6), strict=True)))
+    by_year = pairs.groupby("year")["pair"].agg(frozenset)
     assert len(set(by_year)) == 1, by_year.to_dict()
     assert {"L_TANAP_0", "L_TAP_A"} <= {i for i, _ in by_year.iloc[0]}
 
