@@ -5,9 +5,11 @@ page's content security policy, and bad plan folders."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -75,6 +77,18 @@ def test_the_timeline_draws_in_a_browser(planned: tuple[Path, Path, Plan], tmp_p
     assert errors == []
 
 
+def _edit_summary(folder: Path, **changes: object) -> Path:
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    (folder / "summary.json").write_text(json.dumps({**summary, **changes}), encoding="utf-8")
+    return folder
+
+
+def _drop_column(folder: Path, table: str, column: str) -> Path:
+    frame = pd.read_parquet(folder / f"{table}.parquet")
+    frame.drop(columns=column).to_parquet(folder / f"{table}.parquet")
+    return folder
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -83,6 +97,8 @@ def test_the_timeline_draws_in_a_browser(planned: tuple[Path, Path, Plan], tmp_p
         (lambda d: (d / "empty").mkdir() or d / "empty", "not a plan folder of corridor plan"),
         (lambda d: (d / "summary.json").write_text("{") and d, "cannot be read as a plan summary"),
         (lambda d: (d / "values.parquet").write_text("x") and d, "cannot be read as a plan table"),
+        (lambda d: _edit_summary(d, target_year="2024"), "not the summary.json of corridor plan"),
+        (lambda d: _drop_column(d, "builds", "share"), "not a plan table of corridor plan (no sh"),
     ],
 )  # fmt: skip
 def test_bad_plan_folders_are_clear_errors(

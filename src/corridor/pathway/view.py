@@ -14,10 +14,20 @@ from corridor.errors import InputFileError
 from corridor.pathway.plan import Plan
 from corridor.pathway.write import plan_summary, timeline_svg
 
-__all__ = ["VIEW_TABLES", "plan_view", "read_plan_view"]
+__all__ = ["VIEW_COLUMNS", "VIEW_TABLES", "plan_view", "read_plan_view"]
 
-#: The plan tables a report shows (see :class:`corridor.pathway.plan.Plan`).
-VIEW_TABLES: Final = ("builds", "goals", "values", "would_take", "candidates")
+#: The plan tables a report shows (see :class:`corridor.pathway.plan.Plan`) and the columns it
+#: reads of each (a table without rows may lack them).
+VIEW_COLUMNS: Final = {
+    "builds": ("project_id", "name", "decision_year", "online_year", "share", "capacity_added",
+               "unit", "capital_usd", "capital_discounted_usd"),
+    "goals": ("goal", "year", "target", "achieved", "short", "unit"),
+    "values": ("rank", "project_id", "built", "capital_discounted_usd", "usd_change",
+               "delivered_change", "unmet_change", "unit", "value_per_usd"),
+    "would_take": ("year", "what", "id", "added", "unit"),
+    "candidates": ("project_id", "available", "reason"),
+}  # fmt: skip
+VIEW_TABLES: Final = tuple(VIEW_COLUMNS)
 
 
 def plan_view(plan: Plan) -> dict[str, Any]:
@@ -32,19 +42,43 @@ def _summary(file: Path) -> dict[str, Any]:
         summary = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputFileError(f"{file}: cannot be read as a plan summary ({err})") from err
-    needed = {"target", "target_year", "years", "capital"}
-    if not isinstance(summary, dict) or not needed <= set(summary):
+    if not _is_summary(summary):
         raise InputFileError(
-            f"{file}: not the summary.json of corridor plan (it needs {', '.join(sorted(needed))})"
+            f"{file}: not the summary.json of corridor plan (it needs target, target_year, "
+            "years [first, last], capital and capital_discounted {value, unit})"
         )
-    return summary
+    return dict(summary)
 
 
-def _table(file: Path) -> pd.DataFrame:
+def _is_summary(summary: Any) -> bool:
+    """Whether ``summary`` has what the report reads, of the right types."""
+    if not isinstance(summary, dict):
+        return False
+    years = summary.get("years")
+    money = [summary.get(k) for k in ("capital", "capital_discounted")]
+    limits = [summary.get(k, {}) for k in ("budget", "budget_per_year")]
+    optional = [summary.get("discount_rate"), summary.get("relaxation_gap")]
+    optional += [m.get("value") if isinstance(m, dict) else "" for m in limits]
+    return (
+        all(v is None or isinstance(v, (int, float)) for v in optional)
+        and isinstance(summary.get("target"), str)
+        and isinstance(summary.get("target_year"), int)
+        and isinstance(years, list)
+        and len(years) == 2
+        and all(isinstance(y, int) for y in years)
+        and all(isinstance(m, dict) and isinstance(m.get("value"), (int, float)) for m in money)
+    )
+
+
+def _table(file: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     try:
-        return pd.read_parquet(file)
+        frame = pd.read_parquet(file)
     except (OSError, pyarrow.ArrowException) as err:
         raise InputFileError(f"{file}: cannot be read as a plan table ({err})") from err
+    missing = [c for c in columns if c not in frame.columns]
+    if missing and not frame.empty:
+        raise InputFileError(f"{file}: not a plan table of corridor plan (no {', '.join(missing)})")
+    return frame
 
 
 def read_plan_view(folder: Path, *, option: str | None = None) -> dict[str, Any]:
@@ -69,5 +103,5 @@ def read_plan_view(folder: Path, *, option: str | None = None) -> dict[str, Any]
         svg = (folder / "timeline.svg").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InputFileError(f"{folder / 'timeline.svg'}: cannot be read ({err})") from err
-    tables = {name: _table(folder / f"{name}.parquet") for name in VIEW_TABLES}
+    tables = {name: _table(folder / f"{name}.parquet", VIEW_COLUMNS[name]) for name in VIEW_TABLES}
     return {"summary": _summary(folder / "summary.json"), **tables, "timeline_svg": svg}

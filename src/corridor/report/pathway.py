@@ -151,6 +151,8 @@ def _would_take(need: pd.DataFrame, target_year: int) -> str:
 
 
 def _left_out(candidates: pd.DataFrame) -> str:
+    if candidates.empty:
+        return ""
     left = candidates[~candidates["available"].astype(bool)]
     if left.empty:
         return ""
