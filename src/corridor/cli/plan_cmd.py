@@ -78,13 +78,9 @@ def print_plan(p: Plan) -> None:
                 for v, u in zip(p.builds["capacity_added"], p.builds["unit"], strict=True)
             ],
         )
-        out_console.print(
-            rich_table(
-                "Projects built",
-                frame[["project_id", "decision_year", "online_year", "share", "added", "capital"]],
-                {"share": ".0%"},
-            )
-        )
+        shown = frame[["project_id", "decision_year", "online_year", "share", "added", "capital"]]
+        shown = shown.rename(columns={"decision_year": "decided", "online_year": "runs from"})
+        out_console.print(rich_table("Projects built", shown, {"share": ".0%"}))
     for line in headline(p):
         out_console.print(line)
     left = p.candidates[~p.candidates["available"]]
