@@ -85,8 +85,18 @@ def make_instance(n_nodes: int, n_commodities: int, seed: int = 0) -> Instance:
     )
 
 
-def to_network(inst: Instance) -> Network:
-    """The instance as a corridor Network (parsed, rule checks skipped for speed)."""
+def to_network(
+    inst: Instance,
+    *,
+    supply: pd.DataFrame | None = None,
+    demand: pd.DataFrame | None = None,
+    projects: pd.DataFrame | None = None,
+) -> Network:
+    """The instance as a corridor Network (parsed, rule checks skipped for speed).
+
+    ``supply`` and ``demand`` (node, commodity, year, value) replace the instance's rows (for
+    2024); ``projects`` is a projects table in the file format.
+    """
     ids = np.char.add("N", np.arange(inst.n_nodes).astype(str))
     nodes = pd.DataFrame(
         {
@@ -116,36 +126,36 @@ def to_network(inst: Instance) -> Network:
         }
     )
     unit = "Mt/yr"
-    supply = pd.DataFrame(
+    supply = inst.supply.assign(year=2024) if supply is None else supply
+    demand = inst.demand.assign(year=2024) if demand is None else demand
+    supply_rows = pd.DataFrame(
         {
-            "supply_id": [f"S{i}" for i in range(len(inst.supply))],
-            "node_id": ids[inst.supply["node"]],
-            "commodity": inst.supply["commodity"],
-            "year": 2024,
-            "value": inst.supply["value"],
+            "supply_id": [f"S{i}" for i in range(len(supply))],
+            "node_id": ids[supply["node"]],
+            "commodity": supply["commodity"],
+            "year": supply["year"],
+            "value": supply["value"],
             "unit": unit,
         }
     )
-    demand = pd.DataFrame(
+    demand_rows = pd.DataFrame(
         {
-            "demand_id": [f"D{i}" for i in range(len(inst.demand))],
-            "node_id": ids[inst.demand["node"]],
-            "commodity": inst.demand["commodity"],
-            "year": 2024,
-            "value": inst.demand["value"],
+            "demand_id": [f"D{i}" for i in range(len(demand))],
+            "node_id": ids[demand["node"]],
+            "commodity": demand["commodity"],
+            "year": demand["year"],
+            "value": demand["value"],
             "unit": unit,
         }
     )
     commodities = pd.DataFrame(
         {"commodity_id": list(COMMODITIES), "name": list(COMMODITIES), "canonical_unit": "Mt/yr"}
     )
-    return from_frames(
-        {
-            "nodes": nodes,
-            "links": links,
-            "supply": supply,
-            "demand": demand,
-            "commodities": commodities,
-        },
-        check=False,
-    )
+    frames = {
+        "nodes": nodes,
+        "links": links,
+        "supply": supply_rows,
+        "demand": demand_rows,
+        "commodities": commodities,
+    }
+    return from_frames(frames | ({} if projects is None else {"projects": projects}), check=False)
