@@ -285,6 +285,12 @@ def test_cli_plan(folder: Path, tmp_path: Path) -> None:
     done = run_cli(*args, "-o", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert "P_SMALL" in done.stdout and "every demand and target is met" in done.stdout
+    assert len(pd.read_csv(tmp_path / "out" / "values.csv")) == 2  # BIG and SMALL
+    quick = run_cli(*args, "--no-values", "-o", str(tmp_path / "quick"))
+    assert quick.returncode == 0, quick.stderr
+    assert "P_SMALL" in quick.stdout
+    unvalued = pd.read_csv(tmp_path / "quick" / "values.csv")
+    assert unvalued.empty and "value_per_usd" in unvalued.columns
     assert (tmp_path / "out" / "plan.yaml").is_file()
     bad = run_cli(*args, "--without", "P_NOPE")
     assert (

@@ -114,6 +114,14 @@ def plan_command(
     without: Annotated[
         str | None, typer.Option("--without", help="Projects left out, comma-separated ids.")
     ] = None,
+    values: Annotated[
+        bool,
+        typer.Option(
+            "--values/--no-values",
+            help="Value every candidate and test the projects' cost ranges (one more solve "
+            "of the plan per candidate and per range end; --no-values for a quick plan).",
+        ),
+    ] = True,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -130,7 +138,7 @@ def plan_command(
     scenario = read_scenario(target)
     check_not_an_input(out, data, [(target, scenario.lineage)], scenario_option="--target")
     settings = PathwaySettings(first_year, last_year, discount_rate, budget, budget_per_year, relax)
-    done = plan(network, scenario, settings, without=comma_list(without))
+    done = plan(network, scenario, settings, without=comma_list(without), values=values)
     print_plan(done)
     if out is not None:
         write_plan(done, network, out)

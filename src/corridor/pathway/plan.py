@@ -29,7 +29,12 @@ from corridor.pathway.model import (
     PathwaySolver,
     build_pathway,
 )
-from corridor.pathway.values import project_values, range_sensitivity
+from corridor.pathway.values import (
+    SENSITIVITY_COLUMNS,
+    VALUE_COLUMNS,
+    project_values,
+    range_sensitivity,
+)
 from corridor.pathway.years import PlanYear, open_project_links, plan_years
 from corridor.pipeline import Held, hold, solve_model
 from corridor.results import Results
@@ -273,8 +278,8 @@ def plan(
     goal_frame = solution.goal_table(p, x, goal_units)
     short = (deliveries["unmet"] > 1e-6).any() or (goal_frame["short"] > 1e-6).any()
     results = _year_results(p, x, held)
-    table_values = pd.DataFrame()
-    sensitivity = pd.DataFrame()
+    table_values = pd.DataFrame(columns=list(VALUE_COLUMNS))  # not computed: no rows
+    sensitivity = pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))
     if values:
         table_values = project_values(solver, x, objective, flows, usd)
         chosen = _chosen(p, x)

@@ -12,11 +12,15 @@ import pandas as pd
 from corridor.errors import SolveError
 from corridor.pathway.model import Pathway, PathwaySolver
 
-__all__ = ["VALUE_COLUMNS", "project_values", "range_sensitivity"]
+__all__ = ["SENSITIVITY_COLUMNS", "VALUE_COLUMNS", "project_values", "range_sensitivity"]
 
 VALUE_COLUMNS = (
     "project_id", "built", "capital_discounted_usd", "objective_change", "usd_change",
     "delivered_change", "unmet_change", "unit", "value_per_usd", "rank",
+)  # fmt: skip
+SENSITIVITY_COLUMNS = (
+    "project_id", "column", "default", "low", "high", "range_kind", "built_at_low",
+    "built_at_high", "choice_changes",
 )  # fmt: skip
 
 
@@ -117,17 +121,4 @@ def range_sensitivity(
                 "choice_changes": at_low != chosen or at_high != chosen,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "project_id",
-            "column",
-            "default",
-            "low",
-            "high",
-            "range_kind",
-            "built_at_low",
-            "built_at_high",
-            "choice_changes",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))

@@ -106,7 +106,10 @@ def _change(value: float, unit: Any) -> str:
 
 def _values(values: pd.DataFrame) -> str:
     if values.empty:
-        return "<p>Project values were not computed for this plan.</p>"
+        return (
+            "<p>No project values: the plan was made without them (corridor plan --no-values) "
+            "or no project is a candidate.</p>"
+        )
     rows = [
         [
             str(v.rank),
