@@ -185,7 +185,7 @@ def run_corridor_milp(pi: PathwayInstance, folder: Path) -> dict[str, object]:
     passModel) and solve (HiGHS), the steps of ``corridor.plan`` before its tables."""
     from corridor.pathway.candidates import candidate_projects
     from corridor.pathway.model import PathwaySolver, build_pathway
-    from corridor.pathway.plan import _held
+    from corridor.pathway.plan import hold_years
     from corridor.pathway.years import plan_years
     from corridor.scenario import read_scenario
 
@@ -194,7 +194,7 @@ def run_corridor_milp(pi: PathwayInstance, folder: Path) -> dict[str, object]:
     t0 = time.perf_counter()
     cands = candidate_projects(net, settings.first_year)
     years, _ = plan_years(net, scenario, settings.years, _options(pi))
-    p = build_pathway([h.model.lp for h in _held(years, cands)], cands, settings)
+    p = build_pathway([h.model.lp for h in hold_years(years, cands)], cands, settings)
     solver = PathwaySolver(p)
     t1 = time.perf_counter()
     x, objective = solver.solve()

@@ -118,10 +118,10 @@ def test_milp_matches_every_subset(folder: Path, seed: int) -> None:
     network = corridor.load(folder)
     target = target_scenario(folder, float(rng.integers(6, 11)))
     done = plan(network, target, SETTINGS, values=False)
-    from corridor.pathway.plan import _held  # the plan's own yearly LPs
+    from corridor.pathway.plan import hold_years  # the plan's own yearly LPs
 
     cands = done.candidates.set_index("project_id")
-    lps = [h.model.lp for h in _held(list(done.years), cands)]
+    lps = [h.model.lp for h in hold_years(list(done.years), cands)]
     p = build_pathway(lps, cands, SETTINGS)
     solver = PathwaySolver(p)
     _, best = solver.solve()

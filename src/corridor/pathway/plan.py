@@ -41,7 +41,7 @@ from corridor.results import Results
 from corridor.scenario import Scenario, read_scenario
 from corridor.units import UNITS, convert
 
-__all__ = ["Plan", "delivery_goals", "plan"]
+__all__ = ["Plan", "delivery_goals", "hold_years", "plan"]
 
 _GOAL_PENALTY = 1e10  # per canonical unit short, as unmet demand (corridor.commodities)
 
@@ -137,7 +137,7 @@ def delivery_goals(
     return goals, shown
 
 
-def _held(years: list[PlanYear], candidates: pd.DataFrame) -> list[Held]:
+def hold_years(years: list[PlanYear], candidates: pd.DataFrame) -> list[Held]:
     """Each plan year's network (project links open at 0) and its flow model, through the
     pipeline."""
     return [hold(open_project_links(y.network, candidates), options=y.options) for y in years]
@@ -253,7 +253,7 @@ def plan(
     applied = years[0].network  # the target's links and project changes hold in every year
     goals, goal_units = delivery_goals(scenario, applied)
     candidates = _without(candidate_projects(applied, settings.first_year), without)
-    held = _held(years, candidates)
+    held = hold_years(years, candidates)
     lps = [h.model.lp for h in held]
     units = canonical_units(network.commodities)
 
