@@ -85,6 +85,20 @@ def make_instance(n_nodes: int, n_commodities: int, seed: int = 0) -> Instance:
     )
 
 
+def _rows(rows: pd.DataFrame, ids: np.ndarray, id_column: str, prefix: str) -> pd.DataFrame:
+    """Supply or demand rows (node, commodity, year, value) as a corridor table, in Mt/yr."""
+    return pd.DataFrame(
+        {
+            id_column: [f"{prefix}{i}" for i in range(len(rows))],
+            "node_id": ids[rows["node"]],
+            "commodity": rows["commodity"],
+            "year": rows["year"],
+            "value": rows["value"],
+            "unit": "Mt/yr",
+        }
+    )
+
+
 def to_network(
     inst: Instance,
     *,
@@ -125,29 +139,10 @@ def to_network(
             "status": "operating",
         }
     )
-    unit = "Mt/yr"
     supply = inst.supply.assign(year=2024) if supply is None else supply
     demand = inst.demand.assign(year=2024) if demand is None else demand
-    supply_rows = pd.DataFrame(
-        {
-            "supply_id": [f"S{i}" for i in range(len(supply))],
-            "node_id": ids[supply["node"]],
-            "commodity": supply["commodity"],
-            "year": supply["year"],
-            "value": supply["value"],
-            "unit": unit,
-        }
-    )
-    demand_rows = pd.DataFrame(
-        {
-            "demand_id": [f"D{i}" for i in range(len(demand))],
-            "node_id": ids[demand["node"]],
-            "commodity": demand["commodity"],
-            "year": demand["year"],
-            "value": demand["value"],
-            "unit": unit,
-        }
-    )
+    supply_rows = _rows(supply, ids, "supply_id", "S")
+    demand_rows = _rows(demand, ids, "demand_id", "D")
     commodities = pd.DataFrame(
         {"commodity_id": list(COMMODITIES), "name": list(COMMODITIES), "canonical_unit": "Mt/yr"}
     )
